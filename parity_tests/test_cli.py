@@ -1,0 +1,83 @@
+"""The tfparity command: list, run with JSON, one-line errors with exit status 2."""
+import json
+import os
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+
+from tfparity.cli import main
+from tfparity.harness import examples
+from tfparity.jsonio import traces_from_json
+
+
+def test_list_prints_one_name_per_line(capsys):
+    assert main(["list"]) == 0
+    assert capsys.readouterr().out.split() == examples()
+
+
+def test_run_prints_table_and_verdicts_and_writes_exact_json(tmp_path, capsys):
+    path = tmp_path / "regression.json"
+    assert main(["run", "regression", "--seed", "3", "--json", str(path)]) == 0
+    out = capsys.readouterr().out
+    assert "A tf1_graph" in out and "loss tf2_function" in out
+    assert "regression: tf2_eager vs tf1_graph: bit-identical" in out
+    document = json.loads(path.read_text())
+    assert list(document) == ["example", "seed", "inputs", "traces", "parity"]
+    assert {"x", "y", "A0", "schedule", "learning_rate", "steps"} <= set(document["inputs"])
+    assert set(document["traces"]) == {"tf1_graph", "tf2_eager", "tf2_function"}
+    assert document["parity"]["verdicts"]["tf2_eager"]["status"] == "bit-identical"
+    traces = traces_from_json(document)
+    from tfparity.harness import run_example
+    again = run_example("regression", 3)["traces"]["tf1_graph"]
+    for field, values in again.items():
+        assert traces["tf1_graph"][field].tobytes() == values.tobytes()  # exact round trip
+
+
+def test_several_examples_give_an_object_keyed_by_name(tmp_path, capsys):
+    path = tmp_path / "two.json"
+    assert main(["run", "regression", "simple_network", "--json", str(path)]) == 0
+    assert "== parity summary" in capsys.readouterr().out
+    assert list(json.loads(path.read_text())) == ["regression", "simple_network"]
+
+
+def test_diverging_run_is_data_not_a_crash(tmp_path, capsys):
+    path = tmp_path / "diverge.json"
+    args = ["run", "simple_network", "--learning-rate", "10", "--steps", "400", "--json", str(path)]
+    assert main(args) == 0
+    document = json.loads(path.read_text())
+    w = traces_from_json(document)["tf1_graph"]["lr=10/float32/w"]
+    assert np.isinf(w).any() or np.isnan(w).any()
+    assert "NaN" in path.read_text() or "Infinity" in path.read_text()
+    assert document["parity"]["verdicts"]["tf2_eager"]["status"] == "bit-identical"
+
+
+@pytest.mark.parametrize("args, message", [
+    (["run", "nonexistent"], "unknown example 'nonexistent'"),
+    (["run"], "name at least one example"),
+    (["run", "regression", "--seed", "-1"], "--seed"),
+    (["run", "regression", "--seed", "1.5"], "--seed"),
+    (["run", "regression", "--learning-rate", "0"], "--learning-rate"),
+    (["run", "regression", "--learning-rate", "-0.1"], "--learning-rate"),
+    (["run", "regression", "--learning-rate", "nan"], "--learning-rate"),
+    (["run", "regression", "--learning-rate", "inf"], "--learning-rate"),
+    (["run", "regression", "--steps", "0"], "--steps"),
+    (["run", "regression", "--steps", "2.5"], "--steps"),
+    (["run", "classification", "--loss", "l1"], "--loss does not apply to example classification"),
+    (["run", "regression", "--json", "/nonexistent-dir/x.json"], "cannot write --json"),
+    (["frobnicate"], "invalid choice"),
+])
+def test_bad_input_is_one_line_and_exit_2(args, message, capsys):
+    assert main(args) == 2
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert captured.err.count("\n") == 1 and message in captured.err, captured.err
+
+
+def test_installed_command_exits_2_without_traceback(tmp_path):
+    command = [os.path.join(os.path.dirname(sys.executable), "tfparity"), "run", "regression",
+               "--json", str(tmp_path)]
+    done = subprocess.run(command, capture_output=True, text=True)
+    assert done.returncode == 2 and "Traceback" not in done.stderr
+    assert done.stderr.startswith("tfparity: error: cannot write --json")

@@ -1,0 +1,73 @@
+import numpy as np
+import pytest
+
+from tfparity.compare import compare, ulp_distance
+
+f32 = np.float32
+
+
+def test_ulp_distance_counts_representable_floats_and_treats_zeros_alike():
+    one_up = np.nextafter(f32(1), f32(2))
+    desired = f32([1, 0.0, -0.0, 1e-45])
+    actual = np.array([one_up, -0.0, 0.0, -1e-45], f32)
+    np.testing.assert_array_equal(ulp_distance(desired, actual), [1, 0, 0, 2])
+    assert ulp_distance(np.float64([0.5]), np.float64([0.5000000000000007]))[0] == 6
+
+
+def test_nan_equals_nan_but_nothing_else_and_inf_only_itself():
+    desired = f32([np.nan, np.nan, np.inf, np.inf, -np.inf, 3e38])
+    actual = f32([np.nan, 1.0, np.inf, 3.4028235e38, np.inf, 3e38])
+    np.testing.assert_array_equal(ulp_distance(desired, actual), [0, np.inf, 0, np.inf, np.inf, 0])
+
+
+def test_mixed_dtypes_are_refused():
+    with pytest.raises(TypeError):
+        ulp_distance(f32([1]), np.float64([1]))
+
+
+def test_bit_identical_traces():
+    trace = {"A": f32([1, 2, np.nan]), "loss": f32([np.inf, 0, 1])}
+    verdict = compare(trace, {k: v.copy() for k, v in trace.items()})
+    assert verdict.status == "bit-identical" and verdict.ok and str(verdict) == "bit-identical"
+
+
+def test_mismatch_names_first_step_field_and_both_values():
+    desired = {"A": f32([1, 2, 3]), "loss": f32([4, 5, 6])}
+    actual = {"A": f32([1, 2, 3.5]), "loss": f32([4, 5.5, 6])}
+    verdict = compare(desired, actual)
+    assert verdict.status == "mismatch" and not verdict.ok
+    assert verdict.first_mismatch == {"step": 2, "field": "loss", "index": None,
+                                      "desired": 5.0, "actual": 5.5, "ulp": 1048576.0}
+    assert "step 2, field loss" in str(verdict)
+
+
+def test_within_tolerance_reports_max_ulp_and_first_difference():
+    desired = {"A": f32([1, 2, 3])}
+    actual = {"A": np.array([1, 2, np.nextafter(f32(3), f32(4))], f32)}
+    verdict = compare(desired, actual, tolerance=1)
+    assert (verdict.status, verdict.max_ulp, verdict.first_difference["step"]) == ("within", 1, 3)
+    assert compare(desired, actual, tolerance=0).status == "mismatch"
+
+
+def test_absolute_floor_covers_zero_crossings():
+    desired, actual = {"A": f32([1e-9])}, {"A": f32([-1e-9])}
+    assert compare(desired, actual, tolerance=8).status == "mismatch"
+    assert compare(desired, actual, tolerance=8, atol=1e-6).status == "within"
+
+
+def test_nan_against_number_is_a_mismatch_whatever_the_tolerance():
+    verdict = compare({"w": f32([1, np.nan])}, {"w": f32([1, 2])}, tolerance=10**9, atol=1e30)
+    assert verdict.status == "mismatch" and verdict.first_mismatch["step"] == 2
+
+
+def test_shorter_run_and_missing_field_are_mismatches():
+    assert compare({"A": f32([1, 2])}, {"A": f32([1])}).first_mismatch["step"] == 2
+    verdict = compare({"A": f32([1])}, {"B": f32([1])})
+    assert verdict.status == "mismatch" and verdict.first_mismatch["field"] == "A"
+
+
+def test_element_index_is_reported_for_array_fields():
+    desired = {"W": np.zeros((2, 3), f32)}
+    actual = {"W": np.array([[0, 0, 0], [0, 0, 1]], f32)}
+    place = compare(desired, actual).first_mismatch
+    assert (place["step"], place["index"]) == (2, [2])

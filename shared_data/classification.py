@@ -1,0 +1,25 @@
+"""Inputs for the cookbook classification sigmoid(x + A) with single-sample gradient descent."""
+import numpy as np
+
+from shared_data import positive_float, positive_int, rng
+
+# The recipe: 50 points from N(-1, 1) labelled 0 and 50 from N(3, 1) labelled 1; A ~ N(10, 1),
+# deliberately far from the answer -(-1 + 3)/2 = -1; learning rate 0.05, 1400 steps, report every 200.
+N_PER_CLASS, MEANS, A0_MEAN = 50, (-1.0, 3.0), 10.0
+LEARNING_RATE, STEPS, REPORT_EVERY = 0.05, 1400, 200
+
+
+def make_inputs(seed=0, learning_rate=LEARNING_RATE, steps=STEPS):
+    learning_rate = positive_float("learning rate", learning_rate)
+    steps = positive_int("steps", steps)
+    draw = rng(seed)
+    x = np.concatenate([draw.normal(MEANS[0], 1.0, N_PER_CLASS),
+                        draw.normal(MEANS[1], 1.0, N_PER_CLASS)]).astype(np.float32)
+    y = np.repeat(np.float32([0.0, 1.0]), N_PER_CLASS)
+    a0 = draw.normal(A0_MEAN, 1.0, 1).astype(np.float32)
+    schedule = draw.integers(0, 2 * N_PER_CLASS, steps)
+    return {
+        "x": x, "y": y, "A0": a0, "schedule": schedule,
+        "learning_rate": learning_rate, "steps": steps, "dtype": "float32",
+        "report_every": REPORT_EVERY,
+    }

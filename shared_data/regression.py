@@ -1,0 +1,26 @@
+"""Inputs for the cookbook regression x·A = 10 with single-sample gradient descent."""
+import numpy as np
+
+from shared_data import positive_float, positive_int, rng
+
+# The recipe: 100 samples x ~ N(1, 0.1) with target 10, A ~ N(0, 1), learning rate 0.02,
+# 100 single-sample steps, a report every 25 steps.
+N_SAMPLES, X_MEAN, X_STD, TARGET = 100, 1.0, 0.1, 10.0
+LEARNING_RATE, STEPS, REPORT_EVERY = 0.02, 100, 25
+LOSSES = ("l2", "l1")
+
+
+def make_inputs(seed=0, learning_rate=LEARNING_RATE, steps=STEPS, loss="l2"):
+    if loss not in LOSSES:
+        raise ValueError(f"loss must be one of {', '.join(LOSSES)}, got {loss!r}")
+    learning_rate = positive_float("learning rate", learning_rate)
+    steps = positive_int("steps", steps)
+    draw = rng(seed)
+    x = draw.normal(X_MEAN, X_STD, N_SAMPLES).astype(np.float32)
+    a0 = draw.normal(0.0, 1.0, 1).astype(np.float32)
+    schedule = draw.integers(0, N_SAMPLES, steps)
+    return {
+        "x": x, "y": np.full(N_SAMPLES, TARGET, np.float32), "A0": a0, "schedule": schedule,
+        "learning_rate": learning_rate, "steps": steps, "loss": loss, "dtype": "float32",
+        "report_every": REPORT_EVERY,
+    }

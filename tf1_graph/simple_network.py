@@ -1,0 +1,66 @@
+"""simple_network, TF1 graph twin: one weight w, f(w) = a·w, cost C(w) = (f(w) − ŷ)².
+
+Every update evaluates the hand-written partial ∂C/∂w = 2a(f(w) − ŷ) beside the framework's
+own gradient, then takes one gradient-descent step. One graph and one Session per run.
+"""
+import numpy as np
+import tensorflow.compat.v1 as tf1
+
+
+# %% model
+def model(w, a):
+    return a * w
+
+
+# %% loss
+def cost_fn(f, y):
+    return tf1.square(f - y)
+
+
+def manual_gradient(f, y, a):
+    return 2 * a * (f - y)
+
+
+# %% step
+def build(inputs, config):
+    dtype = tf1.as_dtype(config["dtype"])
+    a = tf1.placeholder(dtype, shape=[], name="a")
+    y = tf1.placeholder(dtype, shape=[], name="y")
+    w = tf1.Variable(inputs["w0"], dtype=dtype, name="w")
+    f = model(w, a)
+    cost = cost_fn(f, y)
+    grad_manual = manual_gradient(f, y, a)
+    grad_auto = tf1.gradients(cost, w)[0]
+    # A Python learning rate becomes a float32 tensor first: float64 would step with 0.10000000149.
+    learning_rate = tf1.constant(config["learning_rate"], dtype)
+    train_step = tf1.train.GradientDescentOptimizer(learning_rate).minimize(cost)
+    return a, y, w, f, cost, grad_manual, grad_auto, train_step
+
+
+# %% train
+def run(inputs):
+    trace = {}
+    for config in inputs["runs"]:
+        graph = tf1.Graph()
+        with graph.as_default():
+            a, y, w, f, cost, grad_manual, grad_auto, train_step = build(inputs, config)
+            init = tf1.global_variables_initializer()
+        steps = {"w": [], "cost": [], "f": [], "grad_manual": [], "grad_auto": []}
+        with tf1.Session(graph=graph) as sess:
+            sess.run(init)
+            feed = {a: inputs["a"], y: inputs["y"]}
+            for _ in range(config["steps"]):
+                grads = sess.run([grad_manual, grad_auto], feed_dict=feed)
+                sess.run(train_step, feed_dict=feed)
+                values = sess.run([w, cost, f], feed_dict=feed)
+                for name, value in zip(steps, values + grads):
+                    steps[name].append(value)
+        trace.update({f"{config['name']}/{name}": np.array(v) for name, v in steps.items()})
+    return trace
+
+
+if __name__ == "__main__":
+    from shared_data.simple_network import make_inputs
+    from tfparity.report import print_log
+
+    print_log(run(make_inputs(seed=0)), every=1)

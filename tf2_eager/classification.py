@@ -1,0 +1,52 @@
+"""classification, TF2 eager twin: sigmoid(x + A) separates N(−1, 1) from N(3, 1) (cookbook recipe).
+
+Each step passes one sample, takes the sigmoid cross-entropy gradient with GradientTape, then
+evaluates A, that sample's loss, and the accuracy of round(sigmoid(x + A)) over all points.
+"""
+import numpy as np
+import tensorflow as tf
+
+
+# %% model
+def model(x, A):
+    return x + A
+
+
+# %% loss
+def loss_fn(logits, y):
+    return tf.reduce_mean(tf.nn.sigmoid_cross_entropy_with_logits(labels=y, logits=logits))
+
+
+def accuracy_fn(logits, y):
+    return tf.reduce_mean(tf.cast(tf.equal(tf.round(tf.sigmoid(logits)), y), tf.float32))
+
+
+# %% step
+def train_step(x, y, A, learning_rate):
+    with tf.GradientTape() as tape:
+        loss = loss_fn(model(x, A), y)
+    A.assign_sub(learning_rate * tape.gradient(loss, A))
+
+
+# %% train
+def run(inputs, function=False):
+    A = tf.Variable(inputs["A0"], name="A")
+    step = tf.function(train_step) if function else train_step
+    trace = {"A": [], "loss": [], "accuracy": []}
+    everything = tf.constant(inputs["x"]), tf.constant(inputs["y"])
+    for i in inputs["schedule"]:
+        x, y = tf.constant(inputs["x"][i:i + 1]), tf.constant(inputs["y"][i:i + 1])
+        step(x, y, A, inputs["learning_rate"])
+        A_now, loss_now = A.numpy(), loss_fn(model(x, A), y).numpy()
+        accuracy_now = accuracy_fn(model(everything[0], A), everything[1]).numpy()
+        trace["A"].append(A_now[0])
+        trace["loss"].append(loss_now)
+        trace["accuracy"].append(accuracy_now)
+    return {name: np.array(values) for name, values in trace.items()}
+
+
+if __name__ == "__main__":
+    from shared_data.classification import make_inputs
+    from tfparity.report import print_log
+
+    print_log(run(make_inputs(seed=0)), every=200)

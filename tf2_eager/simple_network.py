@@ -1,0 +1,58 @@
+"""simple_network, TF2 eager twin: one weight w, f(w) = a·w, cost C(w) = (f(w) − ŷ)².
+
+Every update evaluates the hand-written partial ∂C/∂w = 2a(f(w) − ŷ) beside the framework's
+own gradient, then takes one gradient-descent step. Plain eager, or the step as a tf.function.
+"""
+import numpy as np
+import tensorflow as tf
+
+
+# %% model
+def model(w, a):
+    return a * w
+
+
+# %% loss
+def cost_fn(f, y):
+    return tf.square(f - y)
+
+
+def manual_gradient(f, y, a):
+    return 2 * a * (f - y)
+
+
+# %% step
+def train_step(a, y, w, learning_rate):
+    with tf.GradientTape() as tape:
+        f = model(w, a)
+        cost = cost_fn(f, y)
+    grad_manual = manual_gradient(f, y, a)
+    grad_auto = tape.gradient(cost, w)
+    w.assign_sub(learning_rate * grad_auto)
+    return grad_manual, grad_auto
+
+
+# %% train
+def run(inputs, function=False):
+    trace = {}
+    for config in inputs["runs"]:
+        dtype = tf.as_dtype(config["dtype"])
+        a, y = tf.constant(inputs["a"], dtype), tf.constant(inputs["y"], dtype)
+        w = tf.Variable(inputs["w0"], dtype=dtype, name="w")
+        step = tf.function(train_step) if function else train_step
+        steps = {"w": [], "cost": [], "f": [], "grad_manual": [], "grad_auto": []}
+        for _ in range(config["steps"]):
+            grads = [g.numpy() for g in step(a, y, w, config["learning_rate"])]
+            f = model(w, a)
+            values = [w.numpy(), cost_fn(f, y).numpy(), f.numpy()]
+            for name, value in zip(steps, values + grads):
+                steps[name].append(value)
+        trace.update({f"{config['name']}/{name}": np.array(v) for name, v in steps.items()})
+    return trace
+
+
+if __name__ == "__main__":
+    from shared_data.simple_network import make_inputs
+    from tfparity.report import print_log
+
+    print_log(run(make_inputs(seed=0)), every=1)

@@ -1,0 +1,130 @@
+"""``tfparity``: list the examples, run both twins with a parity summary, rebuild the guide.
+
+Bad input prints one line naming the problem and exits 2; a parity mismatch exits 1.
+"""
+import argparse
+import inspect
+import math
+import os
+import sys
+
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")  # keep TensorFlow's start-up chatter out
+
+from tfparity import harness, report  # noqa: E402
+from tfparity.jsonio import to_json, write_atomic  # noqa: E402
+
+# Example options: the CLI flag, the make_inputs parameter it fills, and its parser.
+OPTIONS = {"learning_rate": float, "steps": int, "loss": str}
+
+
+class UsageError(Exception):
+    pass
+
+
+class Parser(argparse.ArgumentParser):
+    def error(self, message):  # one line, exit 2, instead of argparse's usage block
+        raise UsageError(message)
+
+
+def _seed(text):
+    try:
+        value = int(text)
+    except ValueError:
+        value = -1
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"must be a non-negative integer, got {text!r}")
+    return value
+
+
+def _number(kind):
+    def parse(text):
+        try:
+            value = kind(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"must be a positive number, got {text!r}") from None
+        if not math.isfinite(value) or value <= 0:
+            raise argparse.ArgumentTypeError(f"must be positive and finite, got {text!r}")
+        return value
+    return parse
+
+
+def parser():
+    top = Parser(prog="tfparity", description="TF1 graph vs TF2 eager twins, compared step by step.")
+    sub = top.add_subparsers(dest="command", required=True, parser_class=Parser)
+    sub.add_parser("list", help="print the example names, one per line")
+    run = sub.add_parser("run", help="run examples under every mode and print the parity summary")
+    run.add_argument("examples", nargs="*", metavar="EXAMPLE")
+    run.add_argument("--all", action="store_true", help="run every example")
+    run.add_argument("--seed", type=_seed, default=0, help="seed for shared_data (default 0)")
+    run.add_argument("--json", metavar="PATH", help="write inputs, traces and verdicts as JSON")
+    run.add_argument("--learning-rate", type=_number(float), help="override the learning rate")
+    run.add_argument("--steps", type=_number(int), help="override the number of updates")
+    run.add_argument("--loss", choices=("l2", "l1"), help="regression loss (default l2)")
+    return top
+
+
+def _options(name, args):
+    """The example options given on the command line, checked against make_inputs' parameters."""
+    given = {k: getattr(args, k) for k in OPTIONS if getattr(args, k) is not None}
+    accepted = inspect.signature(harness.load(name)[0].make_inputs).parameters
+    for key in given:
+        if key not in accepted:
+            raise UsageError(f"--{key.replace('_', '-')} does not apply to example {name}")
+    return given
+
+
+def _check_writable(path):
+    folder = os.path.dirname(os.path.abspath(path))
+    if os.path.isdir(path) or not os.path.isdir(folder) or not os.access(folder, os.W_OK):
+        raise UsageError(f"cannot write --json {path}: not a writable file path")
+
+
+def run(args):
+    names = harness.examples() if args.all else args.examples
+    if not names:
+        raise UsageError("name at least one example, or --all (see 'tfparity list')")
+    for name in names:
+        if name not in harness.examples():
+            raise UsageError(f"unknown example {name!r}; known: {', '.join(harness.examples())}")
+    options = {name: _options(name, args) for name in names}
+    if args.json:
+        _check_writable(args.json)
+    results, ok = {}, True
+    for name in names:
+        try:
+            result = harness.run_example(name, args.seed, **options[name])
+        except ValueError as error:
+            raise UsageError(f"{name}: {error}") from None
+        results[name] = result
+        print(f"== {name} (seed {args.seed})")
+        print("\n".join(report.table(result, result["inputs"]["report_every"])))
+        print("\n".join(report.verdict_lines(result)), flush=True)
+        ok &= report.summary_ok(result)
+    if len(names) > 1:
+        print("== parity summary")
+        for name, result in results.items():
+            print(f"{name}: " + ("ok" if report.summary_ok(result) else "MISMATCH") + " — " + "; ".join(
+                f"{m} {v}" for m, v in result["parity"]["verdicts"].items()))
+    if args.json:
+        document = results[names[0]] if len(names) == 1 else results
+        try:
+            write_atomic(args.json, to_json(document))
+        except OSError as error:
+            raise UsageError(f"cannot write --json {args.json}: {error.strerror}") from None
+    return 0 if ok else 1
+
+
+def main(argv=None):
+    try:
+        args = parser().parse_args(argv)
+        if args.command == "list":
+            print("\n".join(harness.examples()))
+            return 0
+        return run(args)
+    except UsageError as error:
+        print(f"tfparity: error: {error}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

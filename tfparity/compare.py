@@ -1,0 +1,114 @@
+"""The one comparison function: two traces in, a verdict out (bit-identical / max ULP / mismatch).
+
+A trace is ``{field: array}`` whose first axis is the update step. ``desired`` is the reference
+(the TF1 Session run), as in numpy.testing. A place passes when it is within ``tolerance`` ULP or
+within ``atol`` absolutely (ULPs shrink to nothing where a value crosses zero). NaN against NaN at
+the same place is equal; NaN or ±inf against anything else is a mismatch whatever the tolerance.
+"""
+from dataclasses import dataclass
+
+import numpy as np
+
+_INT = {np.dtype(np.float16): np.int16, np.dtype(np.float32): np.int32,
+        np.dtype(np.float64): np.int64}
+
+
+def ulp_distance(desired, actual):
+    """Elementwise distance in units in the last place of the arrays' float dtype (inf if apart)."""
+    desired, actual = np.asarray(desired), np.asarray(actual)
+    if desired.dtype != actual.dtype or desired.dtype not in _INT:
+        raise TypeError(f"cannot measure ULPs between {desired.dtype} and {actual.dtype}")
+    desired, actual = np.broadcast_arrays(desired, actual)
+    bits = [x.view(_INT[x.dtype]).astype(object) for x in (desired, actual)]
+    sign = 1 << (8 * desired.dtype.itemsize - 1)
+    # Map bit patterns to integers that order like the floats (so -0 and +0 coincide).
+    ordered = [np.where(b < 0, -(b + sign), b) for b in bits]
+    distance = np.abs(ordered[0] - ordered[1]).astype(np.float64)
+    both_nan = np.isnan(desired) & np.isnan(actual)
+    special = ~(np.isfinite(desired) & np.isfinite(actual))
+    same_special = both_nan | (desired == actual)
+    distance[special] = np.where(same_special[special], 0.0, np.inf)
+    return distance
+
+
+@dataclass
+class Verdict:
+    status: str  # "bit-identical", "within" (max_ulp <= tolerance) or "mismatch"
+    max_ulp: float
+    max_abs: float
+    tolerance: int
+    atol: float
+    first_difference: dict | None  # the earliest step that differs at all
+    first_mismatch: dict | None  # the earliest step beyond the tolerance
+
+    @property
+    def ok(self):
+        return self.status != "mismatch"
+
+    def __str__(self):
+        if self.status == "bit-identical":
+            return "bit-identical"
+        if self.status == "within":
+            return (f"max {self.max_ulp:g} ULP, max |diff| {self.max_abs:.3g}"
+                    f" (allowed: {self._allowed()}; first difference at step"
+                    f" {self.first_difference['step']})")
+        m = self.first_mismatch
+        where = f"step {m['step']}, field {m['field']}" + (f" {m['index']}" if m.get("index") else "")
+        return (f"MISMATCH at {where}: desired {m['desired']!r}, actual {m['actual']!r}"
+                f" ({m['ulp']:g} ULP; allowed: {self._allowed()})")
+
+    def _allowed(self):
+        return f"{self.tolerance} ULP" + (f" or |diff| <= {self.atol:g}" if self.atol else "")
+
+    def to_dict(self):
+        return {"status": self.status, "max_ulp": self.max_ulp, "max_abs": self.max_abs,
+                "tolerance_ulp": self.tolerance, "atol": self.atol,
+                "first_difference": self.first_difference, "first_mismatch": self.first_mismatch,
+                "summary": str(self)}
+
+
+def _first(field, desired, actual, ulp, beyond):
+    """The earliest place in one field where ``beyond`` (a boolean steps × elements array) holds."""
+    rows = np.nonzero(beyond.any(axis=1))[0]
+    if not len(rows):
+        return None
+    step = int(rows[0])
+    column = int(np.argmax(beyond[step]))
+    index = np.unravel_index(column, desired.shape[1:]) if desired.ndim > 1 else ()
+    pick = (lambda x: x[(step,) + tuple(index)].item() if step < len(x) else None)
+    return {"step": step + 1, "field": field, "index": [int(i) for i in index] or None,
+            "desired": pick(desired), "actual": pick(actual), "ulp": float(ulp[step, column])}
+
+
+def _earliest(current, candidate):
+    if current is None or (candidate is not None and candidate["step"] < current["step"]):
+        return candidate
+    return current
+
+
+def compare(desired, actual, tolerance=0, atol=0.0):
+    """Compare two traces field by field and step by step (steps are reported 1-based)."""
+    max_ulp, max_abs, first_difference, first_mismatch = 0.0, 0.0, None, None
+    for field in list(desired) + [f for f in actual if f not in desired]:
+        if field not in desired or field not in actual:
+            missing = {"step": 1, "field": field, "index": None, "ulp": float("inf"),
+                       "desired": "present" if field in desired else "absent",
+                       "actual": "present" if field in actual else "absent"}
+            return Verdict("mismatch", np.inf, np.inf, tolerance, atol, missing, missing)
+        d, a = np.asarray(desired[field]), np.asarray(actual[field])
+        n = min(len(d), len(a))
+        ulp = ulp_distance(d[:n], a[:n]).reshape(n, -1)
+        with np.errstate(invalid="ignore", over="ignore"):
+            diff = np.abs(d[:n].astype(np.float64) - a[:n]).reshape(n, -1)
+        diff[ulp == 0] = 0.0
+        diff[np.isinf(ulp)] = np.inf
+        if len(d) != len(a):  # a run that stopped early differs at its first missing step
+            ulp = np.concatenate([ulp, np.full((1, ulp.shape[1]), np.inf)])
+            diff = np.concatenate([diff, np.full((1, diff.shape[1]), np.inf)])
+        max_ulp = max(max_ulp, float(ulp.max(initial=0.0)))
+        max_abs = max(max_abs, float(diff.max(initial=0.0)))
+        first_difference = _earliest(first_difference, _first(field, d, a, ulp, ulp > 0))
+        beyond = (ulp > tolerance) & (diff > atol)
+        first_mismatch = _earliest(first_mismatch, _first(field, d, a, ulp, beyond))
+    status = "bit-identical" if max_ulp == 0 else ("within" if first_mismatch is None else "mismatch")
+    return Verdict(status, max_ulp, max_abs, tolerance, atol, first_difference, first_mismatch)

@@ -1,0 +1,62 @@
+"""Run both twins of an example on one set of shared inputs and compare every mode with TF1.
+
+Examples are discovered by module name: a name is an example when ``shared_data``, ``tf1_graph``
+and ``tf2_eager`` each have a module of that name. Nothing to register.
+"""
+import importlib
+import pkgutil
+
+from tfparity.compare import compare
+from tfparity.tolerances import tolerance
+
+MODES = ("tf1_graph", "tf2_eager", "tf2_function")
+REFERENCE = MODES[0]
+PACKAGES = ("shared_data", "tf1_graph", "tf2_eager")
+
+
+def examples(packages=PACKAGES):
+    """Names of the complete twin pairs, sorted."""
+    found = [{m.name for m in pkgutil.iter_modules(importlib.import_module(p).__path__)
+              if not m.name.startswith("_")} for p in packages]
+    return sorted(set.intersection(*found))
+
+
+def load(name, packages=PACKAGES):
+    """The (shared_data, tf1_graph, tf2_eager) modules of one example."""
+    if name not in examples(packages):
+        raise ValueError(f"unknown example {name!r}; known: {', '.join(examples(packages))}")
+    return tuple(importlib.import_module(f"{p}.{name}") for p in packages)
+
+
+def run_mode(twins, mode, inputs):
+    """One execution mode's trace: the TF1 Session run, TF2 eager, or TF2 with tf.function."""
+    tf1_twin, tf2_twin = twins
+    if mode == "tf1_graph":
+        return tf1_twin.run(inputs)
+    return tf2_twin.run(inputs, function=(mode == "tf2_function"))
+
+
+def verdicts(name, traces):
+    """Each non-reference mode against the TF1 trace, with the tolerance table's bound."""
+    return {mode: compare(traces[REFERENCE], traces[mode], *tolerance(name, mode)[:2])
+            for mode in traces if mode != REFERENCE}
+
+
+def gradient_checks(traces):
+    """Hand-written against automatic gradients, within each mode, for every *grad_manual field."""
+    checks = {}
+    for mode, trace in traces.items():
+        pairs = [(f, f.replace("grad_manual", "grad_auto")) for f in trace if "grad_manual" in f]
+        if pairs:
+            checks[mode] = compare({m: trace[a] for m, a in pairs}, {m: trace[m] for m, _ in pairs})
+    return checks
+
+
+def run_example(name, seed=0, modes=MODES, packages=PACKAGES, **options):
+    """The whole parity run of one example: inputs, a trace per mode, and the verdicts."""
+    data, *twins = load(name, packages)
+    inputs = data.make_inputs(seed, **options)
+    traces = {mode: run_mode(twins, mode, inputs) for mode in modes}
+    return {"example": name, "seed": seed, "inputs": inputs, "traces": traces,
+            "parity": {"reference": REFERENCE, "verdicts": verdicts(name, traces),
+                       "manual_vs_auto": gradient_checks(traces)}}

@@ -1,0 +1,53 @@
+"""Printing: the side-by-side table at the report interval, verdict lines, and the twins' log."""
+from tfparity.harness import REFERENCE
+
+
+def print_log(trace, every):
+    """The twins' own log, cookbook style: every ``every`` steps, each field's value."""
+    n = len(next(iter(trace.values())))
+    for step in range(every, n + 1, every):
+        print(f"Step #{step} " + " ".join(f"{f} = {v[step - 1]}" for f, v in trace.items()))
+
+
+def _groups(trace):
+    """Fields grouped by run prefix ('lr=1/float64/w' -> group 'lr=1/float64')."""
+    groups = {}
+    for field in trace:
+        prefix, _, name = field.rpartition("/")
+        groups.setdefault(prefix, []).append(field)
+    return groups
+
+
+def table(result, every, fields=2):
+    """Lines of a side-by-side table: step, then the first ``fields`` fields under each mode."""
+    traces = result["traces"]
+    modes = list(traces)
+    lines = []
+    for prefix, names in _groups(traces[REFERENCE]).items():
+        shown = names[:fields]
+        if prefix:
+            lines.append(f"[{prefix}]")
+        header = ["step"] + [f"{f.rpartition('/')[2]} {m}" for f in shown for m in modes]
+        rows = [header]
+        n = len(traces[REFERENCE][shown[0]])
+        steps = sorted(set(range(every, n + 1, every)) | {n})
+        for step in steps:
+            rows.append([str(step)] + [str(traces[m][f][step - 1]) if step <= len(traces[m][f])
+                                       else "-" for f in shown for m in modes])
+        widths = [max(len(r[i]) for r in rows) for i in range(len(header))]
+        lines += ["  ".join(c.rjust(w) for c, w in zip(r, widths)) for r in rows]
+    return lines
+
+
+def verdict_lines(result):
+    parity = result["parity"]
+    lines = [f"{result['example']}: {mode} vs {parity['reference']}: {verdict}"
+             for mode, verdict in parity["verdicts"].items()]
+    lines += [f"{result['example']}: hand-written vs automatic gradient in {mode}: {verdict}"
+              for mode, verdict in parity["manual_vs_auto"].items()]
+    return lines
+
+
+def summary_ok(result):
+    parity = result["parity"]
+    return all(v.ok for group in ("verdicts", "manual_vs_auto") for v in parity[group].values())
