@@ -7,14 +7,16 @@ import inspect
 import math
 import os
 import sys
+import time
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")  # keep TensorFlow's start-up chatter out
 
 from tfparity import harness, report  # noqa: E402
 from tfparity.jsonio import to_json, write_atomic  # noqa: E402
 
-# Example options: the CLI flag, the make_inputs parameter it fills, and its parser.
-OPTIONS = {"learning_rate": float, "steps": int, "loss": str}
+# Example options: make_inputs parameters the CLI can fill; each applies where an example takes it.
+OPTIONS = ("learning_rate", "steps", "loss", "epochs", "batch_size", "train_size", "test_size",
+           "gradients", "download")
 
 
 class UsageError(Exception):
@@ -60,13 +62,40 @@ def parser():
     run.add_argument("--learning-rate", type=_number(float), help="override the learning rate")
     run.add_argument("--steps", type=_number(int), help="override the number of updates")
     run.add_argument("--loss", choices=("l2", "l1"), help="regression loss (default l2)")
+    run.add_argument("--epochs", type=_number(int), help="mlp: epochs over the training images")
+    run.add_argument("--batch-size", type=_number(int), help="mlp: images per update")
+    run.add_argument("--train-size", type=_number(int), help="mlp: train on the first N images")
+    run.add_argument("--test-size", type=_number(int), help="mlp: test on the first N images")
+    run.add_argument("--gradients", choices=("auto", "manual"),
+                     help="mlp: train on the automatic or the hand-written gradient")
+    run.add_argument("--download", action="store_true", default=None,
+                     help="fetch missing MNIST files into the per-user cache")
     return top
+
+
+class Progress:
+    """Per-epoch progress lines for epoch-based examples: loss, test accuracy, seconds."""
+
+    def __init__(self):
+        self.clock = {}
+
+    def __call__(self, mode, epoch, trace):
+        now = time.perf_counter()
+        seconds = now - self.clock.get(mode, self.started)
+        self.clock[mode] = now
+        print(f"  {mode} epoch {epoch}: loss {trace['epoch_loss'][-1]:.4f}, test accuracy "
+              f"{trace['test_accuracy'][-1]:.4f}, {seconds:.1f} s", flush=True)
+
+    def start(self):
+        self.started, self.clock = time.perf_counter(), {}
 
 
 def _options(name, args):
     """The example options given on the command line, checked against make_inputs' parameters."""
     given = {k: getattr(args, k) for k in OPTIONS if getattr(args, k) is not None}
     accepted = inspect.signature(harness.load(name)[0].make_inputs).parameters
+    if "download" not in accepted:  # a data flag: meaningless, not wrong, where nothing is fetched
+        given.pop("download", None)
     for key in given:
         if key not in accepted:
             raise UsageError(f"--{key.replace('_', '-')} does not apply to example {name}")
@@ -89,10 +118,11 @@ def run(args):
     options = {name: _options(name, args) for name in names}
     if args.json:
         _check_writable(args.json)
-    results, ok = {}, True
+    results, ok, progress = {}, True, Progress()
     for name in names:
+        progress.start()
         try:
-            result = harness.run_example(name, args.seed, **options[name])
+            result = harness.run_example(name, args.seed, progress=progress, **options[name])
         except ValueError as error:
             raise UsageError(f"{name}: {error}") from None
         results[name] = result

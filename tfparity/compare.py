@@ -14,8 +14,12 @@ _INT = {np.dtype(np.float16): np.int16, np.dtype(np.float32): np.int32,
 
 
 def ulp_distance(desired, actual):
-    """Elementwise distance in units in the last place of the arrays' float dtype (inf if apart)."""
+    """Elementwise distance in units in the last place of the arrays' float dtype.
+
+    Integer arrays (predicted labels) are 0 where equal and inf where not."""
     desired, actual = np.asarray(desired), np.asarray(actual)
+    if desired.dtype == actual.dtype and desired.dtype.kind in "iub":  # labels: equal or not
+        return np.where(desired == actual, 0.0, np.inf)
     if desired.dtype != actual.dtype or desired.dtype not in _INT:
         raise TypeError(f"cannot measure ULPs between {desired.dtype} and {actual.dtype}")
     desired, actual = np.broadcast_arrays(desired, actual)

@@ -4,6 +4,7 @@ Examples are discovered by module name: a name is an example when ``shared_data`
 and ``tf2_eager`` each have a module of that name. Nothing to register.
 """
 import importlib
+import inspect
 import pkgutil
 
 from tfparity.compare import compare
@@ -28,12 +29,15 @@ def load(name, packages=PACKAGES):
     return tuple(importlib.import_module(f"{p}.{name}") for p in packages)
 
 
-def run_mode(twins, mode, inputs):
-    """One execution mode's trace: the TF1 Session run, TF2 eager, or TF2 with tf.function."""
-    tf1_twin, tf2_twin = twins
-    if mode == "tf1_graph":
-        return tf1_twin.run(inputs)
-    return tf2_twin.run(inputs, function=(mode == "tf2_function"))
+def run_mode(twins, mode, inputs, on_epoch=None):
+    """One execution mode's trace: the TF1 Session run, TF2 eager, or TF2 with tf.function.
+
+    ``on_epoch(epoch, trace)`` is passed on to twins whose ``run`` takes it (epoch-based ones)."""
+    twin = twins[0] if mode == "tf1_graph" else twins[1]
+    options = {} if mode == "tf1_graph" else {"function": mode == "tf2_function"}
+    if on_epoch and "on_epoch" in inspect.signature(twin.run).parameters:
+        options["on_epoch"] = on_epoch
+    return twin.run(inputs, **options)
 
 
 def verdicts(name, traces):
@@ -52,11 +56,14 @@ def gradient_checks(traces):
     return checks
 
 
-def run_example(name, seed=0, modes=MODES, packages=PACKAGES, **options):
-    """The whole parity run of one example: inputs, a trace per mode, and the verdicts."""
+def run_example(name, seed=0, modes=MODES, packages=PACKAGES, progress=None, **options):
+    """The whole parity run of one example: inputs, a trace per mode, and the verdicts.
+
+    ``progress(mode, epoch, trace)``, if given, is called after every epoch of every mode."""
     data, *twins = load(name, packages)
     inputs = data.make_inputs(seed, **options)
-    traces = {mode: run_mode(twins, mode, inputs) for mode in modes}
+    traces = {mode: run_mode(twins, mode, inputs, progress and (
+        lambda epoch, trace, mode=mode: progress(mode, epoch, trace))) for mode in modes}
     return {"example": name, "seed": seed, "inputs": inputs, "traces": traces,
             "parity": {"reference": REFERENCE, "verdicts": verdicts(name, traces),
                        "manual_vs_auto": gradient_checks(traces)}}

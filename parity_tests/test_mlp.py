@@ -1,0 +1,112 @@
+"""The 784-15-10 MLP on real MNIST: parity, hand-written backprop, NumPy float64, full run."""
+import json
+import os
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+
+import tf1_graph.mlp as tf1_twin
+import tf2_eager.mlp as tf2_twin
+from shared_data.mlp import make_inputs
+from tfparity.compare import compare
+from tfparity.harness import MODES, run_example
+
+pytestmark = pytest.mark.skipif(not os.environ.get("MNIST_DIR"), reason="needs the real MNIST (MNIST_DIR)")
+# A small fixed slice keeps these fast; the full default run is the slow test at the end.
+SMALL = dict(epochs=2, train_size=3200, test_size=1000)
+
+
+@pytest.fixture(scope="module")
+def small():
+    return run_example("mlp", 0, **SMALL)
+
+
+def test_parameter_count_is_11935():
+    inputs = make_inputs(0, **SMALL)
+    assert sum(inputs[name].size for name in tf1_twin.PARAMS) == 11935
+
+
+def test_all_modes_bit_identical_losses_weights_and_predictions(small):
+    for mode, verdict in small["parity"]["verdicts"].items():
+        assert verdict.status == "bit-identical", f"{mode}: {verdict}"
+    assert small["traces"]["tf2_eager"]["test_predictions"].shape == (1, 1000)
+
+
+def test_bit_identical_with_onednn_switched_off():
+    script = ("import json; from tfparity.harness import run_example; "
+              f"r = run_example('mlp', 0, **{SMALL!r}); "
+              "print(json.dumps({m: v.status for m, v in r['parity']['verdicts'].items()}))")
+    env = dict(os.environ, TF_ENABLE_ONEDNN_OPTS="0")
+    done = subprocess.run([sys.executable, "-c", script], env=env, capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert json.loads(done.stdout.strip().splitlines()[-1]) == {
+        "tf2_eager": "bit-identical", "tf2_function": "bit-identical"}
+
+
+@pytest.mark.parametrize("twin", [tf1_twin, tf2_twin], ids=["tf1_graph", "tf2_eager"])
+def test_hand_written_backprop_equals_autodiff_within_4_ulps_of_largest_entry(twin):
+    # Measured over 50 batches: |manual − auto| <= 3 float32 ULPs of the tensor's largest entry
+    # (softmax inside the fused cross-entropy kernel and tf.nn.softmax round differently);
+    # entries near zero differ by many of their own ULPs, so the bound is set at that scale.
+    inputs = make_inputs(0, **SMALL)
+    for batch in inputs["schedule"][0][:5]:
+        manual, auto = twin.gradients(inputs, batch)
+        for name, m, a in zip(twin.PARAMS, manual, auto):
+            four_ulps_of_largest = 4 * np.spacing(np.abs(a).max())
+            verdict = compare({name: a[None]}, {name: m[None]}, tolerance=0, atol=four_ulps_of_largest)
+            assert verdict.ok, verdict
+
+
+def test_tf1_and_tf2_hand_written_gradients_are_bit_identical():
+    inputs = make_inputs(0, **SMALL)
+    batch = inputs["schedule"][0][0]
+    for group1, group2 in zip(tf1_twin.gradients(inputs, batch), tf2_twin.gradients(inputs, batch)):
+        assert all(np.array_equal(a, b) for a, b in zip(group1, group2))
+
+
+def test_training_driven_by_hand_written_gradients(small):
+    # The TF1 graph once raced here (an update before a read); repeated runs must agree.
+    inputs = make_inputs(0, gradients="manual", **SMALL)
+    first = tf1_twin.run(inputs)["loss"]
+    assert all(np.array_equal(tf1_twin.run(inputs)["loss"], first) for _ in range(3))
+    manual = run_example("mlp", 0, gradients="manual", **SMALL)
+    assert all(v.status == "bit-identical" for v in manual["parity"]["verdicts"].values())
+    auto_trace, manual_trace = small["traces"]["tf1_graph"], manual["traces"]["tf1_graph"]
+    np.testing.assert_allclose(manual_trace["loss"], auto_trace["loss"], rtol=1e-3)
+    assert abs(manual_trace["test_accuracy"][-1] - auto_trace["test_accuracy"][-1]) <= 0.01
+
+
+def numpy_sgd_step(inputs):
+    """One mini-batch SGD step in float64 NumPy, from the equations, not from either twin."""
+    batch = inputs["schedule"][0][0]
+    x, y = np.float64(inputs["train_x"][batch]), np.float64(inputs["train_y"][batch])
+    W1, b1, W2, b2 = (np.float64(inputs[name]) for name in ("W1", "b1", "W2", "b2"))
+    hidden = 1 / (1 + np.exp(-(x @ W1 + b1)))
+    logits = hidden @ W2 + b2
+    p = np.exp(logits - logits.max(1, keepdims=True))
+    p /= p.sum(1, keepdims=True)
+    loss = -np.mean(np.sum(y * np.log(p), 1))
+    delta_out = (p - y) / len(x)
+    delta_hidden = delta_out @ W2.T * hidden * (1 - hidden)
+    lr = np.float64(inputs["learning_rates"][0])
+    return loss, {"W1": W1 - lr * x.T @ delta_hidden, "b1": b1 - lr * delta_hidden.sum(0),
+                  "W2": W2 - lr * hidden.T @ delta_out, "b2": b2 - lr * delta_out.sum(0)}
+
+
+def test_one_sgd_step_matches_numpy_float64():
+    inputs = make_inputs(0, epochs=1, batch_size=8, train_size=8, test_size=10)
+    loss, desired = numpy_sgd_step(inputs)
+    for trace in (tf1_twin.run(inputs), tf2_twin.run(inputs), tf2_twin.run(inputs, function=True)):
+        np.testing.assert_allclose(trace["loss"][0], loss, rtol=1e-6)
+        for name, value in desired.items():
+            np.testing.assert_allclose(trace[name][0], value, rtol=1e-5, atol=1e-6)
+
+
+@pytest.mark.slow
+def test_full_default_run_reaches_95_percent_with_parity():
+    result = run_example("mlp", 0)
+    for mode in MODES:
+        assert result["traces"][mode]["test_accuracy"][-1] >= 0.95, mode
+    assert all(v.ok for v in result["parity"]["verdicts"].values()), result["parity"]["verdicts"]

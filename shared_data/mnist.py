@@ -1,0 +1,99 @@
+"""The real MNIST: the four standard IDX files (gzip or raw), verified by SHA-256 of their bytes.
+
+Looked up in an explicit directory, then ``$MNIST_DIR``, then a per-user cache; with
+``download=True`` missing files are fetched into that cache. The checksums are of the
+uncompressed files (re-compressed gz files stay valid); anything else is refused, never replaced.
+"""
+import functools
+import gzip
+import hashlib
+import os
+import pathlib
+import urllib.request
+
+import numpy as np
+
+RAW_SHA256 = {
+    "train-images-idx3-ubyte": "ba891046e6505d7aadcbbe25680a0738ad16aec93bde7f9b65e87a2fc25776db",
+    "train-labels-idx1-ubyte": "65a50cbbf4e906d70832878ad85ccda5333a97f0f4c3dd2ef09a8a9eef7101c5",
+    "t10k-images-idx3-ubyte": "0fa7898d509279e482958e8ce81c8e77db3f2f8254e26661ceb7762c4d494ce7",
+    "t10k-labels-idx1-ubyte": "ff7bcfd416de33731a308c3f266cc351222c34898ecbeaf847f06e48f7ec33f2",
+}
+MIRROR = "https://storage.googleapis.com/cvdf-datasets/mnist/"  # the one Keras downloads from
+CACHE = pathlib.Path(os.environ.get("XDG_CACHE_HOME", pathlib.Path.home() / ".cache")) / "tfparity" / "mnist"
+
+
+class MnistError(ValueError):
+    pass
+
+
+def find_directory(directory=None):
+    """The folder to read: the argument, else $MNIST_DIR, else the per-user cache."""
+    if directory is not None:
+        return pathlib.Path(directory), "the directory given"
+    if os.environ.get("MNIST_DIR"):
+        return pathlib.Path(os.environ["MNIST_DIR"]), "MNIST_DIR"
+    return CACHE, "the per-user cache"
+
+
+def _download(folder, name):
+    folder.mkdir(parents=True, exist_ok=True)
+    partial = folder / f".{name}.gz.part"
+    urllib.request.urlretrieve(MIRROR + name + ".gz", partial)
+    os.replace(partial, folder / f"{name}.gz")
+
+
+def read_verified(folder, name, checksums=RAW_SHA256, download=False):
+    """The uncompressed bytes of one IDX file, after checking their SHA-256."""
+    folder = pathlib.Path(folder)
+    candidates = [folder / f"{name}.gz", folder / name]
+    if download and not any(p.exists() for p in candidates):
+        _download(folder, name)
+    path = next((p for p in candidates if p.exists()), None)
+    if path is None:
+        raise MnistError(f"MNIST file {name}[.gz] not found in {folder}; set MNIST_DIR to a folder "
+                         "with the four IDX files, or pass --download to fetch them into " + str(CACHE))
+    try:
+        data = gzip.decompress(path.read_bytes()) if path.suffix == ".gz" else path.read_bytes()
+    except (OSError, EOFError) as error:
+        raise MnistError(f"{path}: cannot decompress ({error}); the file is truncated or corrupt") from None
+    actual = hashlib.sha256(data).hexdigest()
+    if actual != checksums[name]:
+        raise MnistError(f"{path}: SHA-256 of the uncompressed bytes is {actual}, expected "
+                         f"{checksums[name]}; the file is truncated or corrupt")
+    return data
+
+
+def parse_idx(data):
+    """An IDX byte string (magic, dimensions, uint8 payload) as a numpy array."""
+    if len(data) < 4 or data[:2] != b"\0\0" or data[2] != 0x08:
+        raise MnistError("not an unsigned-byte IDX file")
+    ndim = data[3]
+    shape = tuple(int.from_bytes(data[4 + 4 * i: 8 + 4 * i], "big") for i in range(ndim))
+    payload = np.frombuffer(data, np.uint8, offset=4 + 4 * ndim)
+    if payload.size != int(np.prod(shape)):
+        raise MnistError(f"IDX payload has {payload.size} bytes, header says {shape}")
+    return payload.reshape(shape)
+
+
+@functools.lru_cache(maxsize=2)
+def _load(folder, checksums, download):
+    sums = dict(checksums)
+    raw = {name: parse_idx(read_verified(folder, name, sums, download)) for name in RAW_SHA256}
+    out = {}
+    for split, prefix in (("train", "train"), ("test", "t10k")):
+        images = raw[f"{prefix}-images-idx3-ubyte"]
+        labels = raw[f"{prefix}-labels-idx1-ubyte"]
+        out[f"{split}_x"] = (images.reshape(len(images), -1) / np.float32(255)).astype(np.float32)
+        out[f"{split}_labels"] = labels.astype(np.int64)
+        out[f"{split}_y"] = np.eye(10, dtype=np.float32)[labels]
+    return out
+
+
+def load(directory=None, download=False, checksums=RAW_SHA256):
+    """Pixels in [0, 1] as float32 [N, 784], one-hot labels [N, 10], and the integer labels."""
+    folder, source = find_directory(directory)
+    if not download and not folder.is_dir():
+        raise MnistError(f"MNIST not found: {folder} ({source}) is not a directory; set MNIST_DIR "
+                         f"to a folder with the four IDX files, or pass --download to fetch them into {CACHE}")
+    return _load(folder.resolve(), tuple(sorted(checksums.items())), download)

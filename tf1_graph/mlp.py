@@ -1,0 +1,98 @@
+"""mlp, TF1 graph twin: 784-15-10 sigmoid network on MNIST, mini-batch SGD, hand-written backprop.
+
+Placeholders [None, 784] and [None, 10] take each batch through feed_dict; the graph is built once.
+Training follows the automatic gradient (minimize) or the hand-written one (apply_gradients).
+"""
+import numpy as np
+import tensorflow.compat.v1 as tf1
+
+PARAMS = ("W1", "b1", "W2", "b2")
+
+
+# %% model
+def model(x, params):
+    W1, b1, W2, b2 = params
+    hidden = tf1.sigmoid(tf1.matmul(x, W1) + b1)
+    return hidden, tf1.matmul(hidden, W2) + b2
+
+
+# %% loss
+def loss_fn(logits, y):
+    return tf1.reduce_mean(tf1.nn.softmax_cross_entropy_with_logits_v2(labels=y, logits=logits))
+
+
+def manual_gradients(x, y, hidden, logits, params):
+    """Backprop by hand: δ_out = (softmax − y)/n, δ_h = δ_out·W2ᵀ ⊙ σ(1 − σ)."""
+    W1, b1, W2, b2 = params
+    delta_out = (tf1.nn.softmax(logits) - y) / tf1.cast(tf1.shape(x)[0], tf1.float32)
+    delta_hidden = tf1.matmul(delta_out, W2, transpose_b=True) * hidden * (1 - hidden)
+    return [tf1.matmul(x, delta_hidden, transpose_a=True), tf1.reduce_sum(delta_hidden, 0),
+            tf1.matmul(hidden, delta_out, transpose_a=True), tf1.reduce_sum(delta_out, 0)]
+
+
+def predict(logits):
+    return tf1.argmax(logits, 1)
+
+
+# %% step
+def build(inputs):
+    x = tf1.placeholder(tf1.float32, shape=[None, 784], name="x")
+    y = tf1.placeholder(tf1.float32, shape=[None, 10], name="y")
+    learning_rate = tf1.placeholder(tf1.float32, shape=[], name="learning_rate")
+    params = [tf1.Variable(inputs[name], name=name) for name in PARAMS]
+    hidden, logits = model(x, params)
+    loss = loss_fn(logits, y)
+    grads_manual = manual_gradients(x, y, hidden, logits, params)
+    grads_auto = tf1.gradients(loss, params)
+    optimizer = tf1.train.GradientDescentOptimizer(learning_rate)
+    if inputs["gradients"] == "manual":
+        # Each use of a variable is its own read: without this, W2's update can run before the
+        # hand-written δ_h reads W2 (seen here as a different loss on some runs).
+        with tf1.control_dependencies(grads_manual):
+            train_step = optimizer.apply_gradients(zip(grads_manual, params))
+    else:
+        train_step = optimizer.minimize(loss)
+    return x, y, learning_rate, params, loss, predict(logits), (grads_manual, grads_auto), train_step
+
+
+# %% train
+def run(inputs, on_epoch=None):
+    graph = tf1.Graph()
+    with graph.as_default():
+        x, y, learning_rate, params, loss, prediction, _, train_step = build(inputs)
+        init = tf1.global_variables_initializer()
+    trace = {"test_accuracy": [], "epoch_loss": [], "loss": []}
+    labels = inputs["test_y"].argmax(1)
+    with tf1.Session(graph=graph) as sess:
+        sess.run(init)
+        for epoch in range(inputs["epochs"]):
+            for batch in inputs["schedule"][epoch]:
+                feed = {x: inputs["train_x"][batch], y: inputs["train_y"][batch],
+                        learning_rate: inputs["learning_rates"][epoch]}
+                _, loss_now = sess.run([train_step, loss], feed_dict=feed)
+                trace["loss"].append(loss_now)
+            predictions = sess.run(prediction, feed_dict={x: inputs["test_x"]})
+            trace["test_accuracy"].append(np.float32(np.mean(predictions == labels)))
+            trace["epoch_loss"].append(np.mean(trace["loss"][-len(inputs["schedule"][epoch]):], dtype=np.float32))
+            if on_epoch:
+                on_epoch(epoch + 1, trace)
+        final = dict(zip(PARAMS, sess.run(params)), test_predictions=predictions)
+    trace = {name: np.array(values) for name, values in trace.items()}
+    return dict(trace, **{name: value[np.newaxis] for name, value in final.items()})
+
+
+def gradients(inputs, batch):
+    """Hand-written and automatic gradients at the initial weights, on one batch of indices."""
+    graph = tf1.Graph()
+    with graph.as_default():
+        x, y, _, _, _, _, grads, _ = build(inputs)
+        init = tf1.global_variables_initializer()
+    with tf1.Session(graph=graph) as sess:
+        sess.run(init)
+        return sess.run(grads, feed_dict={x: inputs["train_x"][batch], y: inputs["train_y"][batch]})
+
+
+if __name__ == "__main__":
+    from shared_data.mlp import make_inputs
+
+    run(make_inputs(seed=0), on_epoch=lambda e, t: print(f"epoch {e} test accuracy {t['test_accuracy'][-1]}"))

@@ -1,0 +1,94 @@
+"""mlp, TF2 eager twin: 784-15-10 sigmoid network on MNIST, mini-batch SGD, hand-written backprop.
+
+A tf.Module holds the variables; each batch is a tensor argument; the step runs eager or as a
+tf.function. Training follows the automatic gradient (GradientTape) or the hand-written one.
+"""
+import numpy as np
+import tensorflow as tf
+
+PARAMS = ("W1", "b1", "W2", "b2")
+
+
+# %% model
+def model(x, params):
+    W1, b1, W2, b2 = params
+    hidden = tf.sigmoid(tf.matmul(x, W1) + b1)
+    return hidden, tf.matmul(hidden, W2) + b2
+
+
+# %% loss
+def loss_fn(logits, y):
+    return tf.reduce_mean(tf.nn.softmax_cross_entropy_with_logits(labels=y, logits=logits))
+
+
+def manual_gradients(x, y, hidden, logits, params):
+    """Backprop by hand: δ_out = (softmax − y)/n, δ_h = δ_out·W2ᵀ ⊙ σ(1 − σ)."""
+    W1, b1, W2, b2 = params
+    delta_out = (tf.nn.softmax(logits) - y) / tf.cast(tf.shape(x)[0], tf.float32)
+    delta_hidden = tf.matmul(delta_out, W2, transpose_b=True) * hidden * (1 - hidden)
+    return [tf.matmul(x, delta_hidden, transpose_a=True), tf.reduce_sum(delta_hidden, 0),
+            tf.matmul(hidden, delta_out, transpose_a=True), tf.reduce_sum(delta_out, 0)]
+
+
+def predict(logits):
+    return tf.argmax(logits, 1)
+
+
+class MLP(tf.Module):
+    def __init__(self, inputs):
+        super().__init__(name="mlp")
+        self.params = [tf.Variable(inputs[name], name=name) for name in PARAMS]
+
+
+# %% step
+def train_step(x, y, mlp, learning_rate, gradients):
+    with tf.GradientTape() as tape:
+        hidden, logits = model(x, mlp.params)
+        loss = loss_fn(logits, y)
+    if gradients == "manual":
+        grads = manual_gradients(x, y, hidden, logits, mlp.params)
+    else:
+        grads = tape.gradient(loss, mlp.params)
+    for param, grad in zip(mlp.params, grads):
+        param.assign_sub(learning_rate * grad)
+    return loss
+
+
+# %% train
+def run(inputs, function=False, on_epoch=None):
+    mlp = MLP(inputs)
+    step = tf.function(train_step) if function else train_step
+    evaluate = tf.function(model) if function else model
+    trace = {"test_accuracy": [], "epoch_loss": [], "loss": []}
+    labels = inputs["test_y"].argmax(1)
+    for epoch in range(inputs["epochs"]):
+        learning_rate = tf.constant(inputs["learning_rates"][epoch])
+        for batch in inputs["schedule"][epoch]:
+            x, y = tf.constant(inputs["train_x"][batch]), tf.constant(inputs["train_y"][batch])
+            loss_now = step(x, y, mlp, learning_rate, inputs["gradients"]).numpy()
+            trace["loss"].append(loss_now)
+        predictions = predict(evaluate(tf.constant(inputs["test_x"]), mlp.params)[1]).numpy()
+        trace["test_accuracy"].append(np.float32(np.mean(predictions == labels)))
+        trace["epoch_loss"].append(np.mean(trace["loss"][-len(inputs["schedule"][epoch]):], dtype=np.float32))
+        if on_epoch:
+            on_epoch(epoch + 1, trace)
+    final = dict(zip(PARAMS, [p.numpy() for p in mlp.params]), test_predictions=predictions)
+    trace = {name: np.array(values) for name, values in trace.items()}
+    return dict(trace, **{name: value[np.newaxis] for name, value in final.items()})
+
+
+def gradients(inputs, batch):
+    """Hand-written and automatic gradients at the initial weights, on one batch of indices."""
+    mlp = MLP(inputs)
+    x, y = tf.constant(inputs["train_x"][batch]), tf.constant(inputs["train_y"][batch])
+    with tf.GradientTape() as tape:
+        hidden, logits = model(x, mlp.params)
+        loss = loss_fn(logits, y)
+    grads = manual_gradients(x, y, hidden, logits, mlp.params), tape.gradient(loss, mlp.params)
+    return [[g.numpy() for g in group] for group in grads]
+
+
+if __name__ == "__main__":
+    from shared_data.mlp import make_inputs
+
+    run(make_inputs(seed=0), on_epoch=lambda e, t: print(f"epoch {e} test accuracy {t['test_accuracy'][-1]}"))
