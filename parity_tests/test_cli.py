@@ -67,6 +67,10 @@ def test_diverging_run_is_data_not_a_crash(tmp_path, capsys):
     (["run", "classification", "--loss", "l1"], "--loss does not apply to example classification"),
     (["run", "regression", "--json", "/nonexistent-dir/x.json"], "cannot write --json"),
     (["frobnicate"], "invalid choice"),
+    (["run", "mlp", "--epochs", "0"], "--epochs"),
+    (["run", "mlp", "--batch-size", "-32"], "--batch-size"),
+    (["run", "mlp", "--batch-size", "100", "--train-size", "50"], "exceeds the 50 training images"),
+    (["run", "regression", "--epochs", "3"], "--epochs does not apply to example regression"),
 ])
 def test_bad_input_is_one_line_and_exit_2(args, message, capsys):
     assert main(args) == 2
@@ -81,3 +85,25 @@ def test_installed_command_exits_2_without_traceback(tmp_path):
     done = subprocess.run(command, capture_output=True, text=True)
     assert done.returncode == 2 and "Traceback" not in done.stderr
     assert done.stderr.startswith("tfparity: error: cannot write --json")
+
+
+def test_mlp_json_names_large_inputs_by_digest_and_carries_the_headline(tmp_path, capsys):
+    if not os.environ.get("MNIST_DIR"):
+        pytest.skip("needs the real MNIST (MNIST_DIR)")
+    path = tmp_path / "mlp.json"
+    args = ["run", "mlp", "--epochs", "1", "--train-size", "640", "--test-size", "200", "--json", str(path)]
+    assert main(args) == 0
+    out = capsys.readouterr().out
+    assert "tf2_eager epoch 1: loss" in out and "test accuracy" in out
+    document = json.loads(path.read_text())
+    assert document["inputs"]["parameter_count"] == 11935
+    assert len(document["inputs"]["train_x"]["sha256"]) == 64
+    assert set(document["parity"]["final"]["tf2_function"]) >= {"test_accuracy", "loss"}
+    assert len(document["traces"]["tf1_graph"]["loss"]) == 20
+    assert oct(path.stat().st_mode & 0o777) == oct(0o666 & ~_umask())
+
+
+def _umask():
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask

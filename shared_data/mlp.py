@@ -40,6 +40,7 @@ def make_inputs(seed=0, epochs=EPOCHS, batch_size=BATCH_SIZE, learning_rate=LEAR
         "W1": glorot_uniform(draw, SIZES[0], SIZES[1]), "b1": np.zeros(SIZES[1], np.float32),
         "W2": glorot_uniform(draw, SIZES[1], SIZES[2]), "b2": np.zeros(SIZES[2], np.float32),
         "schedule": schedule, "epochs": epochs, "batch_size": batch_size,
+        "parameter_count": sum(a * b + b for a, b in zip(SIZES, SIZES[1:])),
         "learning_rate": learning_rate, "decay": decay,
         "learning_rates": np.float32(learning_rate * decay ** np.arange(epochs)), "gradients": gradients, "dtype": "float32",
         "report_every": 1,  # the table shows every epoch

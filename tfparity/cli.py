@@ -80,14 +80,11 @@ class Progress:
         self.clock = {}
 
     def __call__(self, mode, epoch, trace):
-        now = time.perf_counter()
-        seconds = now - self.clock.get(mode, self.started)
+        now, before = time.perf_counter(), self.clock.get(mode)
         self.clock[mode] = now
-        print(f"  {mode} epoch {epoch}: loss {trace['epoch_loss'][-1]:.4f}, test accuracy "
-              f"{trace['test_accuracy'][-1]:.4f}, {seconds:.1f} s", flush=True)
-
-    def start(self):
-        self.started, self.clock = time.perf_counter(), {}
+        if epoch:
+            print(f"  {mode} epoch {epoch}: loss {trace['epoch_loss'][-1]:.4f}, test accuracy "
+                  f"{trace['test_accuracy'][-1]:.4f}, {now - before:.1f} s", flush=True)
 
 
 def _options(name, args):
@@ -120,7 +117,6 @@ def run(args):
         _check_writable(args.json)
     results, ok, progress = {}, True, Progress()
     for name in names:
-        progress.start()
         try:
             result = harness.run_example(name, args.seed, progress=progress, **options[name])
         except ValueError as error:

@@ -59,11 +59,16 @@ def gradient_checks(traces):
 def run_example(name, seed=0, modes=MODES, packages=PACKAGES, progress=None, **options):
     """The whole parity run of one example: inputs, a trace per mode, and the verdicts.
 
-    ``progress(mode, epoch, trace)``, if given, is called after every epoch of every mode."""
+    ``progress(mode, epoch, trace)``, if given, is called with epoch 0 as each mode starts and
+    after every epoch of epoch-based examples."""
     data, *twins = load(name, packages)
     inputs = data.make_inputs(seed, **options)
-    traces = {mode: run_mode(twins, mode, inputs, progress and (
-        lambda epoch, trace, mode=mode: progress(mode, epoch, trace))) for mode in modes}
+    traces = {}
+    for mode in modes:
+        if progress:
+            progress(mode, 0, None)
+        traces[mode] = run_mode(twins, mode, inputs, progress and (
+            lambda epoch, trace, mode=mode: progress(mode, epoch, trace)))
     return {"example": name, "seed": seed, "inputs": inputs, "traces": traces,
             "parity": {"reference": REFERENCE, "verdicts": verdicts(name, traces),
                        "manual_vs_auto": gradient_checks(traces)}}

@@ -4,6 +4,7 @@ Finite floats are written with ``repr`` of their float64 value (exact for float3
 NaN and ±inf, which JSON lacks, are written as the strings "NaN", "Infinity" and "-Infinity".
 The dtype of every trace field is kept in ``parity.dtypes`` so a reader can rebuild the arrays.
 """
+import hashlib
 import json
 import math
 import os
@@ -29,10 +30,26 @@ def jsonable(value):
     return value
 
 
+# Inputs larger than this (MNIST itself, a whole batch schedule) are named by their digest
+# instead of embedded: shared_data regenerates them from the seed.
+EMBED_LIMIT = 100_000
+
+
+def _input(value):
+    if isinstance(value, np.ndarray) and value.size > EMBED_LIMIT:
+        return {"shape": list(value.shape), "dtype": str(value.dtype),
+                "sha256": hashlib.sha256(np.ascontiguousarray(value).tobytes()).hexdigest(),
+                "note": "not embedded: regenerate with shared_data from the seed"}
+    return value
+
+
 def _with_dtypes(result):
-    dtypes = {field: str(array.dtype)
-              for trace in result["traces"].values() for field, array in trace.items()}
-    return dict(result, parity=dict(result["parity"], dtypes=dtypes))
+    """The result as written: large inputs by digest, trace dtypes, each mode's final values."""
+    traces = result["traces"]
+    dtypes = {field: str(array.dtype) for trace in traces.values() for field, array in trace.items()}
+    final = {mode: {f: a[-1] for f, a in trace.items() if a.ndim == 1} for mode, trace in traces.items()}
+    inputs = {name: _input(value) for name, value in result["inputs"].items()}
+    return dict(result, inputs=inputs, parity=dict(result["parity"], dtypes=dtypes, final=final))
 
 
 def _dump(value, depth=0):
@@ -66,9 +83,12 @@ def write_atomic(path, text):
     """Write ``text`` to ``path`` via a temporary file in the same folder and a rename."""
     folder = os.path.dirname(os.path.abspath(path))
     handle, temporary = tempfile.mkstemp(dir=folder, prefix=".tmp-", suffix=os.path.basename(path))
+    umask = os.umask(0)
+    os.umask(umask)
     try:
         with os.fdopen(handle, "w", encoding="utf-8") as out:
             out.write(text)
+        os.chmod(temporary, 0o666 & ~umask)  # mkstemp's 0600 would hide results from others
         os.replace(temporary, path)
     except BaseException:
         os.unlink(temporary)

@@ -27,7 +27,8 @@ def table(result, every, fields=2):
         shown = names[:fields]
         if prefix:
             lines.append(f"[{prefix}]")
-        header = ["step"] + [f"{f.rpartition('/')[2]} {m}" for f in shown for m in modes]
+        unit = "epoch" if "epochs" in result["inputs"] else "step"
+        header = [unit] + [f"{f.rpartition('/')[2]} {m}" for f in shown for m in modes]
         rows = [header]
         n = len(traces[REFERENCE][shown[0]])
         steps = sorted(set(range(every, n + 1, every)) | {n})
