@@ -70,7 +70,26 @@ def parser():
                      help="mlp: train on the automatic or the hand-written gradient")
     run.add_argument("--download", action="store_true", default=None,
                      help="fetch missing MNIST files into the per-user cache")
+    docs = sub.add_parser("docs", help="re-measure every example and regenerate the guide in docs/")
+    docs.add_argument("--out", default=None, help="folder to write (default: docs/ of this checkout)")
+    docs.add_argument("--render-only", action="store_true",
+                      help="redraw pages and plots from the records in OUT/results without training")
+    docs.add_argument("examples", nargs="*", metavar="EXAMPLE", help="only these (default: all)")
     return top
+
+
+def docs(args):
+    from tfparity import guide
+    for name in args.examples:
+        if name not in harness.examples():
+            raise UsageError(f"unknown example {name!r}; known: {', '.join(harness.examples())}")
+    out = args.out or str(guide.ROOT / "docs")
+    try:
+        guide.build(out, measure=not args.render_only, names=args.examples or None, progress=Progress())
+    except (ValueError, OSError) as error:
+        raise UsageError(str(error)) from None
+    print(f"guide written to {out}")
+    return 0
 
 
 class Progress:
@@ -146,7 +165,7 @@ def main(argv=None):
         if args.command == "list":
             print("\n".join(harness.examples()))
             return 0
-        return run(args)
+        return docs(args) if args.command == "docs" else run(args)
     except UsageError as error:
         print(f"tfparity: error: {error}", file=sys.stderr)
         return 2

@@ -23,11 +23,16 @@ def ulp_distance(desired, actual):
     if desired.dtype != actual.dtype or desired.dtype not in _INT:
         raise TypeError(f"cannot measure ULPs between {desired.dtype} and {actual.dtype}")
     desired, actual = np.broadcast_arrays(desired, actual)
-    bits = [x.view(_INT[x.dtype]).astype(object) for x in (desired, actual)]
-    sign = 1 << (8 * desired.dtype.itemsize - 1)
+    integer = _INT[desired.dtype]
+    magnitude = np.iinfo(integer).max  # all bits but the sign
     # Map bit patterns to integers that order like the floats (so -0 and +0 coincide).
-    ordered = [np.where(b < 0, -(b + sign), b) for b in bits]
-    distance = np.abs(ordered[0] - ordered[1]).astype(np.float64)
+    ordered = [np.where(b < 0, -(b & magnitude), b).astype(np.int64)
+               for b in (np.ascontiguousarray(x).view(integer) for x in (desired, actual))]
+    same_sign = (ordered[0] >= 0) == (ordered[1] >= 0)
+    with np.errstate(over="ignore"):
+        exact = np.abs(np.where(same_sign, ordered[0] - ordered[1], 0)).astype(np.float64)
+    across_zero = np.abs(ordered[0].astype(np.float64)) + np.abs(ordered[1].astype(np.float64))
+    distance = np.where(same_sign, exact, across_zero)
     both_nan = np.isnan(desired) & np.isnan(actual)
     special = ~(np.isfinite(desired) & np.isfinite(actual))
     same_special = both_nan | (desired == actual)

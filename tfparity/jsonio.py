@@ -52,11 +52,11 @@ def _with_dtypes(result):
     return dict(result, inputs=inputs, parity=dict(result["parity"], dtypes=dtypes, final=final))
 
 
-def _dump(value, depth=0):
+def dumps(value, depth=0):
     """Dicts one key a line, lists on one line: readable and still exact."""
     if isinstance(value, dict) and value:
         pad = " " * (depth + 1)
-        items = [f"{pad}{json.dumps(k)}: {_dump(v, depth + 1)}" for k, v in value.items()]
+        items = [f"{pad}{json.dumps(k)}: {dumps(v, depth + 1)}" for k, v in value.items()]
         return "{\n" + ",\n".join(items) + "\n" + " " * depth + "}"
     return json.dumps(value, allow_nan=False)
 
@@ -67,7 +67,7 @@ def to_json(document):
         document = _with_dtypes(document)
     else:
         document = {name: _with_dtypes(result) for name, result in document.items()}
-    return _dump(jsonable(document)) + "\n"
+    return dumps(jsonable(document)) + "\n"
 
 
 def traces_from_json(document):
@@ -80,13 +80,14 @@ def traces_from_json(document):
 
 
 def write_atomic(path, text):
-    """Write ``text`` to ``path`` via a temporary file in the same folder and a rename."""
+    """Write ``text`` (str or bytes) to ``path`` via a temporary file in its folder and a rename."""
     folder = os.path.dirname(os.path.abspath(path))
     handle, temporary = tempfile.mkstemp(dir=folder, prefix=".tmp-", suffix=os.path.basename(path))
     umask = os.umask(0)
     os.umask(umask)
     try:
-        with os.fdopen(handle, "w", encoding="utf-8") as out:
+        binary = isinstance(text, bytes)
+        with os.fdopen(handle, "wb" if binary else "w", **({} if binary else {"encoding": "utf-8"})) as out:
             out.write(text)
         os.chmod(temporary, 0o666 & ~umask)  # mkstemp's 0600 would hide results from others
         os.replace(temporary, path)

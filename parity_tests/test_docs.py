@@ -1,0 +1,54 @@
+"""The guide cannot drift: committed pages equal what the code generates from the records, and
+the records equal a fresh measurement (the MLP's in the slow full-run test)."""
+import json
+import shutil
+
+import pytest
+
+from tfparity import guide, records
+from tfparity.harness import examples, run_example
+
+DOCS = guide.ROOT / "docs"
+
+
+def fresh_record(name, **options):
+    import tensorflow as tf
+    record = dict(records.make_record(run_example(name, 0, **options)), tensorflow=tf.__version__)
+    return json.loads(json.dumps(record))
+
+
+def committed_record(name):
+    return json.loads(records.record_path(DOCS, name).read_text())
+
+
+def test_every_example_has_a_committed_record_and_page():
+    for name in examples():
+        assert records.record_path(DOCS, name).exists(), f"run: tfparity docs {name}"
+        assert (DOCS / f"{name}.md").exists()
+
+
+def test_committed_pages_are_what_the_code_generates(tmp_path):
+    shutil.copytree(DOCS / "results", tmp_path / "results")
+    guide.build(tmp_path, measure=False)
+    generated = {p.name for p in tmp_path.glob("*.md")}
+    assert generated == {p.name for p in DOCS.glob("*.md")}
+    for name in generated:
+        assert (tmp_path / name).read_text() == (DOCS / name).read_text(), (
+            f"docs/{name} is stale: run `tfparity docs --render-only`")
+    # Figures are redrawn without error; their bytes depend on the matplotlib release, so only
+    # the set of files is compared.
+    assert {p.name for p in (tmp_path / "img").glob("*.png")} == {p.name for p in (DOCS / "img").glob("*.png")}
+
+
+@pytest.mark.parametrize("name", ["simple_network", "regression", "classification"])
+def test_scalar_records_match_a_fresh_measurement(name):
+    assert fresh_record(name) == committed_record(name), f"re-measure: tfparity docs {name}"
+
+
+def test_sections_and_mapping_lines_come_from_the_twins():
+    tf1_source, tf2_source = guide.sources("regression")
+    assert [s[0] for s in guide.sections(tf1_source)] == ["model", "loss", "step", "train"]
+    assert [s[0] for s in guide.sections(tf1_source)] == [s[0] for s in guide.sections(tf2_source)]
+    rows = {rule[0]: (a, b) for rule, a, b in guide.mapping.rows(tf1_source, tf2_source)}
+    line = rows["tf1.placeholder"][0]
+    assert "tf1.placeholder(" in tf1_source.splitlines()[line - 1]

@@ -1,0 +1,63 @@
+"""Each TF1 construct the twins use, its TF2 replacement, and how to find both in the twins.
+
+A rule is (TF1 construct, TF1 pattern, TF2 replacement, TF2 pattern, why). Pages list the rules
+whose TF1 pattern occurs in the example's TF1 twin, with the first matching line in each twin.
+"""
+import re
+
+RULES = [
+    ("tf1.Graph() / graph.as_default()", r"tf1\.Graph\(\)", "nothing: eager runs ops at once; "
+     "tf.function traces a graph when you want one", r"tf\.function\(",
+     "a graph per run keeps both twins in one process without disable_eager_execution()"),
+    ("tf1.placeholder", r"tf1\.placeholder\(", "a function argument (a tensor passed in)",
+     r"^def (train_step|run)\(", "data enters as arguments, not through a symbolic input"),
+    ("feed_dict={...}", r"feed_dict=", "calling the step with tensors", r"step\(",
+     "the feed becomes the call's arguments"),
+    ("tf1.Session / sess.run", r"tf1\.Session\(", "plain calls; .numpy() to read a value",
+     r"\.numpy\(\)", "no session: values exist as soon as the op ran"),
+    ("tf1.global_variables_initializer()", r"global_variables_initializer\(", "nothing",
+     r"tf\.Variable\(", "a tf.Variable holds its value from the moment it is created"),
+    ("tf1.Variable", r"tf1\.Variable\(", "tf.Variable", r"tf\.Variable\(",
+     "same initial value from shared_data; TF2 variables are resource variables"),
+    ("tf1.gradients(loss, var)", r"tf1\.gradients\(", "tf.GradientTape() ... tape.gradient(loss, var)",
+     r"tape\.gradient\(", "the tape records the forward pass instead of the graph"),
+    ("GradientDescentOptimizer(lr).minimize(loss)", r"\.minimize\(",
+     "GradientTape + var.assign_sub(lr * grad)", r"assign_sub\(",
+     "ApplyGradientDescent computes var − lr·grad, the same arithmetic as assign_sub"),
+    ("optimizer.apply_gradients(zip(grads, vars))", r"apply_gradients\(",
+     "var.assign_sub(lr * grad) for each pair", r"assign_sub\(",
+     "hand-written gradients are applied the same way"),
+    ("tf1.control_dependencies", r"tf1\.control_dependencies\(",
+     "nothing: eager runs in program order, tf.function adds automatic control dependencies",
+     r"assign_sub\(", "a TF1 graph orders only what depends on what: each variable read is its own op"),
+    ("learning rate as a placeholder", r"learning_rate = tf1\.placeholder\(",
+     "learning rate as a tensor argument", r"learning_rate = tf\.constant\(",
+     "a Python float passed to a tf.function would retrace for every new value"),
+    ("tf1.nn.softmax_cross_entropy_with_logits_v2", r"softmax_cross_entropy_with_logits_v2\(",
+     "tf.nn.softmax_cross_entropy_with_logits", r"softmax_cross_entropy_with_logits\(",
+     "v2 became the default name; v1 did not propagate gradients into labels"),
+    ("tf1.nn.sigmoid_cross_entropy_with_logits", r"tf1\.nn\.sigmoid_cross_entropy_with_logits\(",
+     "tf.nn.sigmoid_cross_entropy_with_logits", r"tf\.nn\.sigmoid_cross_entropy_with_logits\(",
+     "same op; in graph mode grappler rewrites its gradient (see the tolerance table)"),
+    ("GradientDescentOptimizer(python_float) on float64", r"tf1\.constant\(config\[\"learning_rate\"\]",
+     "lr * grad in the variable's dtype", r"assign_sub\(learning_rate",
+     "TF1 turns a Python learning rate into float32 first: 0.1 becomes 0.10000000149 in float64"),
+]
+
+
+def first_line(source, pattern):
+    """1-based number of the first line matching ``pattern``, or None."""
+    for number, line in enumerate(source.splitlines(), 1):
+        if re.search(pattern, line.strip()):
+            return number
+    return None
+
+
+def rows(tf1_source, tf2_source):
+    """(rule, TF1 line, TF2 line) for every rule the TF1 twin uses."""
+    found = []
+    for rule in RULES:
+        tf1_line = first_line(tf1_source, rule[1])
+        if tf1_line:
+            found.append((rule, tf1_line, first_line(tf2_source, rule[3])))
+    return found

@@ -1,0 +1,69 @@
+"""The guide's figures, drawn from records: both twins overlaid, their divergence drawn below."""
+import io
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+
+from tfparity.compare import ulp_distance  # noqa: E402
+from tfparity.jsonio import write_atomic  # noqa: E402
+
+STYLE = {"tf1_graph": dict(lw=3, alpha=0.45), "tf2_eager": dict(lw=1.2, ls="--"),
+         "tf2_function": dict(lw=1, ls=":")}
+
+
+def save(figure, path):
+    """PNG without a timestamp or version stamp, so the same record draws the same bytes."""
+    buffer = io.BytesIO()
+    figure.savefig(buffer, format="png", dpi=90, metadata={"Software": None})
+    plt.close(figure)
+    write_atomic(path, buffer.getvalue())
+
+
+def _steps(series):
+    return np.arange(1, len(series["values"]) + 1) * series["every"]
+
+
+def overlay(record, fields, path, title, log=()):
+    """One panel per field with every mode on top of each other, then the ULP gap to TF1."""
+    series = record["series"]
+    figure, axes = plt.subplots(len(fields) + 1, 1, figsize=(7, 2.2 * (len(fields) + 1)), sharex=True)
+    for axis, field in zip(axes, fields):
+        for mode, trace in series.items():
+            axis.plot(_steps(trace[field]), trace[field]["values"], label=mode, **STYLE[mode])
+        axis.set_ylabel(field.rpartition("/")[2])
+        if field in log:
+            axis.set_yscale("log")
+    axes[0].legend(fontsize=8)
+    axes[0].set_title(title)
+    reference = series["tf1_graph"]
+    for mode, trace in series.items():
+        if mode != "tf1_graph":
+            gaps = np.max([ulp_distance(reference[f]["values"], trace[f]["values"]) for f in fields], 0)
+            axes[-1].plot(_steps(reference[fields[0]]), gaps, label=f"{mode} vs tf1_graph", **STYLE[mode])
+    axes[-1].set_yscale("symlog", linthresh=1)
+    axes[-1].set_ylabel("ULP gap")
+    axes[-1].set_xlabel("epoch" if "epochs" in record["settings"] else "update")
+    axes[-1].legend(fontsize=8)
+    save(figure, path)
+
+
+def parabola(record, path):
+    """C(w) = (2w − 1)² with the update path of each learning rate (float64, TF1 and TF2)."""
+    w = np.linspace(-2, 2.5, 400)
+    figure, axis = plt.subplots(figsize=(7, 4))
+    axis.plot(w, (2 * w - 1) ** 2, color="grey", lw=1, label="C(w) = (2w − 1)²")
+    for prefix, color in (("lr=1/float64", "tab:red"), ("lr=0.1/float64", "tab:blue")):
+        for mode, marker in (("tf1_graph", "o"), ("tf2_eager", "x")):
+            path_w = np.concatenate([[record["settings"]["w0"]], record["series"][mode][f"{prefix}/w"]["values"]])
+            shown = path_w[np.abs(path_w) < 2.5]
+            axis.plot(shown, (2 * shown - 1) ** 2, marker=marker, color=color, lw=0.8,
+                      alpha=0.5 if mode == "tf1_graph" else 1, label=f"{prefix.split('/')[0]} {mode}")
+    axis.set_xlabel("w")
+    axis.set_ylabel("C(w)")
+    axis.set_ylim(-0.5, 19)
+    axis.legend(fontsize=8)
+    axis.set_title("one-weight network: learning rate 1 overshoots, 0.1 settles at w = 0.5")
+    save(figure, path)

@@ -1,0 +1,53 @@
+"""Compact, deterministic records of measured runs: what the generated guide is built from.
+
+A record keeps verdict summaries, each mode's final values and every series (subsampled to at
+most MAX_POINTS). No timings, so regenerating the same run gives the same bytes.
+"""
+import json
+import math
+import pathlib
+
+import numpy as np
+
+from tfparity.jsonio import NON_FINITE, dumps, jsonable, write_atomic
+
+MAX_POINTS = 1000
+
+
+def _series(array):
+    every = max(1, math.ceil(len(array) / MAX_POINTS))
+    return {"every": every, "dtype": str(array.dtype), "values": array[every - 1::every]}
+
+
+def make_record(result):
+    traces, parity = result["traces"], result["parity"]
+    return jsonable({
+        "example": result["example"], "seed": result["seed"],
+        "verdicts": {mode: str(v) for mode, v in parity["verdicts"].items()},
+        "manual_vs_auto": {mode: str(v) for mode, v in parity["manual_vs_auto"].items()},
+        "final": {mode: {f: a[-1] for f, a in trace.items() if a.ndim == 1 and a.dtype.kind == "f"}
+                  for mode, trace in traces.items()},
+        "series": {mode: {f: _series(a) for f, a in trace.items() if a.ndim == 1}
+                   for mode, trace in traces.items()},
+        "settings": {k: v for k, v in result["inputs"].items()
+                     if isinstance(v, (int, float, str)) and not isinstance(v, bool)},
+    })
+
+
+def record_path(folder, name):
+    return pathlib.Path(folder) / "results" / f"{name}.json"
+
+
+def save(folder, record):
+    path = record_path(folder, record["example"])
+    path.parent.mkdir(parents=True, exist_ok=True)
+    write_atomic(path, dumps(record) + "\n")
+
+
+def load(folder, name):
+    record = json.loads(record_path(folder, name).read_text())
+    for trace in record["series"].values():
+        for field, series in trace.items():
+            values = [NON_FINITE.get(v, v) for v in series["values"]]
+            series["values"] = np.array(values, dtype=series["dtype"])
+    return record
