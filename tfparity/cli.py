@@ -16,7 +16,7 @@ from tfparity.jsonio import to_json, write_atomic  # noqa: E402
 
 # Example options: make_inputs parameters the CLI can fill; each applies where an example takes it.
 OPTIONS = ("learning_rate", "steps", "loss", "epochs", "batch_size", "train_size", "test_size",
-           "gradients", "download")
+           "gradients", "source", "download")
 
 
 class UsageError(Exception):
@@ -62,12 +62,14 @@ def parser():
     run.add_argument("--learning-rate", type=_number(float), help="override the learning rate")
     run.add_argument("--steps", type=_number(int), help="override the number of updates")
     run.add_argument("--loss", choices=("l2", "l1"), help="regression loss (default l2)")
-    run.add_argument("--epochs", type=_number(int), help="mlp: epochs over the training images")
+    run.add_argument("--epochs", type=_number(int), help="mlp, decoupled_rnn: epochs over the training images")
     run.add_argument("--batch-size", type=_number(int), help="mlp: images per update")
     run.add_argument("--train-size", type=_number(int), help="mlp: train on the first N images")
     run.add_argument("--test-size", type=_number(int), help="mlp: test on the first N images")
     run.add_argument("--gradients", choices=("auto", "manual"),
                      help="mlp: train on the automatic or the hand-written gradient")
+    run.add_argument("--source", choices=("test", "train"),
+                     help="decoupled_rnn: train on the test split's 0/1 digits (the original) or the train split's")
     run.add_argument("--download", action="store_true", default=None,
                      help="fetch missing MNIST files into the per-user cache")
     docs = sub.add_parser("docs", help="re-measure every example and regenerate the guide in docs/")

@@ -7,7 +7,7 @@ import pathlib
 import re
 
 from tfparity import mapping, plots, records
-from tfparity.harness import examples, run_example
+from tfparity.harness import examples, load, run_example
 from tfparity.jsonio import write_atomic
 from tfparity.tolerances import TOLERANCES
 
@@ -43,6 +43,13 @@ def figures(name, record, folder):
     if name == "simple_network":
         plots.parabola(record, folder / "img" / "simple_network-parabola.png")
         drawn.insert(0, "simple_network-parabola.png")
+    if name == "decoupled_rnn":
+        plots.methods(record, folder / "img" / "decoupled_rnn-cost.png")
+        inputs = load(name)[0].make_inputs(record["seed"])
+        predictions = {f.split("/")[0]: v for f, v in record["predictions"]["tf1_graph"].items()}
+        plots.image_grid(inputs["test_x"], inputs["test_y"].ravel(), predictions,
+                         folder / "img" / "decoupled_rnn-test-images.png")
+        drawn[:0] = ["decoupled_rnn-cost.png", "decoupled_rnn-test-images.png"]
     return drawn
 
 

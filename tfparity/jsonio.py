@@ -30,8 +30,8 @@ def jsonable(value):
     return value
 
 
-# Inputs larger than this (MNIST itself, a whole batch schedule) are named by their digest
-# instead of embedded: shared_data regenerates them from the seed.
+# Arrays larger than this (MNIST itself, a whole batch schedule, 784×784 final weights) are named
+# by their digest instead of embedded: shared_data and the twins regenerate them from the seed.
 EMBED_LIMIT = 100_000
 
 
@@ -49,7 +49,9 @@ def _with_dtypes(result):
     dtypes = {field: str(array.dtype) for trace in traces.values() for field, array in trace.items()}
     final = {mode: {f: a[-1] for f, a in trace.items() if a.ndim == 1} for mode, trace in traces.items()}
     inputs = {name: _input(value) for name, value in result["inputs"].items()}
-    return dict(result, inputs=inputs, parity=dict(result["parity"], dtypes=dtypes, final=final))
+    traces = {mode: {f: _input(a) for f, a in trace.items()} for mode, trace in traces.items()}
+    return dict(result, inputs=inputs, traces=traces,
+                parity=dict(result["parity"], dtypes=dtypes, final=final))
 
 
 def dumps(value, depth=0):
@@ -74,8 +76,8 @@ def traces_from_json(document):
     """The traces of a parsed result document, as numpy arrays of their original dtypes."""
     dtypes = document["parity"]["dtypes"]
     decode = (lambda v: [decode(x) for x in v] if isinstance(v, list) else NON_FINITE.get(v, v))
-    return {mode: {field: np.array(decode(values), dtype=dtypes[field])
-                   for field, values in trace.items()}
+    return {mode: {field: values if isinstance(values, dict) else  # a digest, not the values
+                   np.array(decode(values), dtype=dtypes[field]) for field, values in trace.items()}
             for mode, trace in document["traces"].items()}
 
 

@@ -17,6 +17,7 @@ STYLE = {"tf1_graph": dict(lw=3, alpha=0.45), "tf2_eager": dict(lw=1.2, ls="--")
 def save(figure, path):
     """PNG without a timestamp or version stamp, so the same record draws the same bytes."""
     buffer = io.BytesIO()
+    figure.tight_layout()
     figure.savefig(buffer, format="png", dpi=90, metadata={"Software": None})
     plt.close(figure)
     write_atomic(path, buffer.getvalue())
@@ -66,4 +67,34 @@ def parabola(record, path):
     axis.set_ylim(-0.5, 19)
     axis.legend(fontsize=8)
     axis.set_title("one-weight network: learning rate 1 overshoots, 0.1 settles at w = 0.5")
+    save(figure, path)
+
+
+def methods(record, path, field="epoch_loss"):
+    """One field of several training methods (prefix/field) on one axis, every mode overlaid."""
+    figure, axis = plt.subplots(figsize=(7, 3.5))
+    for mode, trace in record["series"].items():
+        for name in (f for f in trace if f.endswith("/" + field)):
+            axis.plot(_steps(trace[name]), trace[name]["values"], label=f"{name.split('/')[0]} {mode}",
+                      **STYLE[mode])
+    axis.set_yscale("log")
+    axis.set_xlabel("epoch")
+    axis.set_ylabel(field)
+    axis.legend(fontsize=8)
+    axis.set_title(f"{record['example']}: {field} per epoch")
+    save(figure, path)
+
+
+def image_grid(images, labels, predictions, path, columns=10):
+    """Test images with their label and each method's prediction (red where wrong)."""
+    rows = -(-len(images) // columns)
+    figure, axes = plt.subplots(rows, columns, figsize=(columns * 1.1, rows * 1.45))
+    for axis in np.ravel(axes):
+        axis.axis("off")
+    for i, (axis, image) in enumerate(zip(np.ravel(axes), images)):
+        axis.imshow(image.reshape(28, 28), cmap="gray_r")
+        guesses = " ".join(str(int(p[i])) for p in predictions.values())
+        wrong = any(int(p[i]) != int(labels[i]) for p in predictions.values())
+        axis.set_title(f"{int(labels[i])}: {guesses}", fontsize=8, color="red" if wrong else "black")
+    figure.suptitle(f"label: prediction by {', '.join(predictions)} (red where one is wrong)", fontsize=9)
     save(figure, path)

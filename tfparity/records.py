@@ -29,6 +29,9 @@ def make_record(result):
                   for mode, trace in traces.items()},
         "series": {mode: {f: _series(a) for f, a in trace.items() if a.ndim == 1}
                    for mode, trace in traces.items()},
+        "predictions": {mode: {f: a[0] for f, a in trace.items()
+                               if f.endswith("test_predictions") and a.size <= 1000}
+                        for mode, trace in traces.items()},
         "settings": {k: v for k, v in result["inputs"].items()
                      if isinstance(v, (int, float, str)) and not isinstance(v, bool)},
     })

@@ -1,0 +1,89 @@
+"""The decoupled RNN: parity per update, hand-written BPTT == autodiff, NumPy float64, full run."""
+import json
+import os
+
+import numpy as np
+import pytest
+
+import tf1_graph.decoupled_rnn as tf1_twin
+import tf2_eager.decoupled_rnn as tf2_twin
+from shared_data.decoupled_rnn import make_inputs
+from tfparity.harness import MODES, run_example
+
+pytestmark = pytest.mark.skipif(not os.environ.get("MNIST_DIR"), reason="needs the real MNIST (MNIST_DIR)")
+SMALL = dict(epochs=2, train_size=20, test_size=10)
+
+
+def test_data_are_the_originals_zeros_and_ones_from_the_test_split():
+    inputs = make_inputs(0)
+    assert inputs["train_x"].shape == (100, 784) and inputs["test_x"].shape == (20, 784)
+    assert set(np.unique(inputs["train_y"])) == {0.0, 1.0}
+    assert inputs["Wrec"].shape == (784, 784) and inputs["Wfc"].shape == (784, 1)
+    # 0.2 · N(0, 0.45²) has standard deviation 0.09.
+    assert abs(inputs["Wx"].std() - 0.2 * 0.45) < 0.002
+    with pytest.raises(ValueError, match="only 2095 training and 20 test images"):
+        make_inputs(0, train_size=2100, test_size=20)
+
+
+def test_both_methods_bit_identical_in_every_mode_per_update():
+    verdicts = run_example("decoupled_rnn", 0, **SMALL)["parity"]["verdicts"]
+    assert all(v.status == "bit-identical" for v in verdicts.values()), verdicts
+
+
+@pytest.mark.parametrize("twin", [tf1_twin, tf2_twin], ids=["tf1_graph", "tf2_eager"])
+def test_hand_written_bptt_equals_autodiff_bit_for_bit(twin):
+    # Measured over 20 images: 0 ULP. The hand-written chain multiplies in the order TF's own
+    # SigmoidGrad and TanhGrad kernels do, and the two outer products add commutatively.
+    inputs = make_inputs(0)
+    for index in (0, 10, 60):
+        manual, auto = twin.gradients(inputs, index)
+        for name in ("Wx", "Wrec", "Wfc"):
+            assert np.abs(auto[name]).max() > 1e-3, "a saturated output would make this trivial"
+            assert np.array_equal(manual[name], auto[name]), name
+
+
+def numpy_synthetic_update(inputs, i=0):
+    """One synthetic-gradient update in float64, from the equations, not from either twin."""
+    W = {k: np.float64(inputs[k]) for k in tf1_twin.WEIGHTS}
+    x, y = np.float64(inputs["train_x"][i:i + 1]), np.float64(inputs["train_y"][i:i + 1])
+    h0 = np.zeros((1, 784))
+    h1 = np.tanh(x @ W["Wx"] + h0 @ W["Wrec"])
+    h2 = np.tanh(x @ W["Wx"] + h1 @ W["Wrec"])
+    out = 1 / (1 + np.exp(-(h2 @ W["Wfc"])))
+    e = (out - y) * out * (1 - out)
+    g1, g2 = h1 @ W["Wsg1"], h2 @ W["Wsg2"]
+    d1, d2 = g1 * (1 - h1 ** 2), g2 * (1 - h2 ** 2)
+    new = {"Wfc": W["Wfc"] - inputs["lr_x"] * h2.T @ e,
+           "Wx": W["Wx"] - inputs["lr_rec"] * (x.T @ d1 + x.T @ d2),
+           "Wrec": W["Wrec"] - inputs["lr_rec"] * (h0.T @ d1 + h1.T @ d2),
+           "Wsg1": W["Wsg1"] - inputs["lr_sg"] * h1.T @ (g1 - d2 @ W["Wrec"].T),
+           "Wsg2": W["Wsg2"] - inputs["lr_sg"] * h2.T @ (g2 - e @ W["Wfc"].T)}
+    return 0.5 * float(((out - y) ** 2).sum()), new
+
+
+def test_one_synthetic_gradient_update_matches_numpy_float64():
+    inputs = make_inputs(0, epochs=1, train_size=1, test_size=2)
+    loss, desired = numpy_synthetic_update(inputs)
+    for trace in (tf1_twin.run(inputs), tf2_twin.run(inputs, function=True)):
+        np.testing.assert_allclose(trace["synthetic/loss"][0], loss, rtol=1e-5)
+        for name, value in desired.items():
+            actual = trace[f"synthetic/{name}"][0]
+            moved = np.abs(value - inputs[name]).max()
+            assert moved > 0, name
+            # float32 weights: within two ULPs of the largest weight.
+            np.testing.assert_allclose(actual, value, rtol=0, atol=2 * np.spacing(np.float32(np.abs(value).max())))
+
+
+@pytest.mark.slow
+def test_full_default_run_as_the_guide_says():
+    import tensorflow as tf
+    from tfparity import guide, records
+    result = run_example("decoupled_rnn", 0)
+    assert all(v.status == "bit-identical" for v in result["parity"]["verdicts"].values())
+    for mode in MODES:
+        trace = result["traces"][mode]
+        assert trace["synthetic/epoch_loss"][-1] < trace["synthetic/epoch_loss"][0] / 10
+        assert trace["synthetic/test_accuracy"][-1] >= 0.9 and trace["autodiff/test_accuracy"][-1] >= 0.9
+    fresh = json.loads(json.dumps(dict(records.make_record(result), tensorflow=tf.__version__)))
+    committed = json.loads(records.record_path(guide.ROOT / "docs", "decoupled_rnn").read_text())
+    assert fresh == committed, "docs/results/decoupled_rnn.json is stale: run `tfparity docs decoupled_rnn`"

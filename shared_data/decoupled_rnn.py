@@ -1,0 +1,54 @@
+"""Inputs for the decoupled RNN: MNIST 0/1 images, seeded weights, the image order."""
+import numpy as np
+
+from shared_data import mnist, positive_int, rng
+
+HIDDEN = 784
+# The original post: the 0/1 digits of the 10,000-image test split (980 + 1135), shuffled; the
+# first 20 to test, the next 100 to train; 100 epochs, one image per update.
+TEST_IMAGES, TRAIN_IMAGES, EPOCHS = 20, 100, 100
+# Its learning rates: Wfc, then Wx/Wrec from synthetic gradients, the synthetic-gradient modules,
+# and plain gradient descent for the autodiff baseline.
+LR_X, LR_REC, LR_SG, LR_AUTODIFF = 1e-3, 1e-6, 1e-4, 0.1
+# Its initial weights: 0.2 · N(0, std²) with these standard deviations.
+SCALE, STDS = 0.2, {"Wx": 0.45, "Wrec": 0.035, "Wfc": 0.95, "Wsg1": 0.35, "Wsg2": 0.35}
+SHAPES = {"Wx": (784, HIDDEN), "Wrec": (HIDDEN, HIDDEN), "Wfc": (HIDDEN, 1),
+          "Wsg1": (HIDDEN, HIDDEN), "Wsg2": (HIDDEN, HIDDEN)}
+SOURCES = ("test", "train")
+
+
+def zeros_and_ones(images, labels):
+    keep = (labels == 0) | (labels == 1)
+    return images[keep], labels[keep].astype(np.float32)[:, None]
+
+
+def make_inputs(seed=0, epochs=EPOCHS, train_size=TRAIN_IMAGES, test_size=TEST_IMAGES,
+                source="test", data_dir=None, download=False):
+    """``source="test"`` draws both sets from the test split, as the original did; ``"train"``
+    trains on the train split's 0/1 images and tests on the test split's."""
+    epochs = positive_int("epochs", epochs)
+    train_size, test_size = positive_int("train size", train_size), positive_int("test size", test_size)
+    if source not in SOURCES:
+        raise ValueError(f"source must be one of {', '.join(SOURCES)}, got {source!r}")
+    draw = rng(seed)
+    data = mnist.load(data_dir, download=download)
+    test_x, test_y = zeros_and_ones(data["test_x"], data["test_labels"])
+    order = draw.permutation(len(test_x))
+    if source == "test":
+        test, train = order[:test_size], order[test_size:test_size + train_size]
+        train_x, train_y = test_x[train], test_y[train]
+    else:
+        train_x, train_y = zeros_and_ones(data["train_x"], data["train_labels"])
+        train = draw.permutation(len(train_x))[:train_size]
+        train_x, train_y, test = train_x[train], train_y[train], order[:test_size]
+    if len(train_x) < train_size or len(test) < test_size:
+        raise ValueError(f"only {len(train_x)} training and {len(test)} test images of 0 and 1 "
+                         f"are available from the {source} split")
+    weights = {name: (SCALE * draw.normal(0.0, STDS[name], SHAPES[name])).astype(np.float32)
+               for name in SHAPES}
+    return dict(weights, **{
+        "train_x": train_x, "train_y": train_y, "test_x": test_x[test], "test_y": test_y[test],
+        "schedule": np.tile(np.arange(train_size), (epochs, 1)),  # the original's fixed order
+        "epochs": epochs, "lr_x": LR_X, "lr_rec": LR_REC, "lr_sg": LR_SG,
+        "lr_autodiff": LR_AUTODIFF, "hidden": HIDDEN, "source": source, "report_every": 10,
+    })

@@ -1,0 +1,118 @@
+"""decoupled_rnn, TF1 graph twin: a 2-step RNN on MNIST 0/1 trained with synthetic gradients.
+
+Each time step updates Wx and Wrec from its own linear synthetic-gradient module without waiting
+for the output (Jaderberg et al. 2016, arXiv 1608.05343); the backward pass is written by hand in
+TF ops. The baseline trains the same RNN by autodiff. One graph per method, built once.
+"""
+import numpy as np
+import tensorflow.compat.v1 as tf1
+
+WEIGHTS = ("Wx", "Wrec", "Wfc", "Wsg1", "Wsg2")
+METHODS = ("synthetic", "autodiff")
+
+
+# %% model
+def forward(x, W):
+    h0 = tf1.zeros([tf1.shape(x)[0], W["Wrec"].shape[0]])
+    h1 = tf1.tanh(tf1.matmul(x, W["Wx"]) + tf1.matmul(h0, W["Wrec"]))
+    h2 = tf1.tanh(tf1.matmul(x, W["Wx"]) + tf1.matmul(h1, W["Wrec"]))
+    return h0, h1, h2, tf1.sigmoid(tf1.matmul(h2, W["Wfc"]))
+
+
+# %% loss
+def cost_fn(out, y):
+    return tf1.reduce_sum(0.5 * tf1.square(out - y))
+
+
+def outer(a, b):
+    return tf1.matmul(a, b, transpose_a=True)
+
+
+def synthetic_deltas(x, y, states, W, lr):
+    """Each step's update from its synthetic gradient ĝt = ht·Wsg_t, and the modules' own."""
+    h0, h1, h2, out = states
+    e = (out - y) * out * (1 - out)
+    g1, g2 = tf1.matmul(h1, W["Wsg1"]), tf1.matmul(h2, W["Wsg2"])
+    d1, d2 = g1 * (1 - tf1.square(h1)), g2 * (1 - tf1.square(h2))
+    target1 = tf1.matmul(d2, W["Wrec"], transpose_b=True)
+    target2 = tf1.matmul(e, W["Wfc"], transpose_b=True)
+    return {"Wfc": lr["lr_x"] * outer(h2, e),
+            "Wx": lr["lr_rec"] * (outer(x, d1) + outer(x, d2)),
+            "Wrec": lr["lr_rec"] * (outer(h0, d1) + outer(h1, d2)),
+            "Wsg1": lr["lr_sg"] * outer(h1, g1 - target1),
+            "Wsg2": lr["lr_sg"] * outer(h2, g2 - target2)}
+
+
+def manual_bptt(x, y, states, W):
+    """The true gradient through both steps, by hand: what the synthetic modules stand in for."""
+    h0, h1, h2, out = states
+    e = (out - y) * out * (1 - out)
+    d2 = tf1.matmul(e, W["Wfc"], transpose_b=True) * (1 - tf1.square(h2))
+    d1 = tf1.matmul(d2, W["Wrec"], transpose_b=True) * (1 - tf1.square(h1))
+    return {"Wx": outer(x, d1) + outer(x, d2), "Wrec": outer(h0, d1) + outer(h1, d2), "Wfc": outer(h2, e)}
+
+
+# %% step
+def build(inputs, method):
+    x = tf1.placeholder(tf1.float32, shape=[None, 784], name="x")
+    y = tf1.placeholder(tf1.float32, shape=[None, 1], name="y")
+    W = {name: tf1.Variable(inputs[name], name=name) for name in WEIGHTS}
+    states = forward(x, W)
+    cost = cost_fn(states[-1], y)
+    if method == "synthetic":
+        deltas = synthetic_deltas(x, y, states, W, inputs)
+        # Assign only after every delta has read the weights the image arrived with.
+        with tf1.control_dependencies(list(deltas.values())):
+            train_step = tf1.group(*[tf1.assign_sub(W[name], delta) for name, delta in deltas.items()])
+    else:
+        optimizer = tf1.train.GradientDescentOptimizer(inputs["lr_autodiff"])
+        train_step = optimizer.minimize(cost, var_list=[W["Wx"], W["Wrec"], W["Wfc"]])
+    return x, y, W, states, cost, tf1.round(states[-1]), train_step
+
+
+# %% train
+def run(inputs, on_epoch=None):
+    trace = {}
+    for method in METHODS:
+        graph = tf1.Graph()
+        with graph.as_default():
+            x, y, W, _, cost, prediction, train_step = build(inputs, method)
+            init = tf1.global_variables_initializer()
+        steps = {"epoch_loss": [], "test_accuracy": [], "loss": []}
+        with tf1.Session(graph=graph) as sess:
+            sess.run(init)
+            for epoch in range(inputs["epochs"]):
+                for i in inputs["schedule"][epoch]:
+                    feed = {x: inputs["train_x"][i:i + 1], y: inputs["train_y"][i:i + 1]}
+                    _, loss_now = sess.run([train_step, cost], feed_dict=feed)
+                    steps["loss"].append(loss_now)
+                predictions = sess.run(prediction, feed_dict={x: inputs["test_x"]})
+                steps["test_accuracy"].append(np.float32(np.mean(predictions == inputs["test_y"])))
+                steps["epoch_loss"].append(np.mean(steps["loss"][-len(inputs["schedule"][epoch]):], dtype=np.float32))
+                if on_epoch:
+                    on_epoch(f"{epoch + 1} ({method})", steps)
+            final = dict(zip(WEIGHTS, sess.run([W[name] for name in WEIGHTS])))
+        final["test_predictions"] = predictions.ravel().astype(np.int64)
+        trace.update({f"{method}/{k}": np.array(v) for k, v in steps.items()})
+        trace.update({f"{method}/{k}": v[np.newaxis] for k, v in final.items()})
+    return trace
+
+
+def gradients(inputs, index):
+    """Hand-written BPTT and the automatic gradient at the initial weights, on one image."""
+    graph = tf1.Graph()
+    with graph.as_default():
+        x, y, W, states, cost, _, _ = build(inputs, "autodiff")
+        manual = manual_bptt(x, y, states, W)
+        auto = dict(zip(manual, tf1.gradients(cost, [W[name] for name in manual])))
+        init = tf1.global_variables_initializer()
+    with tf1.Session(graph=graph) as sess:
+        sess.run(init)
+        feed = {x: inputs["train_x"][index:index + 1], y: inputs["train_y"][index:index + 1]}
+        return sess.run([manual, auto], feed_dict=feed)
+
+
+if __name__ == "__main__":
+    from shared_data.decoupled_rnn import make_inputs
+
+    run(make_inputs(seed=0), on_epoch=lambda e, t: print(f"epoch {e} cost {t['epoch_loss'][-1]}"))
