@@ -38,6 +38,7 @@ def run(inputs):
     with graph.as_default():
         x, y, A, loss, accuracy, train_step = build(inputs)
         init = tf1.global_variables_initializer()
+    graph.finalize()
     trace = {"A": [], "loss": [], "accuracy": []}
     with tf1.Session(graph=graph) as sess:
         sess.run(init)

@@ -78,6 +78,7 @@ def run(inputs, on_epoch=None):
         with graph.as_default():
             x, y, W, _, cost, prediction, train_step = build(inputs, method)
             init = tf1.global_variables_initializer()
+        graph.finalize()
         steps = {"epoch_loss": [], "test_accuracy": [], "loss": []}
         with tf1.Session(graph=graph) as sess:
             sess.run(init)

@@ -61,6 +61,7 @@ def run(inputs, on_epoch=None):
     with graph.as_default():
         x, y, learning_rate, params, loss, prediction, _, train_step = build(inputs)
         init = tf1.global_variables_initializer()
+    graph.finalize()
     trace = {"test_accuracy": [], "epoch_loss": [], "loss": []}
     labels = inputs["test_y"].argmax(1)
     with tf1.Session(graph=graph) as sess:

@@ -35,6 +35,7 @@ def run(inputs):
     with graph.as_default():
         x, y, A, loss, train_step = build(inputs)
         init = tf1.global_variables_initializer()
+    graph.finalize()
     trace = {"A": [], "loss": []}
     with tf1.Session(graph=graph) as sess:
         sess.run(init)

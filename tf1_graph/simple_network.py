@@ -45,6 +45,7 @@ def run(inputs):
         with graph.as_default():
             a, y, w, f, cost, grad_manual, grad_auto, train_step = build(inputs, config)
             init = tf1.global_variables_initializer()
+        graph.finalize()
         steps = {"w": [], "cost": [], "f": [], "grad_manual": [], "grad_auto": []}
         with tf1.Session(graph=graph) as sess:
             sess.run(init)

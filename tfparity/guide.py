@@ -6,7 +6,7 @@ TF1 construct to its replacement with the line in each twin, and quote measured 
 import pathlib
 import re
 
-from tfparity import mapping, plots, records
+from tfparity import mapping, pitfalls, plots, records
 from tfparity.harness import examples, load, run_example
 from tfparity.jsonio import write_atomic
 from tfparity.tolerances import TOLERANCES
@@ -103,6 +103,19 @@ def api_map(names):
                         _table(["TF1", "TF2 replacement", "shown in", "why"], rows)]) + "\n"
 
 
+def pitfalls_page(record):
+    intro, *chunks = re.split(r"<!-- pitfall: (\w+) -->\n", (ROOT / "docs" / "notes" / "pitfalls.md").read_text())
+    parts = [intro.strip(), GENERATED]
+    for name, text in zip(chunks[::2], chunks[1::2]):
+        evidence = record[name]
+        nested = all(isinstance(v, dict) for v in evidence.values())
+        rows = ([[label, key, value] for label, group in evidence.items() for key, value in group.items()]
+                if nested else [[key, value] for key, value in evidence.items()])
+        parts += [text.strip(), f"Measured with TensorFlow {record['tensorflow']} (`{name}`):",
+                  _table((["setting"] if nested else []) + ["what", "result"], rows)]
+    return "\n\n".join(parts) + "\n"
+
+
 def index(names, folder):
     intro = (ROOT / "docs" / "notes" / "README.md").read_text().strip()
     rows = []
@@ -113,27 +126,34 @@ def index(names, folder):
         rows.append([f"[{name}]({name}.md)", title, verdicts])
     return "\n\n".join([intro, GENERATED, "## The examples (measured on CPU, seed 0)",
                         _table(["example", "what", "parity against the TF1 Session"], rows),
-                        "Also: [every TF1 construct and its TF2 replacement](api_map.md)."]) + "\n"
+                        "Also: [every TF1 construct and its TF2 replacement](api_map.md), and "
+                        "[what breaks parity](pitfalls.md), each measured."]) + "\n"
 
 
 def build(folder, measure=True, names=None, progress=None):
     """Re-measure (or reuse) each example's record, then write every page, figure and the API map."""
     folder = pathlib.Path(folder)
+    if measure:
+        import tensorflow as tf
     if not measure:
         missing = [n for n in names or () if not records.record_path(folder, n).exists()]
         if missing:
             raise ValueError(f"no record for {', '.join(missing)} in {folder}/results: "
                              "run `tfparity docs` without --render-only first")
         names = names or [n for n in examples() if records.record_path(folder, n).exists()]
-    for name in names or examples():
+    for name in names or examples():  # names=None: every example, and the pitfalls too
         if measure:
-            import tensorflow as tf
             record = records.make_record(run_example(name, 0, progress=progress))
             records.save(folder, dict(record, tensorflow=tf.__version__))
         record = records.load(folder, name)
         notes_file = ROOT / "docs" / "notes" / f"{name}.md"
         notes = notes_file.read_text() if notes_file.exists() else ""
         write_atomic(folder / f"{name}.md", page(name, record, figures(name, record, folder), notes))
+    evidence_path = records.record_path(folder, "pitfalls")
+    if measure and names is None:
+        records.save(folder, dict(pitfalls.measure_all(), example="pitfalls", tensorflow=tf.__version__))
+    if evidence_path.exists():
+        write_atomic(folder / "pitfalls.md", pitfalls_page(records.load_plain(folder, "pitfalls")))
     everything = [n for n in examples() if records.record_path(folder, n).exists()]
     write_atomic(folder / "api_map.md", api_map(everything))
     write_atomic(folder / "README.md", index(everything, folder))

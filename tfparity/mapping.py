@@ -9,6 +9,9 @@ RULES = [
     ("tf1.Graph() / graph.as_default()", r"tf1\.Graph\(\)", "nothing: eager runs ops at once; "
      "tf.function traces a graph when you want one", r"tf\.function\(",
      "a graph per run keeps both twins in one process without disable_eager_execution()"),
+    ("graph.finalize()", r"graph\.finalize\(\)", "nothing: eager builds no graph; a tf.function "
+     "traces once per input signature", r"tf\.function\(",
+     "an op created inside the training loop becomes an error instead of a slow leak"),
     ("tf1.placeholder", r"tf1\.placeholder\(", "a function argument (a tensor passed in)",
      r"^def (train_step|run)\(", "data enters as arguments, not through a symbolic input"),
     ("feed_dict={...}", r"feed_dict=", "calling the step with tensors", r"step\(",

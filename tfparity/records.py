@@ -54,3 +54,8 @@ def load(folder, name):
             values = [NON_FINITE.get(v, v) for v in series["values"]]
             series["values"] = np.array(values, dtype=series["dtype"])
     return record
+
+
+def load_plain(folder, name):
+    """A record as stored, without turning series into arrays."""
+    return json.loads(record_path(folder, name).read_text())
