@@ -34,15 +34,22 @@ def test_all_modes_bit_identical_losses_weights_and_predictions(small):
     assert small["traces"]["tf2_eager"]["test_predictions"].shape == (1, 1000)
 
 
-def test_bit_identical_with_onednn_switched_off():
+def _statuses(onednn):
     script = ("import json; from tfparity.harness import run_example; "
               f"r = run_example('mlp', 0, **{SMALL!r}); "
               "print(json.dumps({m: v.status for m, v in r['parity']['verdicts'].items()}))")
-    env = dict(os.environ, TF_ENABLE_ONEDNN_OPTS="0")
+    env = dict(os.environ, TF_ENABLE_ONEDNN_OPTS=onednn)
     done = subprocess.run([sys.executable, "-c", script], env=env, capture_output=True, text=True)
     assert done.returncode == 0, done.stderr[-2000:]
-    assert json.loads(done.stdout.strip().splitlines()[-1]) == {
-        "tf2_eager": "bit-identical", "tf2_function": "bit-identical"}
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def test_bit_identical_with_onednn_switched_off():
+    assert _statuses("0") == {"tf2_eager": "bit-identical", "tf2_function": "bit-identical"}
+
+
+def test_with_onednn_on_eager_stays_within_the_tables_bound_and_graph_modes_agree():
+    assert _statuses("1") == {"tf2_eager": "within", "tf2_function": "bit-identical"}
 
 
 @pytest.mark.parametrize("twin", [tf1_twin, tf2_twin], ids=["tf1_graph", "tf2_eager"])

@@ -19,6 +19,16 @@ TOLERANCES = {
         "difference at steps 29-491 (step 473 for seed 0), loss within 32 ULP, A within 9.5e-7 "
         "absolutely (A crosses zero, where ULPs shrink). Switching off only arithmetic_optimization makes tf.function "
         "equal eager bit for bit (parity_tests/test_tolerances.py)."),
+    ("mlp", "tf2_eager"): Tolerance(
+        512, 2e-5,
+        "Only while oneDNN's custom ops are on (TF_ENABLE_ONEDNN_OPTS=1, or a CPU where TF turns "
+        "them on): graph mode fuses each MatMul with its bias add, eager does not, and the loss "
+        "differs by 1 ULP from the first step. Measured on the full default run (seed 0, 56,250 "
+        "updates): loss within 261 ULP, weights within 1.28e-5 absolutely (near-zero W1 entries "
+        "differ by many of their own ULPs), test predictions identical; tf.function stays "
+        "bit-identical. Off (this project's CPU by default, or TF_ENABLE_ONEDNN_OPTS=0) all modes "
+        "are bit-identical (parity_tests/test_mlp.py).",
+        onednn_only=True),
 }
 BIT_IDENTICAL = Tolerance(0, 0.0, "bit-identical: no tolerance")
 
