@@ -5,7 +5,7 @@ import shutil
 
 import pytest
 
-from tfparity import guide, records
+from tfparity import guide, pages, records
 from tfparity.harness import examples, run_example
 
 DOCS = guide.ROOT / "docs"
@@ -47,8 +47,8 @@ def test_scalar_records_match_a_fresh_measurement(name):
 
 def test_sections_and_mapping_lines_come_from_the_twins():
     tf1_source, tf2_source = guide.sources("regression")
-    assert [s[0] for s in guide.sections(tf1_source)] == ["model", "loss", "step", "train"]
-    assert [s[0] for s in guide.sections(tf1_source)] == [s[0] for s in guide.sections(tf2_source)]
+    assert [s[0] for s in pages.sections(tf1_source)] == ["model", "loss", "step", "train"]
+    assert [s[0] for s in pages.sections(tf1_source)] == [s[0] for s in pages.sections(tf2_source)]
     rows = {rule[0]: (a, b) for rule, a, b in guide.mapping.rows(tf1_source, tf2_source)}
     line = rows["tf1.placeholder"][0]
     assert "tf1.placeholder(" in tf1_source.splitlines()[line - 1]

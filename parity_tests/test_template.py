@@ -1,0 +1,58 @@
+"""The porting template: a copied pair is discovered, run and compared with no registry to edit,
+and a deliberately wrong twin is reported at its first diverging step and field."""
+import pytest
+
+from tfparity.guide import ROOT
+from tfparity.harness import examples, run_example
+
+
+def install(root, packages, name="linear", edit=None):
+    """Copy the three templates into fresh packages under ``root``, as a user copies them."""
+    for package, source in zip(packages, ("shared_data", "tf1_graph", "tf2_eager")):
+        (root / package).mkdir()
+        (root / package / "__init__.py").write_text("")
+        text = (ROOT / source / "_template.py").read_text()
+        (root / package / f"{name}.py").write_text(edit(source, text) if edit else text)
+
+
+def test_templates_are_not_examples_themselves():
+    assert "_template" not in examples()
+
+
+def test_copied_pair_is_discovered_run_and_bit_identical(tmp_path, monkeypatch):
+    packages = ("my_data", "my_tf1", "my_tf2")
+    install(tmp_path, packages)
+    monkeypatch.syspath_prepend(str(tmp_path))
+    assert examples(packages) == ["linear"]
+    result = run_example("linear", 0, packages=packages)
+    assert {m: v.status for m, v in result["parity"]["verdicts"].items()} == {
+        "tf2_eager": "bit-identical", "tf2_function": "bit-identical"}
+    trace = result["traces"]["tf1_graph"]
+    assert abs(trace["w"][-1] - 3) < 0.1 and abs(trace["b"][-1] - 2) < 0.1  # it learned y = 3x + 2
+
+
+def test_a_wrong_twin_is_reported_at_its_first_diverging_step_and_field(tmp_path, monkeypatch):
+    packages = ("wrong_data", "wrong_tf1", "wrong_tf2")
+    # A classic porting slip: the TF2 loss sums over the batch where TF1 averaged.
+    slip = (lambda source, text: text.replace("tf.reduce_mean(", "tf.reduce_sum(")
+            if source == "tf2_eager" else text)
+    install(tmp_path, packages, edit=slip)
+    monkeypatch.syspath_prepend(str(tmp_path))
+    verdict = run_example("linear", 0, packages=packages)["parity"]["verdicts"]["tf2_eager"]
+    assert verdict.status == "mismatch"
+    assert (verdict.first_mismatch["step"], verdict.first_mismatch["field"]) == (1, "w")
+    assert str(verdict).startswith("MISMATCH at step 1, field w: desired ")
+
+
+@pytest.mark.parametrize("name", examples())
+def test_every_discovered_example_agrees_on_a_quick_run(name):
+    """New twin pairs are picked up here automatically, on small settings their inputs accept."""
+    import inspect
+    import os
+    from tfparity.harness import load
+    accepted = inspect.signature(load(name)[0].make_inputs).parameters
+    if "data_dir" in accepted and not os.environ.get("MNIST_DIR"):
+        pytest.skip("needs the real MNIST (MNIST_DIR)")
+    quick = {"steps": 20, "epochs": 1, "train_size": 64, "test_size": 32}
+    result = run_example(name, 0, **{k: v for k, v in quick.items() if k in accepted})
+    assert all(v.ok for v in result["parity"]["verdicts"].values()), result["parity"]["verdicts"]
