@@ -6,7 +6,7 @@ TF1 construct to its replacement with the line in each twin, and quote measured 
 import pathlib
 import re
 
-from tfparity import mapping, pitfalls, plots, records, upgrade
+from tfparity import mapping, notebooks, pitfalls, plots, records, upgrade
 from tfparity.pages import (GENERATED, ROOT, pitfalls_page, porting_page, side_by_side, table,
                             upgrade_page)
 from tfparity.harness import examples, load, run_example
@@ -130,6 +130,9 @@ def build(folder, measure=True, names=None, progress=None):
         regression = records.load_plain(folder, "regression")
         write_atomic(folder / "upgrade.md", upgrade_page(records.load_plain(folder, "upgrade"), regression))
     write_atomic(folder / "porting.md", porting_page())
+    (folder / "notebooks").mkdir(exist_ok=True)
+    for name in examples():
+        write_atomic(folder / "notebooks" / f"{name}.ipynb", notebooks.notebook(name))
     everything = [n for n in examples() if records.record_path(folder, n).exists()]
     write_atomic(folder / "api_map.md", api_map(everything))
     write_atomic(folder / "README.md", index(everything, folder))

@@ -1,0 +1,94 @@
+"""One notebook per example, generated from the twin modules (``tfparity docs`` writes them).
+
+Both twins define the same names, so each code cell runs its twin's code verbatim in that twin's
+own namespace through the ``%%twin tf1`` / ``%%twin tf2`` cell magic defined in the first cell.
+"""
+import ast
+import re
+
+import nbformat
+from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
+
+from tfparity.mapping import RULES
+from tfparity.pages import ROOT, sections
+
+SETUP = '''from IPython.core.magic import register_cell_magic
+
+namespaces = {"tf1": {"__name__": "tf1_twin"}, "tf2": {"__name__": "tf2_twin"}}
+
+
+@register_cell_magic
+def twin(line, cell):
+    """Run this cell in one twin's own namespace: both twins use the same names."""
+    exec(cell, namespaces[line.strip()])'''
+
+PARITY = '''from tfparity.compare import compare
+from tfparity.tolerances import tolerance
+
+traces = {"tf1_graph": namespaces["tf1"]["run"](inputs),
+          "tf2_eager": namespaces["tf2"]["run"](inputs),
+          "tf2_function": namespaces["tf2"]["run"](inputs, function=True)}
+for mode in ("tf2_eager", "tf2_function"):
+    print(f"{mode} vs tf1_graph:", compare(traces["tf1_graph"], traces[mode], *tolerance(NAME, mode)[:2]))'''
+
+PLOT = '''import matplotlib.pyplot as plt
+
+field = next(f for f, v in traces["tf1_graph"].items() if v.ndim == 1)
+for mode, trace in traces.items():
+    plt.plot(trace[field], label=mode, lw=3 if mode == "tf1_graph" else 1)
+plt.xlabel("step or epoch")
+plt.ylabel(field)
+plt.legend()
+plt.show()'''
+
+
+def header(source):
+    """A module's imports and constants: what lies between its docstring and its first section."""
+    start = ast.parse(source).body[0].end_lineno
+    lines = source.splitlines()
+    first = next(i for i, line in enumerate(lines) if line.startswith("# %% "))
+    return "\n".join(lines[start:first]).strip()
+
+
+def explain(section, tf1_code, tf2_code):
+    """What changes from TF1 to TF2 in one section, from the mapping rules it uses."""
+    used = [rule for rule in RULES if any(re.search(rule[1], line.strip()) for line in tf1_code.splitlines())]
+    if not used:
+        same = tf1_code.replace("tf1.", "tf.") == tf2_code
+        return f"## {section}\n\n" + ("The same code in both twins, but for the module name (`tf1.` → `tf.`)."
+                                     if same else "TF1 first, then TF2; the code differs only in layout.")
+    return f"## {section}\n\nWhat changes here, TF1 → TF2:\n\n" + "\n".join(
+        f"- `{tf1}` → {tf2}: {why}" for tf1, _, tf2, _, why in used)
+
+
+def notebook(name):
+    tf1_source, tf2_source = ((ROOT / pkg / f"{name}.py").read_text() for pkg in ("tf1_graph", "tf2_eager"))
+    title = tf2_source.split("\n")[0].strip('"').split(": ", 1)[-1]
+    cells = [
+        new_markdown_cell(f"# `{name}`: {title}\n\nGenerated from `tf1_graph/{name}.py` and "
+                          f"`tf2_eager/{name}.py` by `tfparity docs`; the [guide page](../{name}.md) "
+                          "has the measured verdicts. Each step shows the TF1 twin's code, then the "
+                          "TF2 twin's, each run in its own namespace by `%%twin`."),
+        new_code_cell("SEED = 0\nOPTIONS = {}  # smaller settings here make a quick run, e.g. {\"epochs\": 1}",
+                      metadata={"tags": ["parameters"]}),
+        new_code_cell(SETUP),
+        new_markdown_cell("## Inputs\n\nEvery input comes from `shared_data`, drawn once with NumPy "
+                          "from the seed; the twins draw no random numbers."),
+        new_code_cell(f"from shared_data.{name} import make_inputs\n\nNAME = {name!r}\n"
+                      "inputs = make_inputs(SEED, **OPTIONS)"),
+        new_markdown_cell("## Imports\n\nThe TF1 twin imports `tensorflow.compat.v1 as tf1`; the TF2 twin plain `tensorflow`, never `compat.v1`."),
+        new_code_cell("%%twin tf1\n" + header(tf1_source)),
+        new_code_cell("%%twin tf2\n" + header(tf2_source)),
+    ]
+    for (section, _, code1), (_, _, code2) in zip(sections(tf1_source), sections(tf2_source)):
+        cells += [new_markdown_cell(explain(section, code1, code2)),
+                  new_code_cell("%%twin tf1\n" + code1), new_code_cell("%%twin tf2\n" + code2)]
+    cells += [new_markdown_cell("## Parity\n\nRun the TF1 Session, TF2 eager and TF2 `tf.function` "
+                                "on the same inputs, and compare every recorded value at every step."),
+              new_code_cell(PARITY), new_code_cell(PLOT)]
+    for number, cell in enumerate(cells):
+        cell["id"] = f"{name}-{number}"  # fixed ids: the same twins give the same file
+    book = new_notebook(cells=cells, metadata={"kernelspec": {"name": "python3", "display_name": "Python 3",
+                                                              "language": "python"}})
+    nbformat.validate(book)
+    return nbformat.writes(book) + "\n"
