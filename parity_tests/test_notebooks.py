@@ -1,17 +1,15 @@
 """Every notebook validates, matches what the twins generate, and runs top to bottom (small settings)."""
-import inspect
 import json
-import os
 
 import nbformat
 import pytest
+from conftest import quick_options
 
 from tfparity import notebooks
 from tfparity.guide import ROOT
-from tfparity.harness import examples, load
+from tfparity.harness import examples
 
 FOLDER = ROOT / "docs" / "notebooks"
-QUICK = {"steps": 20, "epochs": 1, "train_size": 64, "test_size": 32}
 
 
 @pytest.mark.parametrize("name", examples())
@@ -26,12 +24,9 @@ def test_committed_notebook_is_fresh_valid_and_without_outputs(name):
 @pytest.mark.parametrize("name", examples())
 def test_notebook_runs_top_to_bottom(name):
     from nbclient import NotebookClient
-    accepted = inspect.signature(load(name)[0].make_inputs).parameters
-    if "data_dir" in accepted and not os.environ.get("MNIST_DIR"):
-        pytest.skip("needs the real MNIST (MNIST_DIR)")
+    quick = quick_options(name)
     book = nbformat.reads((FOLDER / f"{name}.ipynb").read_text(), as_version=4)
     parameters = next(c for c in book.cells if "parameters" in c.metadata.get("tags", []))
-    quick = {k: v for k, v in QUICK.items() if k in accepted}
     parameters.source = f"SEED = 0\nOPTIONS = {json.dumps(quick)}"
     NotebookClient(book, timeout=600, kernel_name="python3",
                    resources={"metadata": {"path": str(ROOT)}}).execute()

@@ -1,6 +1,7 @@
 """The porting template: a copied pair is discovered, run and compared with no registry to edit,
 and a deliberately wrong twin is reported at its first diverging step and field."""
 import pytest
+from conftest import quick_options
 
 from tfparity.guide import ROOT
 from tfparity.harness import examples, run_example
@@ -47,12 +48,5 @@ def test_a_wrong_twin_is_reported_at_its_first_diverging_step_and_field(tmp_path
 @pytest.mark.parametrize("name", examples())
 def test_every_discovered_example_agrees_on_a_quick_run(name):
     """New twin pairs are picked up here automatically, on small settings their inputs accept."""
-    import inspect
-    import os
-    from tfparity.harness import load
-    accepted = inspect.signature(load(name)[0].make_inputs).parameters
-    if "data_dir" in accepted and not os.environ.get("MNIST_DIR"):
-        pytest.skip("needs the real MNIST (MNIST_DIR)")
-    quick = {"steps": 20, "epochs": 1, "train_size": 64, "test_size": 32}
-    result = run_example(name, 0, **{k: v for k, v in quick.items() if k in accepted})
+    result = run_example(name, 0, **quick_options(name))
     assert all(v.ok for v in result["parity"]["verdicts"].values()), result["parity"]["verdicts"]
