@@ -50,3 +50,12 @@ def test_every_discovered_example_agrees_on_a_quick_run(name):
     """New twin pairs are picked up here automatically, on small settings their inputs accept."""
     result = run_example(name, 0, **quick_options(name))
     assert all(v.ok for v in result["parity"]["verdicts"].values()), result["parity"]["verdicts"]
+
+
+@pytest.mark.parametrize("name", examples())
+def test_the_same_seed_twice_gives_identical_traces_in_every_mode(name):
+    options = quick_options(name)
+    first, second = (run_example(name, 3, **options)["traces"] for _ in range(2))
+    for mode in first:
+        for field, values in first[mode].items():
+            assert values.tobytes() == second[mode][field].tobytes(), (mode, field)
