@@ -18,5 +18,22 @@ def quick_options(name):
     accepted = inspect.signature(load(name)[0].make_inputs).parameters
     if "data_dir" in accepted and not os.environ.get("MNIST_DIR"):
         pytest.skip("needs the real MNIST (MNIST_DIR)")
-    quick = {"steps": 20, "epochs": 1, "train_size": 64, "test_size": 32}
+    quick = {"steps": 20, "epochs": 1, "train_size": 32, "test_size": 16}
     return {k: v for k, v in quick.items() if k in accepted}
+
+
+def assert_record_begins_as_a_fresh_run(name, epochs, modes):
+    """The committed full-run record (``tfparity docs NAME``) starts, bit for bit, where a fresh
+    run of its first epochs ends: every recorded point of every per-step and per-epoch series.
+    Whole-loop modes are held to the Session's series."""
+    from tfparity import guide, records
+    from tfparity.harness import load, run_mode
+    data, *twins = load(name)
+    inputs = dict(data.make_inputs(0), epochs=epochs)  # the default inputs, first epochs only
+    record = records.load(guide.ROOT / "docs", name)
+    for mode in modes:
+        trace = run_mode(twins, mode, inputs)
+        for field, series in record["series"].get(mode, record["series"]["tf1_graph"]).items():
+            fresh = trace[field][series["every"] - 1::series["every"]]
+            assert len(fresh) > 0 and fresh.tobytes() == series["values"][:len(fresh)].tobytes(), (
+                f"{mode} {field}: docs/results/{name}.json is stale, run `tfparity docs {name}`")

@@ -71,6 +71,18 @@ def build(inputs, method):
 
 
 # %% train
+def record_epoch(steps, predictions, labels, images):
+    steps["test_accuracy"].append(np.float32(np.mean(predictions == labels)))
+    steps["epoch_loss"].append(np.mean(steps["loss"][-images:], dtype=np.float32))
+
+
+def finish(method, steps, final, predictions):
+    """One method's fields, named method/field; final weights and predictions as one step."""
+    final = dict(final, test_predictions=predictions.ravel().astype(np.int64))
+    trace = {f"{method}/{k}": np.array(v) for k, v in steps.items()}
+    return dict(trace, **{f"{method}/{k}": v[np.newaxis] for k, v in final.items()})
+
+
 def run(inputs, on_epoch=None):
     trace = {}
     for method in METHODS:
@@ -88,14 +100,11 @@ def run(inputs, on_epoch=None):
                     _, loss_now = sess.run([train_step, cost], feed_dict=feed)
                     steps["loss"].append(loss_now)
                 predictions = sess.run(prediction, feed_dict={x: inputs["test_x"]})
-                steps["test_accuracy"].append(np.float32(np.mean(predictions == inputs["test_y"])))
-                steps["epoch_loss"].append(np.mean(steps["loss"][-len(inputs["schedule"][epoch]):], dtype=np.float32))
+                record_epoch(steps, predictions, inputs["test_y"], len(inputs["schedule"][epoch]))
                 if on_epoch:
                     on_epoch(f"{epoch + 1} ({method})", steps)
             final = dict(zip(WEIGHTS, sess.run([W[name] for name in WEIGHTS])))
-        final["test_predictions"] = predictions.ravel().astype(np.int64)
-        trace.update({f"{method}/{k}": np.array(v) for k, v in steps.items()})
-        trace.update({f"{method}/{k}": v[np.newaxis] for k, v in final.items()})
+        trace.update(finish(method, steps, final, predictions))
     return trace
 
 

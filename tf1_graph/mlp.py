@@ -56,6 +56,17 @@ def build(inputs):
 
 
 # %% train
+def record_epoch(trace, predictions, labels, steps):
+    trace["test_accuracy"].append(np.float32(np.mean(predictions == labels)))
+    trace["epoch_loss"].append(np.mean(trace["loss"][-steps:], dtype=np.float32))
+
+
+def finish(trace, final):
+    """Per-step and per-epoch fields as arrays; the final weights and predictions as one step."""
+    trace = {name: np.array(values) for name, values in trace.items()}
+    return dict(trace, **{name: value[np.newaxis] for name, value in final.items()})
+
+
 def run(inputs, on_epoch=None):
     graph = tf1.Graph()
     with graph.as_default():
@@ -73,13 +84,11 @@ def run(inputs, on_epoch=None):
                 _, loss_now = sess.run([train_step, loss], feed_dict=feed)
                 trace["loss"].append(loss_now)
             predictions = sess.run(prediction, feed_dict={x: inputs["test_x"]})
-            trace["test_accuracy"].append(np.float32(np.mean(predictions == labels)))
-            trace["epoch_loss"].append(np.mean(trace["loss"][-len(inputs["schedule"][epoch]):], dtype=np.float32))
+            record_epoch(trace, predictions, labels, len(inputs["schedule"][epoch]))
             if on_epoch:
                 on_epoch(epoch + 1, trace)
         final = dict(zip(PARAMS, sess.run(params)), test_predictions=predictions)
-    trace = {name: np.array(values) for name, values in trace.items()}
-    return dict(trace, **{name: value[np.newaxis] for name, value in final.items()})
+    return finish(trace, final)
 
 
 def gradients(inputs, batch):

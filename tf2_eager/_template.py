@@ -40,3 +40,24 @@ def run(inputs, function=False):
         trace["b"].append(b_now[0])
         trace["loss"].append(loss_now)
     return {name: np.array(values) for name, values in trace.items()}
+
+
+# %% whole loop
+def train_loop(x_all, y_all, schedule, w, b, learning_rate):
+    """Every step and its trace in one graph: a tf.range loop writing TensorArrays."""
+    trace = {name: tf.TensorArray(tf.float32, size=tf.shape(schedule)[0]) for name in ("w", "b", "loss")}
+    for step in tf.range(tf.shape(schedule)[0]):
+        x, y = tf.gather(x_all, schedule[step]), tf.gather(y_all, schedule[step])
+        loss = train_step(x, y, w, b, learning_rate)
+        now = {"w": w[0, 0], "b": b[0], "loss": loss}
+        trace = {name: trace[name].write(step, now[name]) for name in trace}
+    return {name: values.stack() for name, values in trace.items()}
+
+
+def run_loop(inputs, jit_compile=False):
+    w = tf.Variable(inputs["w0"], name="w")
+    b = tf.Variable(inputs["b0"], name="b")
+    loop = tf.function(train_loop, jit_compile=jit_compile)
+    data = [tf.constant(inputs[name]) for name in ("x", "y", "schedule")]
+    trace = loop(*data, w, b, inputs["learning_rate"])
+    return {name: values.numpy() for name, values in trace.items()}

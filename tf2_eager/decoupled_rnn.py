@@ -77,6 +77,18 @@ def train_step(x, y, rnn, lr, method):
 
 
 # %% train
+def record_epoch(steps, predictions, labels, images):
+    steps["test_accuracy"].append(np.float32(np.mean(predictions == labels)))
+    steps["epoch_loss"].append(np.mean(steps["loss"][-images:], dtype=np.float32))
+
+
+def finish(method, steps, final, predictions):
+    """One method's fields, named method/field; final weights and predictions as one step."""
+    final = dict(final, test_predictions=predictions.ravel().astype(np.int64))
+    trace = {f"{method}/{k}": np.array(v) for k, v in steps.items()}
+    return dict(trace, **{f"{method}/{k}": v[np.newaxis] for k, v in final.items()})
+
+
 def run(inputs, function=False, on_epoch=None):
     trace = {}
     lr = {name: inputs[name] for name in ("lr_x", "lr_rec", "lr_sg", "lr_autodiff")}
@@ -91,14 +103,41 @@ def run(inputs, function=False, on_epoch=None):
                 loss_now = step(x, y, rnn, lr, method).numpy()
                 steps["loss"].append(loss_now)
             predictions = tf.round(predict(tf.constant(inputs["test_x"]), rnn.W)[-1]).numpy()
-            steps["test_accuracy"].append(np.float32(np.mean(predictions == inputs["test_y"])))
-            steps["epoch_loss"].append(np.mean(steps["loss"][-len(inputs["schedule"][epoch]):], dtype=np.float32))
+            record_epoch(steps, predictions, inputs["test_y"], len(inputs["schedule"][epoch]))
             if on_epoch:
                 on_epoch(f"{epoch + 1} ({method})", steps)
         final = {name: rnn.W[name].numpy() for name in WEIGHTS}
-        final["test_predictions"] = predictions.ravel().astype(np.int64)
-        trace.update({f"{method}/{k}": np.array(v) for k, v in steps.items()})
-        trace.update({f"{method}/{k}": v[np.newaxis] for k, v in final.items()})
+        trace.update(finish(method, steps, final, predictions))
+    return trace
+
+
+# %% whole loop
+def train_epoch(train_x, train_y, order, rnn, lr, method):
+    """One epoch's steps and costs in one graph: a tf.range loop writing a TensorArray."""
+    costs = tf.TensorArray(tf.float32, size=tf.size(order))
+    for step in tf.range(tf.size(order)):
+        i = order[step]
+        costs = costs.write(step, train_step(train_x[i:i + 1], train_y[i:i + 1], rnn, lr, method))
+    return costs.stack()
+
+
+def run_loop(inputs, jit_compile=False, on_epoch=None):
+    trace = {}
+    lr = {name: inputs[name] for name in ("lr_x", "lr_rec", "lr_sg", "lr_autodiff")}
+    data = tf.constant(inputs["train_x"]), tf.constant(inputs["train_y"])
+    for method in METHODS:
+        rnn = RNN(inputs)
+        epoch_loop = tf.function(train_epoch, jit_compile=jit_compile)
+        predict = tf.function(forward, jit_compile=jit_compile)
+        steps = {"epoch_loss": [], "test_accuracy": [], "loss": []}
+        for epoch in range(inputs["epochs"]):
+            order = tf.constant(inputs["schedule"][epoch])
+            steps["loss"].extend(epoch_loop(*data, order, rnn, lr, method).numpy())
+            predictions = tf.round(predict(tf.constant(inputs["test_x"]), rnn.W)[-1]).numpy()
+            record_epoch(steps, predictions, inputs["test_y"], len(inputs["schedule"][epoch]))
+            if on_epoch:
+                on_epoch(f"{epoch + 1} ({method})", steps)
+        trace.update(finish(method, steps, {k: v.numpy() for k, v in rnn.W.items()}, predictions))
     return trace
 
 

@@ -55,6 +55,17 @@ def train_step(x, y, mlp, learning_rate, gradients):
 
 
 # %% train
+def record_epoch(trace, predictions, labels, steps):
+    trace["test_accuracy"].append(np.float32(np.mean(predictions == labels)))
+    trace["epoch_loss"].append(np.mean(trace["loss"][-steps:], dtype=np.float32))
+
+
+def finish(trace, final):
+    """Per-step and per-epoch fields as arrays; the final weights and predictions as one step."""
+    trace = {name: np.array(values) for name, values in trace.items()}
+    return dict(trace, **{name: value[np.newaxis] for name, value in final.items()})
+
+
 def run(inputs, function=False, on_epoch=None):
     mlp = MLP(inputs)
     step = tf.function(train_step) if function else train_step
@@ -68,13 +79,11 @@ def run(inputs, function=False, on_epoch=None):
             loss_now = step(x, y, mlp, learning_rate, inputs["gradients"]).numpy()
             trace["loss"].append(loss_now)
         predictions = predict(evaluate(tf.constant(inputs["test_x"]), mlp.params)[1]).numpy()
-        trace["test_accuracy"].append(np.float32(np.mean(predictions == labels)))
-        trace["epoch_loss"].append(np.mean(trace["loss"][-len(inputs["schedule"][epoch]):], dtype=np.float32))
+        record_epoch(trace, predictions, labels, len(inputs["schedule"][epoch]))
         if on_epoch:
             on_epoch(epoch + 1, trace)
     final = dict(zip(PARAMS, [p.numpy() for p in mlp.params]), test_predictions=predictions)
-    trace = {name: np.array(values) for name, values in trace.items()}
-    return dict(trace, **{name: value[np.newaxis] for name, value in final.items()})
+    return finish(trace, final)
 
 
 def gradients(inputs, batch):
@@ -86,6 +95,35 @@ def gradients(inputs, batch):
         loss = loss_fn(logits, y)
     grads = manual_gradients(x, y, hidden, logits, mlp.params), tape.gradient(loss, mlp.params)
     return [[g.numpy() for g in group] for group in grads]
+
+
+# %% whole loop
+def train_epoch(train_x, train_y, batches, mlp, learning_rate, gradients):
+    """One epoch's steps and losses in one graph: a tf.range loop writing a TensorArray."""
+    losses = tf.TensorArray(tf.float32, size=tf.shape(batches)[0])
+    for step in tf.range(tf.shape(batches)[0]):
+        x, y = tf.gather(train_x, batches[step]), tf.gather(train_y, batches[step])
+        losses = losses.write(step, train_step(x, y, mlp, learning_rate, gradients))
+    return losses.stack()
+
+
+def run_loop(inputs, jit_compile=False, on_epoch=None):
+    mlp = MLP(inputs)
+    epoch_loop = tf.function(train_epoch, jit_compile=jit_compile)
+    evaluate = tf.function(model, jit_compile=jit_compile)
+    data = tf.constant(inputs["train_x"]), tf.constant(inputs["train_y"])
+    trace = {"test_accuracy": [], "epoch_loss": [], "loss": []}
+    labels = inputs["test_y"].argmax(1)
+    for epoch in range(inputs["epochs"]):
+        learning_rate = tf.constant(inputs["learning_rates"][epoch])
+        batches = tf.constant(inputs["schedule"][epoch])
+        trace["loss"].extend(epoch_loop(*data, batches, mlp, learning_rate, inputs["gradients"]).numpy())
+        predictions = predict(evaluate(tf.constant(inputs["test_x"]), mlp.params)[1]).numpy()
+        record_epoch(trace, predictions, labels, len(inputs["schedule"][epoch]))
+        if on_epoch:
+            on_epoch(epoch + 1, trace)
+    final = dict(zip(PARAMS, [p.numpy() for p in mlp.params]), test_predictions=predictions)
+    return finish(trace, final)
 
 
 if __name__ == "__main__":

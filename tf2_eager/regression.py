@@ -40,6 +40,27 @@ def run(inputs, function=False):
     return {name: np.array(values) for name, values in trace.items()}
 
 
+# %% whole loop
+def train_loop(x_all, y_all, schedule, A, learning_rate, kind):
+    """Every step and its trace in one graph: a tf.range loop writing TensorArrays."""
+    trace = {name: tf.TensorArray(tf.float32, size=tf.size(schedule)) for name in ("A", "loss")}
+    for step in tf.range(tf.size(schedule)):
+        i = schedule[step]
+        x, y = x_all[i:i + 1], y_all[i:i + 1]
+        train_step(x, y, A, learning_rate, kind)
+        now = {"A": A[0], "loss": loss_fn(model(x, A), y, kind)}
+        trace = {name: trace[name].write(step, now[name]) for name in trace}
+    return {name: values.stack() for name, values in trace.items()}
+
+
+def run_loop(inputs, jit_compile=False):
+    A = tf.Variable(inputs["A0"], name="A")
+    loop = tf.function(train_loop, jit_compile=jit_compile)
+    data = [tf.constant(inputs[name]) for name in ("x", "y", "schedule")]
+    trace = loop(*data, A, inputs["learning_rate"], inputs["loss"])
+    return {name: values.numpy() for name, values in trace.items()}
+
+
 if __name__ == "__main__":
     from shared_data.regression import make_inputs
     from tfparity.report import print_log

@@ -51,6 +51,31 @@ def run(inputs, function=False):
     return trace
 
 
+# %% whole loop
+def train_loop(a, y, w, learning_rate, steps):
+    """Every step and its trace in one graph: a tf.range loop writing TensorArrays."""
+    names = ("w", "cost", "f", "grad_manual", "grad_auto")
+    trace = {name: tf.TensorArray(w.dtype, size=steps) for name in names}
+    for step in tf.range(steps):
+        grad_manual, grad_auto = train_step(a, y, w, learning_rate)
+        f = model(w, a)
+        now = {"w": w.read_value(), "cost": cost_fn(f, y), "f": f, "grad_manual": grad_manual, "grad_auto": grad_auto}
+        trace = {name: trace[name].write(step, now[name]) for name in trace}
+    return {name: values.stack() for name, values in trace.items()}
+
+
+def run_loop(inputs, jit_compile=False):
+    trace = {}
+    loop = tf.function(train_loop, jit_compile=jit_compile)
+    for config in inputs["runs"]:
+        dtype = tf.as_dtype(config["dtype"])
+        a, y = tf.constant(inputs["a"], dtype), tf.constant(inputs["y"], dtype)
+        w = tf.Variable(inputs["w0"], dtype=dtype, name="w")
+        steps = loop(a, y, w, config["learning_rate"], config["steps"])
+        trace.update({f"{config['name']}/{name}": v.numpy() for name, v in steps.items()})
+    return trace
+
+
 if __name__ == "__main__":
     from shared_data.simple_network import make_inputs
     from tfparity.report import print_log

@@ -1,4 +1,5 @@
-"""``tfparity``: list the examples, run both twins with a parity summary, rebuild the guide.
+"""``tfparity``: list the examples, run both twins with a parity summary, rebuild the guide,
+time every execution mode (``bench``), measure optimizer and loss false friends (``friends``).
 
 Bad input prints one line naming the problem and exits 2; a parity mismatch exits 1.
 """
@@ -12,7 +13,7 @@ import time
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")  # keep TensorFlow's start-up chatter out
 
 from tfparity import harness, report  # noqa: E402
-from tfparity.jsonio import to_json, write_atomic  # noqa: E402
+from tfparity.jsonio import dumps, jsonable, to_json, write_atomic  # noqa: E402
 
 # Example options: make_inputs parameters the CLI can fill; each applies where an example takes it.
 OPTIONS = ("learning_rate", "steps", "loss", "epochs", "batch_size", "train_size", "test_size",
@@ -77,7 +78,38 @@ def parser():
     docs.add_argument("--render-only", action="store_true",
                       help="redraw pages and plots from the records in OUT/results without training")
     docs.add_argument("examples", nargs="*", metavar="EXAMPLE", help="only these (default: all)")
+    friends = sub.add_parser("friends", help="measure TF1 optimizers and losses against their Keras 3 namesakes")
+    friends.add_argument("--json", metavar="PATH", help="write the measurements as JSON")
+    from benchmarks import command
+    command.add_parser(sub)
     return top
+
+
+def friends(args):
+    from false_friends import measure, report
+    if args.json:
+        _check_writable(args.json)
+    try:
+        record = jsonable(measure.measure())
+    except ValueError as error:  # the MNIST loader's one-line errors
+        raise UsageError(str(error)) from None
+    print(report.text(record), end="")
+    if args.json:
+        write_atomic(args.json, dumps(record) + "\n")
+    return 0
+
+
+def bench(args):
+    from benchmarks import command
+    from tfparity import guide
+    names = args.examples or harness.examples()
+    for name in names:
+        if name not in harness.examples():
+            raise UsageError(f"unknown example {name!r}; known: {', '.join(harness.examples())}")
+    try:
+        return command.run(args, names, guide.ROOT)
+    except (ValueError, OSError) as error:
+        raise UsageError(str(error)) from None
 
 
 def docs(args):
@@ -167,7 +199,7 @@ def main(argv=None):
         if args.command == "list":
             print("\n".join(harness.examples()))
             return 0
-        return docs(args) if args.command == "docs" else run(args)
+        return {"docs": docs, "bench": bench, "friends": friends}.get(args.command, run)(args)
     except UsageError as error:
         print(f"tfparity: error: {error}", file=sys.stderr)
         return 2

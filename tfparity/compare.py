@@ -121,3 +121,20 @@ def compare(desired, actual, tolerance=0, atol=0.0):
         first_mismatch = _earliest(first_mismatch, _first(field, d, a, ulp, beyond))
     status = "bit-identical" if max_ulp == 0 else ("within" if first_mismatch is None else "mismatch")
     return Verdict(status, max_ulp, max_abs, tolerance, atol, first_difference, first_mismatch)
+
+
+def divergence(desired, actual):
+    """Per step, the largest distance over every field and element: in ULP, absolutely, and
+    relative to |desired|. Non-finite distances (a run that blew up) are inf."""
+    steps = len(next(iter(desired.values())))
+    worst = {kind: np.zeros(steps) for kind in ("ulp", "abs", "rel")}
+    for field in desired:
+        d, a = np.asarray(desired[field]), np.asarray(actual[field])
+        with np.errstate(invalid="ignore", over="ignore", divide="ignore"):
+            diff = np.abs(d.astype(np.float64) - a).reshape(steps, -1)
+            rel = diff / np.abs(d.astype(np.float64)).reshape(steps, -1)
+        rel[diff == 0] = 0.0
+        for kind, values in (("ulp", ulp_distance(d, a).reshape(steps, -1)), ("abs", diff), ("rel", rel)):
+            values = np.where(np.isnan(values), np.inf, values)
+            worst[kind] = np.maximum(worst[kind], values.max(axis=1, initial=0.0))
+    return worst

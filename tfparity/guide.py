@@ -10,7 +10,7 @@ from tfparity import mapping, notebooks, pitfalls, plots, records, upgrade
 from tfparity.pages import (GENERATED, ROOT, pitfalls_page, porting_page, side_by_side, table,
                             upgrade_page)
 from tfparity.harness import examples, load, run_example
-from tfparity.jsonio import write_atomic
+from tfparity.jsonio import jsonable, write_atomic
 from tfparity.tolerances import TOLERANCES
 
 
@@ -99,7 +99,10 @@ def index(names, folder):
                         "Also: [every TF1 construct and its TF2 replacement](api_map.md); "
                         "[what breaks parity](pitfalls.md), each measured; [port your own model]"
                         "(porting.md) from the template; and [the `tf_upgrade_v2` path](upgrade.md) "
-                        "from legacy TF 1.x code to the twins."]) + "\n"
+                        "from legacy TF 1.x code to the twins. [Performance](performance.md): every "
+                        "example under Session, eager, `tf.function`, the whole loop and XLA, timed "
+                        "with its parity class. [False friends](false_friends.md): TF1 optimizers and losses "
+                        "against their Keras 3 namesakes, and the exact TF2 rules."]) + "\n"
 
 
 def build(folder, measure=True, names=None, progress=None):
@@ -124,12 +127,22 @@ def build(folder, measure=True, names=None, progress=None):
     if measure and names is None:
         records.save(folder, dict(pitfalls.measure_all(), example="pitfalls", tensorflow=tf.__version__))
         records.save(folder, dict(upgrade.measure(), example="upgrade", tensorflow=tf.__version__))
+        from false_friends import measure as friends
+        records.save(folder, jsonable(friends.measure()))
     if records.record_path(folder, "pitfalls").exists():
         write_atomic(folder / "pitfalls.md", pitfalls_page(records.load_plain(folder, "pitfalls")))
     if records.record_path(folder, "upgrade").exists():
         regression = records.load_plain(folder, "regression")
         write_atomic(folder / "upgrade.md", upgrade_page(records.load_plain(folder, "upgrade"), regression))
     write_atomic(folder / "porting.md", porting_page())
+    from benchmarks import command
+    command.render(folder)
+    if records.record_path(folder, "false_friends").exists():
+        from false_friends import report as friends_report
+        record = records.load_plain(folder, "false_friends")
+        friends_report.plot(record, folder / "img" / "false_friends.png")
+        notes = (ROOT / "docs" / "notes" / "false_friends.md").read_text()
+        write_atomic(folder / "false_friends.md", friends_report.page(record, notes))
     (folder / "notebooks").mkdir(exist_ok=True)
     for name in examples():
         write_atomic(folder / "notebooks" / f"{name}.ipynb", notebooks.notebook(name))

@@ -11,6 +11,9 @@ from tfparity.compare import compare
 from tfparity.tolerances import tolerance
 
 MODES = ("tf1_graph", "tf2_eager", "tf2_function")
+# The TF2 twin's run_loop: the whole loop (or epoch) in one tf.function, then also under XLA.
+LOOP_MODES = ("tf2_loop", "tf2_xla")
+ALL_MODES = MODES + LOOP_MODES
 REFERENCE = MODES[0]
 PACKAGES = ("shared_data", "tf1_graph", "tf2_eager")
 
@@ -30,14 +33,21 @@ def load(name, packages=PACKAGES):
 
 
 def run_mode(twins, mode, inputs, on_epoch=None):
-    """One execution mode's trace: the TF1 Session run, TF2 eager, or TF2 with tf.function.
+    """One execution mode's trace: the TF1 Session run, TF2 eager, TF2 with the step as a
+    tf.function, or the TF2 twin's whole loop as one tf.function (``tf2_loop``), also compiled
+    by XLA (``tf2_xla``).
 
     ``on_epoch(epoch, trace)`` is passed on to twins whose ``run`` takes it (epoch-based ones)."""
+    if mode not in ALL_MODES:
+        raise ValueError(f"unknown mode {mode!r}; known: {', '.join(ALL_MODES)}")
     twin = twins[0] if mode == "tf1_graph" else twins[1]
-    options = {} if mode == "tf1_graph" else {"function": mode == "tf2_function"}
-    if on_epoch and "on_epoch" in inspect.signature(twin.run).parameters:
+    if mode in LOOP_MODES:
+        run, options = twin.run_loop, {"jit_compile": mode == "tf2_xla"}
+    else:
+        run, options = twin.run, ({} if mode == "tf1_graph" else {"function": mode == "tf2_function"})
+    if on_epoch and "on_epoch" in inspect.signature(run).parameters:
         options["on_epoch"] = on_epoch
-    return twin.run(inputs, **options)
+    return run(inputs, **options)
 
 
 def verdicts(name, traces):

@@ -29,6 +29,31 @@ TOLERANCES = {
         "bit-identical. Off (this project's CPU by default, or TF_ENABLE_ONEDNN_OPTS=0) all modes "
         "are bit-identical (parity_tests/test_mlp.py).",
         onednn_only=True),
+    # XLA (tf2_xla: the whole loop as one tf.function with jit_compile=True). The same loop
+    # without XLA (tf2_loop) is bit-identical in every example, so the compiler is the cause:
+    # it fuses each step's elementwise ops into generated kernels that round differently.
+    ("simple_network", "tf2_xla"): Tolerance(
+        32, 0.0,
+        "XLA's fused float64 update rounds differently from the first lr=0.1 step (w1 = "
+        "0.5599999999999999, not the published 0.56). Measured on the default run: cost within 31 "
+        "ULP, gradients 16, w 1; the lr=1 run and float32 stay bit-identical."),
+    ("regression", "tf2_xla"): Tolerance(
+        128, 3e-5,
+        "XLA's fused step differs from step 1. Measured over seeds 0-19 (default run): A within 105 ULP, "
+        "the loss within 2.3e-5 absolutely (it nears zero, where ULPs shrink)."),
+    ("classification", "tf2_xla"): Tolerance(
+        32, 2e-6,
+        "XLA's fused step. Measured over seeds 0-9 (default run): the loss within 25 ULP from step 1, A "
+        "within 9.5e-7 absolutely (A crosses zero), accuracy by one point at most."),
+    ("mlp", "tf2_xla"): Tolerance(
+        512, 2e-5,
+        "XLA's fused epoch differs from step 1. Measured over 2 full epochs (seed 0): the loss within 28 "
+        "ULP, weights within 2.9e-6 absolutely, test predictions identical."),
+    ("decoupled_rnn", "tf2_xla"): Tolerance(
+        256, 5e-3,
+        "XLA's fused epoch differs from step 1. Measured over 2 epochs (seed 0): synthetic gradients, "
+        "loss within 114 ULP, weights within 9e-8; autodiff (lr 0.1) amplifies it: the loss "
+        "within 3e-3 and weights within 1.1e-4 absolutely."),
 }
 BIT_IDENTICAL = Tolerance(0, 0.0, "bit-identical: no tolerance")
 

@@ -1,0 +1,1 @@
+"""Benchmarks: every example under every execution mode, timed, with its parity class."""

@@ -1,0 +1,53 @@
+"""``tfparity bench [EXAMPLE ...]``: the table and the targets on stdout; --json, --out, --docs."""
+from pathlib import Path
+
+from benchmarks import report, runner
+from tfparity.jsonio import dumps, jsonable, write_atomic
+
+
+def add_parser(sub):
+    bench = sub.add_parser("bench", help="time every execution mode with its parity class (slow; --quick for a smoke run)")
+    bench.add_argument("examples", nargs="*", metavar="EXAMPLE", help="only these (default: all)")
+    bench.add_argument("--quick", action="store_true", help="small sizes, 2 repeats: a smoke run, not a measurement")
+    bench.add_argument("--repeats", type=int, default=None, help="timed repeats per mode (default 5, --quick 2)")
+    bench.add_argument("--no-determinism", action="store_true", help="skip the determinism matrix")
+    bench.add_argument("--json", metavar="PATH", help="write the measurements as JSON")
+    bench.add_argument("--out", metavar="DIR", help="write bench.md and bench.png into DIR")
+    bench.add_argument("--docs", action="store_true",
+                       help="write docs/results/performance.json, docs/performance.md and its chart")
+
+
+def run(args, names, root):
+    """Returns the exit status: 0, or 1 when a mode broke parity beyond the tolerance table."""
+    if args.repeats is not None and args.repeats < 1:
+        raise ValueError(f"--repeats must be at least 1, got {args.repeats}")
+    for path in filter(None, [args.json and Path(args.json).parent, args.out and Path(args.out)]):
+        if not path.is_dir():
+            raise ValueError(f"cannot write into {path}: not a folder")
+    result = runner.bench(names, args.quick, args.repeats, not args.no_determinism,
+                          progress=lambda line: print(f"  {line}", flush=True))
+    text = report.markdown(result)
+    print(text)
+    if args.json:
+        write_atomic(args.json, dumps(jsonable(result)) + "\n")
+    if args.out:
+        write_atomic(Path(args.out) / "bench.md", text)
+        report.chart(result, Path(args.out) / "bench.png")
+    if args.docs:
+        docs = root / "docs"
+        write_atomic(docs / "results" / "performance.json", dumps(jsonable(result)) + "\n")
+        render(docs)
+    broken = [m for modes in result["examples"].values() for m in modes.values()
+              if m.get("status") == "mismatch" or "error" in m]
+    return 1 if broken else 0
+
+
+def render(docs):
+    """docs/performance.md and its chart from docs/results/performance.json, if there is one."""
+    import json
+    source = docs / "results" / "performance.json"
+    if source.exists():
+        result = json.loads(source.read_text())
+        notes = runner.ROOT / "docs" / "notes" / "performance.md"
+        write_atomic(docs / "performance.md", report.page(result, notes.read_text()))
+        report.chart(result, docs / "img" / "performance.png")

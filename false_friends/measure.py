@@ -1,0 +1,62 @@
+"""Measure every false friend: each TF1 optimizer against its Keras 3 namesake, the closest Keras
+settings and the exact TF2 rule, on both problems; each TF1 loss against its TF2 counterparts.
+The result is a record: no timings, so the same TensorFlow gives the same bytes."""
+from false_friends import keras3, keras3_losses, tf1
+from shared_data import false_friends as data
+from tfparity.compare import compare, divergence
+
+
+def _row(desired, actual):
+    """The parity class after the last step, the per-step divergence, and the final distances."""
+    per_step = divergence(desired, actual)
+    verdict = compare(desired, actual)
+    return {"class": "bit-identical" if verdict.status == "bit-identical" else
+            f"{verdict.max_ulp:g} ULP, abs {verdict.max_abs:.2g}",
+            "final": {kind: float(values[-1]) for kind, values in per_step.items()},
+            "worst": {kind: float(values.max()) for kind, values in per_step.items()},
+            "per_step": per_step}
+
+
+def optimizers(problems, names=None):
+    rows = []
+    for name in names or tf1.OPTIMIZERS:
+        base, _, variant = name.partition(", ")
+        row = {"tf1": f"tf1.train.{base}Optimizer" + (f" ({variant})" if variant else ""), "name": name,
+               "naive": {"keras": f"keras.optimizers.{keras3.NAMESAKES[name][0]}"},
+               "exact": {"rule": f"false_friends/keras3.py: {keras3.EXACT[name][0]}"}}
+        ports = {"naive": keras3.keras_step(keras3.NAMESAKES[name][1]), "exact": keras3.EXACT[name][1]}
+        if name in keras3.MATCHED:
+            row["matched"] = {"keras": f"keras.optimizers.{keras3.MATCHED[name][0]}"}
+            ports["matched"] = keras3.keras_step(keras3.MATCHED[name][1])
+        for problem, inputs in problems.items():
+            desired = tf1.train(problem, inputs, name)
+            for kind, make_step in ports.items():
+                row[kind][problem] = _row(desired, keras3.train(problem, inputs, make_step))
+        rows.append(row)
+    return rows
+
+
+def _classes(desired, actual):
+    return {field: _row({field: desired[field]}, {field: actual[field]})["class"] for field in desired}
+
+
+def losses(batch):
+    rows = []
+    for name, ports in keras3_losses.LOSSES.items():
+        desired = tf1.evaluate_loss(name, batch)
+        row = {"tf1": name}
+        for kind, (label, fn) in ports.items():
+            row[kind] = {"api": label, **_classes(desired, keras3_losses.evaluate_loss(fn, name, batch))}
+        row["exact"]["eager"] = _classes(desired, keras3_losses.evaluate_loss(ports["exact"][1], name, batch, False))
+        rows.append(row)
+    return rows
+
+
+def measure(seed=0, steps=data.STEPS, data_dir=None):
+    import keras
+    import tensorflow as tf
+    tf.get_logger().setLevel("ERROR")  # TF1's deprecation notices; a fresh tf.function per loss
+    problems = data.problems(seed, steps, data_dir)
+    return {"example": "false_friends", "tensorflow": tf.__version__, "keras": keras.__version__,
+            "seed": seed, "steps": steps, "learning_rates": data.LEARNING_RATES,
+            "optimizers": optimizers(problems), "losses": losses(data.loss_batch(seed))}

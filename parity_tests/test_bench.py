@@ -1,0 +1,59 @@
+"""The benchmark runner end to end on quick settings: every mode timed in its own process with its
+parity class, repeat runs bit-identical, the determinism matrix, the outputs. Nothing is timed
+against a target here: the targets are printed by `tfparity bench`, not asserted."""
+import json
+
+import pytest
+
+from benchmarks import report, runner, worker
+from tfparity.cli import main
+from tfparity.harness import ALL_MODES
+
+
+def test_bench_writes_json_table_and_chart_with_a_parity_class_per_mode(tmp_path, capsys):
+    out = tmp_path / "out"
+    out.mkdir()
+    status = main(["bench", "simple_network", "--quick", "--repeats", "1", "--no-determinism",
+                   "--json", str(tmp_path / "bench.json"), "--out", str(out)])
+    assert status == 0
+    modes = json.loads((tmp_path / "bench.json").read_text())["examples"]["simple_network"]
+    assert list(modes) == list(ALL_MODES)
+    for mode, m in modes.items():
+        assert m["repeatable"] is True, mode  # the same run twice gives the same bytes
+        assert {"per_step_s", "run_s", "setup_s", "peak_rss_mib", "ratio_to_session"} <= set(m)
+    assert [modes[m]["parity"] for m in ALL_MODES[:4]] == ["reference"] + ["bit-identical"] * 3
+    assert modes["tf2_xla"]["status"] == "within"  # XLA's float64 update: within the table's bound
+    assert (out / "bench.png").stat().st_size > 0
+    printed = capsys.readouterr().out
+    assert (out / "bench.md").read_text() in printed and ("- PASS: " in printed or "- MISS: " in printed)
+
+
+def test_determinism_matrix_runs_each_setting_in_its_own_process(monkeypatch, tmp_path):
+    monkeypatch.setattr(runner, "SETTINGS", {"default": {}, "1 intra-op thread": {"TF_NUM_INTRAOP_THREADS": "1"}})
+    _, traces = worker.trace_all(["regression"], ["tf1_graph"], quick=True)
+    matrix = runner.determinism(["regression"], {"regression": traces["regression"]["tf1_graph"]},
+                                True, tmp_path, progress=lambda line: None)
+    for setting in ("default", "1 intra-op thread"):
+        row = matrix["regression"][setting]
+        assert [row[m] for m in ALL_MODES[:4]] == ["bit-identical"] * 4, row
+        assert "ULP" in row["tf2_xla"] and "beyond" not in row["tf2_xla"]
+    assert "| regression | whole loop in one tf.function | bit-identical | bit-identical |" in (
+        report.determinism_table(matrix))
+
+
+def test_slope_sizes_differ_by_an_epoch_or_by_a_factor_of_steps():
+    from shared_data import mlp, regression
+    assert worker.sizes(mlp.make_inputs, quick=False) == ({"epochs": 1}, {"epochs": 2})
+    assert worker.sizes(regression.make_inputs, quick=True) == ({"steps": 50}, {"steps": 500})
+    assert worker.sizes(regression.make_inputs, quick=False, mode="tf2_loop")[1] == {"steps": 100000}
+
+
+@pytest.mark.parametrize("args, message", [
+    (["bench", "nosuch"], "unknown example 'nosuch'"),
+    (["bench", "regression", "--repeats", "0"], "--repeats must be at least 1"),
+    (["bench", "regression", "--out", "/nonexistent/folder"], "not a folder"),
+])
+def test_bench_bad_input_is_one_line_and_exit_2(args, message, capsys):
+    assert main(args) == 2
+    err = capsys.readouterr().err
+    assert message in err and len(err.strip().splitlines()) == 1
