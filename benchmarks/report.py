@@ -17,7 +17,8 @@ def _time(seconds):
 
 
 def _spread(stats):
-    return f"{_time(stats['median'])} ({_time(stats['min'])}–{_time(stats['max'])})"
+    text = f"{_time(stats['median'])} ({_time(stats['min'])}–{_time(stats['max'])})"
+    return text + " — below resolution" if stats["min"] <= 0 else text
 
 
 def example_table(modes):
@@ -140,12 +141,22 @@ def advice(result):
              + " This is the mode to port to, once the eager twin is proven equal.",
              f"- **XLA** (`jit_compile=True`) ran {_range(speed['tf2_xla'])} as fast as the Session but was never "
              "bit-identical: " + "; ".join(xla_classes) + ". Use it when the tolerance table's bounds are acceptable."]
+    slower = [n for n, m in examples.items() if m.get("tf2_xla", {}).get("ratio_to_session", 0) > 1]
+    if slower:
+        lines[-1] += f" It was slower than the Session on {', '.join(slower)}."
     if result["determinism"]:
-        changed = sorted({(s, m) for by_setting in result["determinism"].values() for s, row in by_setting.items()
-                          for m, c in row.items() if m in ALL_MODES and c != "bit-identical" and m != "tf2_xla"})
-        lines.append("- **Settings**: apart from XLA, " + (
-            "every mode stayed bit-identical under every setting." if not changed else
-            "these differ from the default Session trace: " + ", ".join(f"{LABELS[m]} under {s}" for s, m in changed) + "."))
+        lines.append("- **Settings** (each a fresh process; a change means some mode's trace differs from "
+                     "the same mode under default settings): " + settings_summary(result["determinism"]))
+    return "\n".join(lines)
+
+
+def settings_summary(matrix):
+    parts = []
+    for setting in list(next(iter(matrix.values())))[1:]:
+        changed = [name for name, by_setting in matrix.items()
+                   if any(by_setting[setting].get(m) != by_setting["default"].get(m) for m in ALL_MODES)]
+        parts.append(f"{setting}: " + (f"changes {', '.join(changed)}" if changed else "changes nothing"))
+    return "; ".join(parts) + "."
     return "\n".join(lines)
 
 

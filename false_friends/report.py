@@ -68,15 +68,17 @@ def plot(record, path):
     from tfparity.jsonio import write_atomic
     figure, axes = plt.subplots(1, len(PROBLEMS), figsize=(11, 4), sharey=True)
     for axis, problem in zip(axes, PROBLEMS):
-        for row in record["optimizers"]:
+        for color, row in enumerate(record["optimizers"]):  # one colour per optimizer in both panels
             values = np.array([NON_FINITE.get(v, v) for v in row["naive"][problem]["per_step"]["abs"]], np.float64)
             if values.max() > 0:
-                axis.semilogy(np.arange(1, len(values) + 1), np.where(values > 0, values, np.nan), label=row["name"])
+                axis.semilogy(np.arange(1, len(values) + 1), np.where(values > 0, values, np.nan),
+                              color=f"C{color}", label=row["name"])
         axis.set_title(f"{problem}: TF1 optimizer vs its Keras 3 namesake", fontsize=9)
         axis.set_xlabel("step")
         axis.grid(alpha=0.3)
     axes[0].set_ylabel("max |weight difference|")
-    axes[-1].legend(fontsize=7)
+    for axis in axes:
+        axis.legend(fontsize=7)
     figure.tight_layout()
     buffer = io.BytesIO()
     figure.savefig(buffer, format="png", dpi=100, metadata={"Software": None})
