@@ -157,7 +157,6 @@ def settings_summary(matrix):
                    if any(by_setting[setting].get(m) != by_setting["default"].get(m) for m in ALL_MODES)]
         parts.append(f"{setting}: " + (f"changes {', '.join(changed)}" if changed else "changes nothing"))
     return "; ".join(parts) + "."
-    return "\n".join(lines)
 
 
 def page(result, notes):

@@ -12,7 +12,7 @@ import tf2_eager.mlp as tf2_twin
 from shared_data.mlp import make_inputs
 from tfparity.compare import compare
 from conftest import assert_record_begins_as_a_fresh_run
-from tfparity.harness import MODES, run_example
+from tfparity.harness import run_example
 
 pytestmark = pytest.mark.skipif(not os.environ.get("MNIST_DIR"), reason="needs the real MNIST (MNIST_DIR)")
 # A small fixed slice keeps these fast; the full default run is the slow test at the end.

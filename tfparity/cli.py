@@ -13,7 +13,7 @@ import time
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")  # keep TensorFlow's start-up chatter out
 
 from tfparity import harness, report  # noqa: E402
-from tfparity.jsonio import dumps, jsonable, to_json, write_atomic  # noqa: E402
+from tfparity.jsonio import to_json, write_atomic  # noqa: E402
 
 # Example options: make_inputs parameters the CLI can fill; each applies where an example takes it.
 OPTIONS = ("learning_rate", "steps", "loss", "epochs", "batch_size", "train_size", "test_size",
@@ -78,25 +78,21 @@ def parser():
     docs.add_argument("--render-only", action="store_true",
                       help="redraw pages and plots from the records in OUT/results without training")
     docs.add_argument("examples", nargs="*", metavar="EXAMPLE", help="only these (default: all)")
-    friends = sub.add_parser("friends", help="measure TF1 optimizers and losses against their Keras 3 namesakes")
-    friends.add_argument("--json", metavar="PATH", help="write the measurements as JSON")
-    from benchmarks import command
-    command.add_parser(sub)
+    from benchmarks import command as bench_command
+    from false_friends import command as friends_command
+    bench_command.add_parser(sub)
+    friends_command.add_parser(sub)
     return top
 
 
 def friends(args):
-    from false_friends import measure, report
+    from false_friends import command
     if args.json:
         _check_writable(args.json)
     try:
-        record = jsonable(measure.measure())
+        return command.run(args)
     except ValueError as error:  # the MNIST loader's one-line errors
         raise UsageError(str(error)) from None
-    print(report.text(record), end="")
-    if args.json:
-        write_atomic(args.json, dumps(record) + "\n")
-    return 0
 
 
 def bench(args):

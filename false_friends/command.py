@@ -1,0 +1,16 @@
+"""``tfparity friends``: measure, print the optimizer and loss tables; --json writes the record."""
+from false_friends import measure, report
+from tfparity.jsonio import dumps, jsonable, write_atomic
+
+
+def add_parser(sub):
+    friends = sub.add_parser("friends", help="measure TF1 optimizers and losses against their Keras 3 namesakes")
+    friends.add_argument("--json", metavar="PATH", help="write the measurements as JSON")
+
+
+def run(args):
+    record = jsonable(measure.measure())
+    print(report.text(record), end="")
+    if args.json:
+        write_atomic(args.json, dumps(record) + "\n")
+    return 0
