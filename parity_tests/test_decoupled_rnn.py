@@ -74,7 +74,7 @@ def test_one_synthetic_gradient_update_matches_numpy_float64():
             np.testing.assert_allclose(actual, value, rtol=0, atol=2 * np.spacing(np.float32(np.abs(value).max())))
 
 
-def test_the_guides_full_run_record_begins_as_fresh_first_epochs():
-    # The full 100-epoch run is what `tfparity docs decoupled_rnn` records; here its first two
-    # epochs are re-run in every mode and must match the record bit for bit.
-    assert_record_begins_as_a_fresh_run("decoupled_rnn", 2, MODES + ("tf2_loop",))
+def test_the_guides_full_run_record_begins_as_a_fresh_first_epoch():
+    # The full 100-epoch run is what `tfparity docs decoupled_rnn` records; here its first
+    # epoch is re-run in every mode and must match the record bit for bit.
+    assert_record_begins_as_a_fresh_run("decoupled_rnn", 1, MODES + ("tf2_loop",))
