@@ -1,6 +1,7 @@
 """Bench results as text: the per-example table, the targets with their verdicts, the
 determinism matrix, and a bar chart of the time per step."""
 from tfparity.harness import ALL_MODES, REFERENCE
+from tfparity.pages import table
 
 LABELS = {"tf1_graph": "TF1 Session", "tf2_eager": "TF2 eager", "tf2_function": "tf.function per step",
           "tf2_loop": "whole loop in one tf.function", "tf2_xla": "whole loop, jit_compile=True"}
@@ -22,21 +23,21 @@ def _spread(stats):
 
 
 def example_table(modes):
-    rows = ["| mode | parity vs Session | per step: median (min–max) | ratio to Session | "
-            "long run | setup: build, trace, compile | peak RSS (MiB) | repeat runs |",
-            "|---|---|---|---|---|---|---|---|"]
+    header = ["mode", "parity vs Session", "per step: median (min–max)", "ratio to Session", "long run",
+              "setup: build, trace, compile", "peak RSS (MiB)", "repeat runs"]
+    rows = []
     for mode in ALL_MODES:
         m = modes.get(mode)
         if m is None:
             continue
         if "error" in m:
-            rows.append(f"| {LABELS[mode]} | error: {m['error']} | | | | | | |")
+            rows.append([LABELS[mode], f"error: {m['error']}"] + [""] * 6)
             continue
-        rows.append(f"| {LABELS[mode]} | {m['parity']} | {_spread(m['per_step_s'])} | "
-                    f"{m['ratio_to_session']:.3g} | {_spread(m['run_s'])} ({m['updates'][1]} updates) | "
-                    f"{_time(m['setup_s']['median'])} | {m['peak_rss_mib']:.0f} (+{m['peak_rss_mib'] - m['base_rss_mib']:.0f}) | "
-                    f"{'bit-identical' if m['repeatable'] else 'DIFFER'} |")
-    return "\n".join(rows)
+        rows.append([LABELS[mode], m["parity"], _spread(m["per_step_s"]), f"{m['ratio_to_session']:.3g}",
+                     f"{_spread(m['run_s'])} ({m['updates'][1]} updates)", _time(m["setup_s"]["median"]),
+                     f"{m['peak_rss_mib']:.0f} (+{m['peak_rss_mib'] - m['base_rss_mib']:.0f})",
+                     "bit-identical" if m["repeatable"] else "DIFFER"])
+    return table(header, rows)
 
 
 def recommended(modes):
@@ -62,8 +63,7 @@ def targets(result):
                     lines.append((speedup >= goal, f"{name}: {LABELS[mode]} {speedup:.3g}× faster than Session "
                                                    f"per step (target ≥ {goal}), {m['parity']}"))
     mlp = result["examples"].get("mlp")
-    if mlp and recommended(mlp):
-        best = recommended(mlp)
+    if mlp and (best := recommended(mlp)):
         per_epoch = {m: mlp[m]["per_step_s"]["median"] * (mlp[m]["updates"][1] - mlp[m]["updates"][0])
                      for m in (best, REFERENCE)}
         lines.append((per_epoch[best] <= MLP_EPOCH_S,
@@ -75,12 +75,9 @@ def targets(result):
 
 def determinism_table(matrix):
     settings = list(next(iter(matrix.values()), {}))
-    rows = ["| example | mode | " + " | ".join(settings) + " |", "|---|---|" + "---|" * len(settings)]
-    for name, by_setting in matrix.items():
-        for mode in ALL_MODES:
-            cells = [by_setting[s].get(mode, by_setting[s].get("error", "")) for s in settings]
-            rows.append(f"| {name} | {LABELS[mode]} | " + " | ".join(cells) + " |")
-    return "\n".join(rows)
+    rows = [[name, LABELS[mode]] + [by_setting[s].get(mode, by_setting[s].get("error", "")) for s in settings]
+            for name, by_setting in matrix.items() for mode in ALL_MODES]
+    return table(["example", "mode"] + settings, rows)
 
 
 def markdown(result):
@@ -98,10 +95,7 @@ def markdown(result):
 
 def chart(result, path):
     """Horizontal bars of the median time per step, log scale, one group per example."""
-    import matplotlib
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-    from tfparity.jsonio import write_atomic
+    from tfparity.plots import plt, save
     names = list(result["examples"])
     figure, axes = plt.subplots(len(names), 1, figsize=(8, 1.6 * len(names) + 0.6), squeeze=False)
     for axis, name in zip(axes[:, 0], names):
@@ -113,12 +107,7 @@ def chart(result, path):
         axis.set_title(name, fontsize=9, loc="left")
         axis.tick_params(labelsize=7)
     axes[-1, 0].set_xlabel("µs per update (median; log scale)")
-    figure.tight_layout()
-    import io
-    buffer = io.BytesIO()
-    figure.savefig(buffer, format="png", dpi=100, metadata={"Software": None})
-    plt.close(figure)
-    write_atomic(path, buffer.getvalue())
+    save(figure, path)
 
 
 def _range(values, digits=2):

@@ -68,10 +68,9 @@ LOSSES = {
 }
 
 
-def evaluate_loss(fn, name, batch, function=True):
-    """The loss, its gradient into the logits (predictions) and into the labels (targets); in a
-    tf.function by default, so that graph rewrites apply as they do to the TF1 Session."""
-    label_key = "targets" if "squared" in name else "binary" if "sigmoid" in name else "labels"
+def evaluate_loss(fn, label_key, batch, function=True):
+    """The loss, its gradient into the logits (predictions) and into the labels (``label_key``);
+    in a tf.function by default, so that graph rewrites apply as they do to the TF1 Session."""
 
     def value_and_grads(tensors):
         with tf.GradientTape() as tape:

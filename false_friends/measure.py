@@ -43,11 +43,11 @@ def _classes(desired, actual):
 def losses(batch):
     rows = []
     for name, ports in keras3_losses.LOSSES.items():
-        desired = tf1.evaluate_loss(name, batch)
+        desired, labels = tf1.evaluate_loss(name, batch), tf1.label_key(name)
         row = {"tf1": name}
         for kind, (label, fn) in ports.items():
-            row[kind] = {"api": label, **_classes(desired, keras3_losses.evaluate_loss(fn, name, batch))}
-        row["exact"]["eager"] = _classes(desired, keras3_losses.evaluate_loss(ports["exact"][1], name, batch, False))
+            row[kind] = {"api": label, **_classes(desired, keras3_losses.evaluate_loss(fn, labels, batch))}
+        row["exact"]["eager"] = _classes(desired, keras3_losses.evaluate_loss(ports["exact"][1], labels, batch, False))
         rows.append(row)
     return rows
 

@@ -2,6 +2,7 @@
 import numpy as np
 
 from tfparity.jsonio import NON_FINITE
+from tfparity.pages import table
 
 PROBLEMS = ("regression", "mlp")
 
@@ -30,7 +31,7 @@ def optimizer_table(record):
                      f"`{matched['keras']}`" if matched else "none exists" if needed else "none needed",
                      *((_distance(matched[p]) if matched else "—") for p in PROBLEMS),
                      f"`{row['exact']['rule']}`", _reached(row, "exact")])
-    return _markdown(head, rows)
+    return table(head, rows)
 
 
 def loss_table(record):
@@ -44,12 +45,7 @@ def loss_table(record):
                              entry["value"], entry["grad_logits"], entry["grad_labels"]])
         eager = row["exact"]["eager"]
         rows.append(["", "the exact port, eager", "exact, eager", eager["value"], eager["grad_logits"], eager["grad_labels"]])
-    return _markdown(head, rows)
-
-
-def _markdown(head, rows):
-    lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
-    return "\n".join(lines + ["| " + " | ".join(r) + " |" for r in rows])
+    return table(head, rows)
 
 
 def text(record):
@@ -59,13 +55,7 @@ def text(record):
 
 def plot(record, path):
     """Max |TF1 − naive Keras| per step, log scale, for every pair that is not bit-identical."""
-    import io
-
-    import matplotlib
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    from tfparity.jsonio import write_atomic
+    from tfparity.plots import plt, save
     figure, axes = plt.subplots(1, len(PROBLEMS), figsize=(11, 4), sharey=True)
     for axis, problem in zip(axes, PROBLEMS):
         for color, row in enumerate(record["optimizers"]):  # one colour per optimizer in both panels
@@ -76,14 +66,9 @@ def plot(record, path):
         axis.set_title(f"{problem}: TF1 optimizer vs its Keras 3 namesake", fontsize=9)
         axis.set_xlabel("step")
         axis.grid(alpha=0.3)
-    axes[0].set_ylabel("max |weight difference|")
-    for axis in axes:
         axis.legend(fontsize=7)
-    figure.tight_layout()
-    buffer = io.BytesIO()
-    figure.savefig(buffer, format="png", dpi=100, metadata={"Software": None})
-    plt.close(figure)
-    write_atomic(path, buffer.getvalue())
+    axes[0].set_ylabel("max |weight difference|")
+    save(figure, path)
 
 
 def page(record, notes):

@@ -61,16 +61,20 @@ LOSSES = {
 }
 
 
+def label_key(name):
+    """Which batch entry a loss takes as its labels: regression targets, 0/1 labels or one-hot."""
+    return "targets" if "squared" in name else "binary" if "sigmoid" in name else "labels"
+
+
 def evaluate_loss(name, batch):
     """The loss, its gradient into the logits (predictions) and into the labels (targets)."""
     graph = tf1.Graph()
     with graph.as_default():
         tensors = {k: tf1.placeholder(tf1.float32, v.shape, name=k) if isinstance(v, np.ndarray) else v
                    for k, v in batch.items()}
-        label_key = "targets" if "squared" in name else "binary" if "sigmoid" in name else "labels"
         loss = LOSSES[name](tensors)
-        grads = tf1.gradients(loss, [tensors["logits"], tensors[label_key]])
-        grads = [g if g is not None else tf1.zeros_like(t) for g, t in zip(grads, (tensors["logits"], tensors[label_key]))]
+        inputs = [tensors["logits"], tensors[label_key(name)]]
+        grads = [g if g is not None else tf1.zeros_like(t) for g, t in zip(tf1.gradients(loss, inputs), inputs)]
     with tf1.Session(graph=graph) as sess:
         feed = {tensors[k]: v for k, v in batch.items() if isinstance(v, np.ndarray)}
         value, grad_logits, grad_labels = sess.run([loss] + grads, feed_dict=feed)

@@ -99,9 +99,9 @@ def bench(args):
     from benchmarks import command
     from tfparity import guide
     names = args.examples or harness.examples()
-    for name in names:
-        if name not in harness.examples():
-            raise UsageError(f"unknown example {name!r}; known: {', '.join(harness.examples())}")
+    _check_known(names)
+    if args.json:
+        _check_writable(args.json)
     try:
         return command.run(args, names, guide.ROOT)
     except (ValueError, OSError) as error:
@@ -110,9 +110,7 @@ def bench(args):
 
 def docs(args):
     from tfparity import guide
-    for name in args.examples:
-        if name not in harness.examples():
-            raise UsageError(f"unknown example {name!r}; known: {', '.join(harness.examples())}")
+    _check_known(args.examples)
     out = args.out or str(guide.ROOT / "docs")
     try:
         guide.build(out, measure=not args.render_only, names=args.examples or None, progress=Progress())
@@ -148,6 +146,13 @@ def _options(name, args):
     return given
 
 
+def _check_known(names):
+    known = harness.examples()
+    for name in names:
+        if name not in known:
+            raise UsageError(f"unknown example {name!r}; known: {', '.join(known)}")
+
+
 def _check_writable(path):
     folder = os.path.dirname(os.path.abspath(path))
     if os.path.isdir(path) or not os.path.isdir(folder) or not os.access(folder, os.W_OK):
@@ -158,9 +163,7 @@ def run(args):
     names = harness.examples() if args.all else args.examples
     if not names:
         raise UsageError("name at least one example, or --all (see 'tfparity list')")
-    for name in names:
-        if name not in harness.examples():
-            raise UsageError(f"unknown example {name!r}; known: {', '.join(harness.examples())}")
+    _check_known(names)
     options = {name: _options(name, args) for name in names}
     if args.json:
         _check_writable(args.json)

@@ -95,6 +95,18 @@ def _earliest(current, candidate):
     return current
 
 
+def _distances(desired, actual):
+    """(ULP, absolute) distances, steps × elements: 0 where equal (NaN against NaN included),
+    inf where non-finite values differ."""
+    n = len(desired)
+    ulp = ulp_distance(desired, actual).reshape(n, -1)
+    with np.errstate(invalid="ignore", over="ignore"):
+        diff = np.abs(desired.astype(np.float64) - actual).reshape(n, -1)
+    diff[ulp == 0] = 0.0
+    diff[np.isinf(ulp)] = np.inf
+    return ulp, diff
+
+
 def compare(desired, actual, tolerance=0, atol=0.0):
     """Compare two traces field by field and step by step (steps are reported 1-based)."""
     max_ulp, max_abs, first_difference, first_mismatch = 0.0, 0.0, None, None
@@ -106,11 +118,7 @@ def compare(desired, actual, tolerance=0, atol=0.0):
             return Verdict("mismatch", np.inf, np.inf, tolerance, atol, missing, missing)
         d, a = np.asarray(desired[field]), np.asarray(actual[field])
         n = min(len(d), len(a))
-        ulp = ulp_distance(d[:n], a[:n]).reshape(n, -1)
-        with np.errstate(invalid="ignore", over="ignore"):
-            diff = np.abs(d[:n].astype(np.float64) - a[:n]).reshape(n, -1)
-        diff[ulp == 0] = 0.0
-        diff[np.isinf(ulp)] = np.inf
+        ulp, diff = _distances(d[:n], a[:n])
         if len(d) != len(a):  # a run that stopped early differs at its first missing step
             ulp = np.concatenate([ulp, np.full((1, ulp.shape[1]), np.inf)])
             diff = np.concatenate([diff, np.full((1, diff.shape[1]), np.inf)])
@@ -125,16 +133,15 @@ def compare(desired, actual, tolerance=0, atol=0.0):
 
 def divergence(desired, actual):
     """Per step, the largest distance over every field and element: in ULP, absolutely, and
-    relative to |desired|. Non-finite distances (a run that blew up) are inf."""
+    relative to |desired|, with the same conventions as ``compare``."""
     steps = len(next(iter(desired.values())))
     worst = {kind: np.zeros(steps) for kind in ("ulp", "abs", "rel")}
     for field in desired:
         d, a = np.asarray(desired[field]), np.asarray(actual[field])
-        with np.errstate(invalid="ignore", over="ignore", divide="ignore"):
-            diff = np.abs(d.astype(np.float64) - a).reshape(steps, -1)
-            rel = diff / np.abs(d.astype(np.float64)).reshape(steps, -1)
-        rel[diff == 0] = 0.0
-        for kind, values in (("ulp", ulp_distance(d, a).reshape(steps, -1)), ("abs", diff), ("rel", rel)):
-            values = np.where(np.isnan(values), np.inf, values)
+        ulp, diff = _distances(d, a)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            rel = np.where(diff == 0, 0.0, diff / np.abs(d.astype(np.float64)).reshape(steps, -1))
+        rel[np.isinf(diff)] = np.inf  # inf / inf would be NaN
+        for kind, values in (("ulp", ulp), ("abs", diff), ("rel", rel)):
             worst[kind] = np.maximum(worst[kind], values.max(axis=1, initial=0.0))
     return worst
