@@ -1,18 +1,83 @@
 """Results as JSON that round-trips exactly, written atomically.
 
-Finite floats are written with ``repr`` of their float64 value (exact for float32 and float64);
-NaN and ±inf, which JSON lacks, are written as the strings "NaN", "Infinity" and "-Infinity".
+Finite floats are written with ``repr`` of their float64 value (exact for float32 and float64).
+Non-finite values, which JSON lacks, are strings: "Infinity", "-Infinity", "NaN" for the default
+quiet NaN of its dtype, and any other NaN (negative, or with a payload) by its bits in that dtype,
+"NaN:0xffc00000" (float32) or "NaN:0xfff8000000000000" (float64), so sign and payload come back.
 The dtype of every trace field is kept in ``parity.dtypes`` so a reader can rebuild the arrays.
 """
 import hashlib
 import json
 import math
-import os
-import tempfile
 
 import numpy as np
 
-NON_FINITE = {"NaN": math.nan, "Infinity": math.inf, "-Infinity": -math.inf}
+from tfparity.files import write_atomic  # noqa: F401  (its home before files.py; still imported from here)
+
+NAN_BITS = "NaN:0x"  # prefix of a NaN written by its bits
+UNSIGNED = {2: np.uint16, 4: np.uint32, 8: np.uint64}  # float itemsize -> same-width integer
+FLOATS = {2: np.float16, 4: np.float32, 8: np.float64}
+
+
+def _nan_from_bits(text):
+    digits = text[len(NAN_BITS):]
+    width = len(digits) // 2
+    return np.array([int(digits, 16)], UNSIGNED[width]).view(FLOATS[width])[0]
+
+
+class _NonFinite(dict):
+    """The three plain spellings; ``get`` also reads "NaN:0x..." (as a Python float, which keeps
+    the sign and the payload of a quiet NaN through float32 and back), for readers that build
+    arrays from ``[NON_FINITE.get(v, v) ...]``. ``decode_array`` is exact for every NaN."""
+
+    def get(self, key, default=None):
+        if isinstance(key, str) and key.startswith(NAN_BITS):
+            return float(_nan_from_bits(key))
+        return super().get(key, default)
+
+
+NON_FINITE = _NonFinite({"NaN": math.nan, "Infinity": math.inf, "-Infinity": -math.inf})
+
+
+def non_finite_text(value):
+    """The string for one non-finite numpy or Python float, with its bits where they matter."""
+    value = value if isinstance(value, np.floating) else np.float64(value)
+    if np.isinf(value):
+        return "Infinity" if value > 0 else "-Infinity"
+    unsigned = UNSIGNED[value.itemsize]
+    bits = int(np.array([value]).view(unsigned)[0])
+    if bits == int(np.array([np.nan], value.dtype).view(unsigned)[0]):
+        return "NaN"
+    return f"{NAN_BITS}{bits:0{2 * value.itemsize}x}"
+
+
+def _float_array(array):
+    if array.ndim == 0:
+        return array.item() if np.isfinite(array) else non_finite_text(array[()])
+    out = array.astype(object)  # Python floats: exact for float16/32/64
+    bad = ~np.isfinite(array)
+    for index in zip(*np.nonzero(bad)):
+        out[index] = non_finite_text(array[index])
+    return out.tolist()
+
+
+def decode_array(values, dtype):
+    """Nested JSON lists (numbers and the strings above) as an array of ``dtype``, bit for bit."""
+    dtype = np.dtype(dtype)
+    if not isinstance(values, list):
+        return decode_array([values], dtype)[0]
+    cells = np.array(values, dtype=object)
+    text = np.frompyfunc(lambda v: isinstance(v, str), 1, 1)(cells).astype(bool)
+    out = np.where(text, 0, cells).astype(dtype)
+    for index in zip(*np.nonzero(text)):
+        word = cells[index]
+        if not word.startswith(NAN_BITS):
+            out[index] = NON_FINITE[word]
+        elif len(word) - len(NAN_BITS) == 2 * dtype.itemsize:  # the dtype's own bits: exact
+            out.view(UNSIGNED[dtype.itemsize])[index] = int(word[len(NAN_BITS):], 16)
+        else:
+            out[index] = _nan_from_bits(word)
+    return out
 
 
 def jsonable(value):
@@ -23,10 +88,12 @@ def jsonable(value):
         return {str(k): jsonable(v) for k, v in value.items()}
     if isinstance(value, (list, tuple)):
         return [jsonable(v) for v in value]
+    if isinstance(value, (np.ndarray, np.generic)) and value.dtype.kind == "f":
+        return _float_array(np.asarray(value))
     if isinstance(value, (np.ndarray, np.generic)):
         return jsonable(value.tolist())
     if isinstance(value, float) and not math.isfinite(value):
-        return "NaN" if math.isnan(value) else ("Infinity" if value > 0 else "-Infinity")
+        return non_finite_text(value)
     return value
 
 
@@ -75,24 +142,6 @@ def to_json(document):
 def traces_from_json(document):
     """The traces of a parsed result document, as numpy arrays of their original dtypes."""
     dtypes = document["parity"]["dtypes"]
-    decode = (lambda v: [decode(x) for x in v] if isinstance(v, list) else NON_FINITE.get(v, v))
     return {mode: {field: values if isinstance(values, dict) else  # a digest, not the values
-                   np.array(decode(values), dtype=dtypes[field]) for field, values in trace.items()}
+                   decode_array(values, dtypes[field]) for field, values in trace.items()}
             for mode, trace in document["traces"].items()}
-
-
-def write_atomic(path, text):
-    """Write ``text`` (str or bytes) to ``path`` via a temporary file in its folder and a rename."""
-    folder = os.path.dirname(os.path.abspath(path))
-    handle, temporary = tempfile.mkstemp(dir=folder, prefix=".tmp-", suffix=os.path.basename(path))
-    umask = os.umask(0)
-    os.umask(umask)
-    try:
-        binary = isinstance(text, bytes)
-        with os.fdopen(handle, "wb" if binary else "w", **({} if binary else {"encoding": "utf-8"})) as out:
-            out.write(text)
-        os.chmod(temporary, 0o666 & ~umask)  # mkstemp's 0600 would hide results from others
-        os.replace(temporary, path)
-    except BaseException:
-        os.unlink(temporary)
-        raise
