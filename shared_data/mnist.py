@@ -1,8 +1,10 @@
 """The real MNIST: the four standard IDX files (gzip or raw), verified by SHA-256 of their bytes.
 
 Looked up in an explicit directory, then ``$MNIST_DIR``, then a per-user cache; with
-``download=True`` missing files are fetched into that cache. The checksums are of the
-uncompressed files (re-compressed gz files stay valid); anything else is refused, never replaced.
+``download=True``, when the folder found lacks files, the missing ones are fetched into that
+cache (verified before they are put in place; a failed download leaves nothing behind) and read
+from there. The checksums are of the uncompressed files (re-compressed gz files stay valid);
+anything else is refused, never replaced.
 """
 import functools
 import gzip
@@ -19,7 +21,10 @@ RAW_SHA256 = {
     "t10k-images-idx3-ubyte": "0fa7898d509279e482958e8ce81c8e77db3f2f8254e26661ceb7762c4d494ce7",
     "t10k-labels-idx1-ubyte": "ff7bcfd416de33731a308c3f266cc351222c34898ecbeaf847f06e48f7ec33f2",
 }
+# Images per split: fixed by the checksums above, so sizes are checked without reading the files.
+IMAGES = {"train": 60_000, "test": 10_000}
 MIRROR = "https://storage.googleapis.com/cvdf-datasets/mnist/"  # the one Keras downloads from
+TIMEOUT = 60  # seconds without an answer before a download is given up
 CACHE = pathlib.Path(os.environ.get("XDG_CACHE_HOME", pathlib.Path.home() / ".cache")) / "tfparity" / "mnist"
 
 
@@ -36,20 +41,38 @@ def find_directory(directory=None):
     return CACHE, "the per-user cache"
 
 
-def _download(folder, name):
-    folder.mkdir(parents=True, exist_ok=True)
+def _candidates(folder, name):
+    return [folder / f"{name}.gz", folder / name]
+
+
+def _download(folder, name, checksums):
+    """Fetch one file into ``folder``, verified before it is renamed into place; on any failure
+    (offline, interrupted, corrupt) the partial file and the folders made for it are removed."""
+    made = [p for p in [folder, *folder.parents] if not p.exists()]
     partial = folder / f".{name}.gz.part"
-    urllib.request.urlretrieve(MIRROR + name + ".gz", partial)
-    os.replace(partial, folder / f"{name}.gz")
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        with urllib.request.urlopen(MIRROR + name + ".gz", timeout=TIMEOUT) as response:
+            partial.write_bytes(response.read())
+        actual = hashlib.sha256(gzip.decompress(partial.read_bytes())).hexdigest()
+        if actual != checksums[name]:
+            raise MnistError(f"downloaded {MIRROR}{name}.gz has SHA-256 {actual}, expected {checksums[name]}")
+        os.replace(partial, folder / f"{name}.gz")
+    except BaseException as error:
+        partial.unlink(missing_ok=True)
+        for path in made:  # innermost first
+            if path.is_dir() and not any(path.iterdir()):
+                path.rmdir()
+        if isinstance(error, (OSError, EOFError)):  # URLError, timeouts, a truncated gzip
+            reason = getattr(error, "reason", None) or error
+            raise MnistError(f"cannot download {MIRROR}{name}.gz into {folder}: {reason}") from None
+        raise
 
 
-def read_verified(folder, name, checksums=RAW_SHA256, download=False):
+def read_verified(folder, name, checksums=RAW_SHA256):
     """The uncompressed bytes of one IDX file, after checking their SHA-256."""
     folder = pathlib.Path(folder)
-    candidates = [folder / f"{name}.gz", folder / name]
-    if download and not any(p.exists() for p in candidates):
-        _download(folder, name)
-    path = next((p for p in candidates if p.exists()), None)
+    path = next((p for p in _candidates(folder, name) if p.exists()), None)
     if path is None:
         raise MnistError(f"MNIST file {name}[.gz] not found in {folder}; set MNIST_DIR to a folder "
                          "with the four IDX files, or pass --download to fetch them into " + str(CACHE))
@@ -77,9 +100,9 @@ def parse_idx(data):
 
 
 @functools.lru_cache(maxsize=2)
-def _load(folder, checksums, download):
+def _load(folder, checksums):
     sums = dict(checksums)
-    raw = {name: parse_idx(read_verified(folder, name, sums, download)) for name in RAW_SHA256}
+    raw = {name: parse_idx(read_verified(folder, name, sums)) for name in RAW_SHA256}
     out = {}
     for split, prefix in (("train", "train"), ("test", "t10k")):
         images = raw[f"{prefix}-images-idx3-ubyte"]
@@ -93,7 +116,13 @@ def _load(folder, checksums, download):
 def load(directory=None, download=False, checksums=RAW_SHA256):
     """Pixels in [0, 1] as float32 [N, 784], one-hot labels [N, 10], and the integer labels."""
     folder, source = find_directory(directory)
-    if not download and not folder.is_dir():
+    missing = [n for n in RAW_SHA256 if not any(p.exists() for p in _candidates(folder, n))]
+    if download and missing:  # into the cache the help names, never into MNIST_DIR
+        folder, source = CACHE, "the per-user cache"
+        for name in RAW_SHA256:
+            if not any(p.exists() for p in _candidates(folder, name)):
+                _download(folder, name, dict(checksums))
+    if not folder.is_dir():
         raise MnistError(f"MNIST not found: {folder} ({source}) is not a directory; set MNIST_DIR "
                          f"to a folder with the four IDX files, or pass --download to fetch them into {CACHE}")
-    return _load(folder.resolve(), tuple(sorted(checksums.items())), download)
+    return _load(folder.resolve(), tuple(sorted(checksums.items())))
