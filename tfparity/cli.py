@@ -1,31 +1,39 @@
 """``tfparity``: list the examples, run both twins with a parity summary, rebuild the guide,
 time every execution mode (``bench``), measure optimizer and loss false friends (``friends``).
 
-Bad input prints one line naming the problem and exits 2; a parity mismatch exits 1.
+Only the standard library is imported here: ``--help``, ``list`` and bad arguments answer at
+once, and TensorFlow is loaded (without its start-up notices) only by a command that runs.
+The exit statuses are in EPILOG.
 """
 import argparse
-import inspect
 import math
-import os
 import sys
-import time
+import traceback
 
-os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")  # keep TensorFlow's start-up chatter out
+from tfparity import signals
 
-from tfparity import harness, report  # noqa: E402
-from tfparity.jsonio import to_json, write_atomic  # noqa: E402
-
-# Example options: make_inputs parameters the CLI can fill; each applies where an example takes it.
-OPTIONS = ("learning_rate", "steps", "loss", "epochs", "batch_size", "train_size", "test_size",
-           "gradients", "source", "download")
-
-
-class UsageError(Exception):
-    pass
+# Exit statuses. A script must tell a parity failure (1) from bad input (2) from a bug (3, 4).
+OK, MISMATCH, USAGE, EXAMPLE_ERROR, INTERNAL_ERROR, DIVERGED = 0, 1, 2, 3, 4, 5
+# Bounds on what every step of every mode keeps in memory: the schedule is drawn up front and
+# each mode's trace holds every step, so 10^6 updates (tens of MB, minutes per mode) is the most
+# a run can hold and still start at once; 10^9 took 8 GB before the first step.
+MAX_STEPS = 1_000_000
+MAX_EPOCHS = 1_000  # an MLP epoch schedule is 60,000 indices (0.5 MB): 1,000 epochs is 0.5 GB
+REPORT = "this is a bug in tfparity: please report it with the command line and the traceback above"
+EPILOG = """exit status:
+  0    parity: every mode matches the TF1 Session run (bit for bit or within the tolerance table)
+  1    parity MISMATCH (the first diverging step, field and both values are printed)
+  2    bad input: one line on stderr, nothing written
+  3    an error inside an example's own code (shared_data, tf1_graph, tf2_eager): its traceback
+  4    an unexpected internal error of tfparity: traceback, and please report it
+  5    diverged: every mode was inf/NaN from step 1, so parity was not measured (--json is written)
+  130  interrupted by Ctrl-C (SIGINT): one line, no file left half-written
+  143  interrupted by SIGTERM, the same way"""
 
 
 class Parser(argparse.ArgumentParser):
     def error(self, message):  # one line, exit 2, instead of argparse's usage block
+        from tfparity.checks import UsageError
         raise UsageError(message)
 
 
@@ -39,7 +47,7 @@ def _seed(text):
     return value
 
 
-def _number(kind):
+def _number(kind, maximum=math.inf, why=""):
     def parse(text):
         try:
             value = kind(text)
@@ -47,161 +55,89 @@ def _number(kind):
             raise argparse.ArgumentTypeError(f"must be a positive number, got {text!r}") from None
         if not math.isfinite(value) or value <= 0:
             raise argparse.ArgumentTypeError(f"must be positive and finite, got {text!r}")
+        if value > maximum:
+            raise argparse.ArgumentTypeError(f"at most {maximum:,} ({why}), got {text}")
         return value
     return parse
 
 
 def parser():
-    top = Parser(prog="tfparity", description="TF1 graph vs TF2 eager twins, compared step by step.")
+    top = Parser(prog="tfparity", description="TF1 graph vs TF2 eager twins, compared step by step.",
+                 epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
     sub = top.add_subparsers(dest="command", required=True, parser_class=Parser)
     sub.add_parser("list", help="print the example names, one per line")
-    run = sub.add_parser("run", help="run examples under every mode and print the parity summary")
-    run.add_argument("examples", nargs="*", metavar="EXAMPLE")
-    run.add_argument("--all", action="store_true", help="run every example")
+    run = sub.add_parser("run", help="run examples under every mode and print the parity summary",
+                         epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
+    run.add_argument("examples", nargs="*", metavar="EXAMPLE", help="example names (each runs once)")
+    run.add_argument("--all", action="store_true", help="run every example (then name none)")
     run.add_argument("--seed", type=_seed, default=0, help="seed for shared_data (default 0)")
-    run.add_argument("--json", metavar="PATH", help="write inputs, traces and verdicts as JSON")
+    run.add_argument("--json", metavar="PATH", help="write inputs, traces and verdicts as JSON "
+                     "(a new path or a regular file; never a symlink or a device)")
+    run.add_argument("--force", action="store_true", help="let --json replace a read-only file (its mode is kept)")
     run.add_argument("--learning-rate", type=_number(float), help="override the learning rate")
-    run.add_argument("--steps", type=_number(int), help="override the number of updates")
+    run.add_argument("--steps", type=_number(int, MAX_STEPS, "every step is kept in memory"),
+                     help=f"override the number of updates (at most {MAX_STEPS:,})")
     run.add_argument("--loss", choices=("l2", "l1"), help="regression loss (default l2)")
-    run.add_argument("--epochs", type=_number(int), help="mlp, decoupled_rnn: epochs over the training images")
+    run.add_argument("--epochs", type=_number(int, MAX_EPOCHS, "the schedule is kept in memory"),
+                     help=f"mlp, decoupled_rnn: epochs over the training images (at most {MAX_EPOCHS:,})")
     run.add_argument("--batch-size", type=_number(int), help="mlp: images per update")
-    run.add_argument("--train-size", type=_number(int), help="mlp: train on the first N images")
-    run.add_argument("--test-size", type=_number(int), help="mlp: test on the first N images")
+    run.add_argument("--train-size", type=_number(int), help="mlp: train on the first N images (MNIST has 60,000)")
+    run.add_argument("--test-size", type=_number(int), help="mlp: test on the first N images (MNIST has 10,000)")
     run.add_argument("--gradients", choices=("auto", "manual"),
                      help="mlp: train on the automatic or the hand-written gradient")
     run.add_argument("--source", choices=("test", "train"),
                      help="decoupled_rnn: train on the test split's 0/1 digits (the original) or the train split's")
     run.add_argument("--download", action="store_true", default=None,
-                     help="fetch missing MNIST files into the per-user cache")
+                     help="examples that read MNIST: fetch missing files into the per-user cache "
+                          "(~/.cache/tfparity/mnist, or $XDG_CACHE_HOME/tfparity/mnist)")
     docs = sub.add_parser("docs", help="re-measure every example and regenerate the guide in docs/")
-    docs.add_argument("--out", default=None, help="folder to write (default: docs/ of this checkout)")
+    docs.add_argument("--out", default=None, help="folder to write (default: docs/ of this checkout); "
+                      "rebuilt in a copy beside it and swapped in when complete")
     docs.add_argument("--render-only", action="store_true",
                       help="redraw pages and plots from the records in OUT/results without training")
     docs.add_argument("examples", nargs="*", metavar="EXAMPLE", help="only these (default: all)")
-    from benchmarks import command as bench_command
-    from false_friends import command as friends_command
+    from benchmarks import command as bench_command  # standard library and tfparity only
     bench_command.add_parser(sub)
-    friends_command.add_parser(sub)
+    friends = sub.add_parser(  # here, not false_friends.command.add_parser: that module loads Keras
+        "friends", help="measure TF1 optimizers and losses against their Keras 3 namesakes")
+    friends.add_argument("--json", metavar="PATH", help="write the measurements as JSON")
     return top
 
 
-def friends(args):
-    from false_friends import command
-    if args.json:
-        _check_writable(args.json)
-    try:
-        return command.run(args)
-    except ValueError as error:  # the MNIST loader's one-line errors
-        raise UsageError(str(error)) from None
-
-
-def bench(args):
-    from benchmarks import command
-    from tfparity import guide
-    names = args.examples or harness.examples()
-    _check_known(names)
-    if args.json:
-        _check_writable(args.json)
-    try:
-        return command.run(args, names, guide.ROOT)
-    except (ValueError, OSError) as error:
-        raise UsageError(str(error)) from None
-
-
-def docs(args):
-    from tfparity import guide
-    _check_known(args.examples)
-    out = args.out or str(guide.ROOT / "docs")
-    try:
-        guide.build(out, measure=not args.render_only, names=args.examples or None, progress=Progress())
-    except (ValueError, OSError) as error:
-        raise UsageError(str(error)) from None
-    print(f"guide written to {out}")
-    return 0
-
-
-class Progress:
-    """Per-epoch progress lines for epoch-based examples: loss, test accuracy, seconds."""
-
-    def __init__(self):
-        self.clock = {}
-
-    def __call__(self, mode, epoch, trace):
-        now, before = time.perf_counter(), self.clock.get(mode)
-        self.clock[mode] = now
-        if epoch:
-            print(f"  {mode} epoch {epoch}: loss {trace['epoch_loss'][-1]:.4f}, test accuracy "
-                  f"{trace['test_accuracy'][-1]:.4f}, {now - before:.1f} s", flush=True)
-
-
-def _options(name, args):
-    """The example options given on the command line, checked against make_inputs' parameters."""
-    given = {k: getattr(args, k) for k in OPTIONS if getattr(args, k) is not None}
-    accepted = inspect.signature(harness.load(name)[0].make_inputs).parameters
-    if "download" not in accepted:  # a data flag: meaningless, not wrong, where nothing is fetched
-        given.pop("download", None)
-    for key in given:
-        if key not in accepted:
-            raise UsageError(f"--{key.replace('_', '-')} does not apply to example {name}")
-    return given
-
-
-def _check_known(names):
-    known = harness.examples()
-    for name in names:
-        if name not in known:
-            raise UsageError(f"unknown example {name!r}; known: {', '.join(known)}")
-
-
-def _check_writable(path):
-    folder = os.path.dirname(os.path.abspath(path))
-    if os.path.isdir(path) or not os.path.isdir(folder) or not os.access(folder, os.W_OK):
-        raise UsageError(f"cannot write --json {path}: not a writable file path")
-
-
-def run(args):
-    names = harness.examples() if args.all else args.examples
-    if not names:
-        raise UsageError("name at least one example, or --all (see 'tfparity list')")
-    _check_known(names)
-    options = {name: _options(name, args) for name in names}
-    if args.json:
-        _check_writable(args.json)
-    results, ok, progress = {}, True, Progress()
-    for name in names:
-        try:
-            result = harness.run_example(name, args.seed, progress=progress, **options[name])
-        except ValueError as error:
-            raise UsageError(f"{name}: {error}") from None
-        results[name] = result
-        print(f"== {name} (seed {args.seed})")
-        print("\n".join(report.table(result, result["inputs"]["report_every"])))
-        print("\n".join(report.verdict_lines(result)), flush=True)
-        ok &= report.summary_ok(result)
-    if len(names) > 1:
-        print("== parity summary")
-        for name, result in results.items():
-            print(f"{name}: " + ("ok" if report.summary_ok(result) else "MISMATCH") + " — " + "; ".join(
-                f"{m} {v}" for m, v in result["parity"]["verdicts"].items()))
-    if args.json:
-        document = results[names[0]] if len(names) == 1 else results
-        try:
-            write_atomic(args.json, to_json(document))
-        except OSError as error:
-            raise UsageError(f"cannot write --json {args.json}: {error.strerror}") from None
-    return 0 if ok else 1
+def _dispatch(argv):
+    args = parser().parse_args(argv)
+    from tfparity import commands, harness
+    if args.command == "list":
+        print("\n".join(harness.examples()))
+        return OK
+    return getattr(commands, args.command)(args)
 
 
 def main(argv=None):
+    previous = signals.install()
     try:
-        args = parser().parse_args(argv)
-        if args.command == "list":
-            print("\n".join(harness.examples()))
-            return 0
-        return {"docs": docs, "bench": bench, "friends": friends}.get(args.command, run)(args)
-    except UsageError as error:
-        print(f"tfparity: error: {error}", file=sys.stderr)
-        return 2
+        return _dispatch(argv)
+    except signals.Interrupted as interrupted:
+        print("tfparity: interrupted", file=sys.stderr)
+        return interrupted.status
+    except KeyboardInterrupt:  # raised by code that restored Python's own handler
+        print("tfparity: interrupted", file=sys.stderr)
+        return signals.SIGNAL_EXIT_BASE + signals.signal.SIGINT
+    except Exception as error:
+        from tfparity import checks
+        if isinstance(error, checks.UsageError):
+            print(f"tfparity: error: {error}", file=sys.stderr)
+            return USAGE
+        traceback.print_exception(error)
+        if checks.in_example_code(error):
+            print(f"tfparity: error inside the example's own code: {type(error).__name__}: {error}"
+                  " (traceback above)", file=sys.stderr)
+            return EXAMPLE_ERROR
+        print(f"tfparity: internal error: {type(error).__name__}: {error}; {REPORT}", file=sys.stderr)
+        return INTERNAL_ERROR
+    finally:
+        sys.stdout.flush()
+        signals.restore(previous)
 
 
 if __name__ == "__main__":

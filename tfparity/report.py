@@ -1,4 +1,6 @@
 """Printing: the side-by-side table at the report interval, verdict lines, and the twins' log."""
+import numpy as np
+
 from tfparity.harness import REFERENCE
 
 
@@ -40,8 +42,22 @@ def table(result, every, fields=2):
     return lines
 
 
+def diverged(result):
+    """True when every mode, in every group of fields, is already inf or NaN at the first step:
+    equal traces then prove nothing (NaN equals NaN in the comparison), so it is not parity."""
+    for trace in result["traces"].values():
+        for names in _groups(trace).values():
+            first = [np.asarray(trace[f])[:1] for f in names if np.asarray(trace[f]).dtype.kind == "f"]
+            if not any(len(a) and not np.isfinite(a).all() for a in first):
+                return False
+    return bool(result["traces"])
+
+
 def verdict_lines(result):
     parity = result["parity"]
+    if diverged(result) and summary_ok(result):
+        return [f"{result['example']}: diverged: every mode is inf or NaN from step 1, so parity "
+                "was not measured (lower the learning rate)"]
     lines = [f"{result['example']}: {mode} vs {parity['reference']}: {verdict}"
              for mode, verdict in parity["verdicts"].items()]
     lines += [f"{result['example']}: hand-written vs automatic gradient in {mode}: {verdict}"

@@ -1,0 +1,118 @@
+"""What the ``tfparity`` sub-commands do, once their arguments are parsed (``cli.py`` parses).
+
+TensorFlow is loaded (quietly) only once the arguments have been checked against what exists.
+Each command returns the exit status; bad input raises ``UsageError`` (one line, exit 2).
+"""
+import time
+
+from tfparity import harness, quiet, report
+from tfparity.checks import (UsageError, accepted, check_folder, check_known, check_writable,
+                             from_make_inputs, options as example_options)
+from tfparity.files import NotWritable, staged_folder, write_atomic
+from tfparity.jsonio import to_json
+
+MISMATCH, DIVERGED = 1, 5  # exit statuses, documented in cli.EPILOG
+
+
+class Progress:
+    """Per-epoch progress lines for epoch-based examples: loss, test accuracy, seconds."""
+
+    def __init__(self):
+        self.clock = {}
+
+    def __call__(self, mode, epoch, trace):
+        now, before = time.perf_counter(), self.clock.get(mode)
+        self.clock[mode] = now
+        if epoch:
+            print(f"  {mode} epoch {epoch}: loss {trace['epoch_loss'][-1]:.4f}, test accuracy "
+                  f"{trace['test_accuracy'][-1]:.4f}, {now - before:.1f} s", flush=True)
+
+
+def run(args):
+    if args.all and args.examples:
+        raise UsageError(f"name examples or give --all, not both (got {' '.join(args.examples)} and --all)")
+    names = harness.examples() if args.all else list(dict.fromkeys(args.examples))  # each once
+    if not names:
+        raise UsageError("name at least one example, or --all (see 'tfparity list')")
+    check_known(names)
+    options = {name: example_options(name, args) for name in names}
+    if args.download and not any("download" in accepted(name) for name in names):
+        raise UsageError(f"--download does not apply to {', '.join(names)}: no MNIST is read")
+    if args.json:
+        check_writable(args.json, args.force)
+    quiet.import_tensorflow()
+    results, progress = {}, Progress()
+    for name in names:
+        try:
+            result = harness.run_example(name, args.seed, progress=progress, **options[name])
+        except ValueError as error:
+            if not from_make_inputs(error):
+                raise  # the example's own code: exit 3 with its traceback
+            raise UsageError(f"{name}: {error}") from None
+        results[name] = result
+        result["parity"]["diverged"] = report.diverged(result) and report.summary_ok(result)
+        print(f"== {name} (seed {args.seed})")
+        print("\n".join(report.table(result, result["inputs"]["report_every"])))
+        print("\n".join(report.verdict_lines(result)), flush=True)
+    if len(names) > 1:
+        print("== parity summary")
+        for name, result in results.items():
+            print(f"{name}: {_word(result)} — " + "; ".join(
+                f"{m} {v}" for m, v in result["parity"]["verdicts"].items()))
+    if args.json:
+        document = results[names[0]] if len(names) == 1 else results
+        try:
+            write_atomic(args.json, to_json(document), force=args.force)
+        except (NotWritable, OSError) as error:
+            raise UsageError(f"cannot write --json {args.json}: {getattr(error, 'strerror', None) or error}") from None
+    words = {_word(result) for result in results.values()}
+    return MISMATCH if "MISMATCH" in words else (DIVERGED if "diverged" in words else 0)
+
+
+def _word(result):
+    if not report.summary_ok(result):
+        return "MISMATCH"
+    return "diverged" if result["parity"]["diverged"] else "ok"
+
+
+def docs(args):
+    from tfparity import guide
+    check_known(args.examples)
+    out = args.out or str(guide.ROOT / "docs")
+    target = check_folder(out)
+    if not args.render_only:
+        quiet.import_tensorflow()
+    staging = None
+    try:
+        with staged_folder(target) as staging:  # an interrupted or failed run leaves the old guide
+            guide.build(staging, measure=not args.render_only, names=args.examples or None,
+                        progress=Progress())
+    except (ValueError, OSError) as error:
+        raise UsageError(str(error).replace(str(staging), out) if staging else str(error)) from None
+    print(f"guide written to {out}")
+    return 0
+
+
+def bench(args):
+    from benchmarks import command
+    from tfparity import guide
+    names = args.examples or harness.examples()
+    check_known(names)
+    if args.json:
+        check_writable(args.json)
+    quiet.import_tensorflow()
+    try:
+        return command.run(args, names, guide.ROOT)
+    except (ValueError, OSError) as error:
+        raise UsageError(str(error)) from None
+
+
+def friends(args):
+    if args.json:
+        check_writable(args.json)
+    quiet.import_tensorflow()
+    from false_friends import command
+    try:
+        return command.run(args)
+    except ValueError as error:  # the MNIST loader's one-line errors
+        raise UsageError(str(error)) from None
