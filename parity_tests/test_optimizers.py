@@ -319,3 +319,51 @@ def test_assign_arithmetic_rmsprop_differs_only_through_grappler():
     target = "parity_tests.test_optimizers:grappler_false_friend"
     # Grappler's options are process-wide: switched off in a process of its own.
     assert fresh.call(target, {"mode": "function", "arithmetic_optimization": False}) is None
+
+
+# A learning-rate schedule: fed through a placeholder in TF1, a tf.Variable read at each step here.
+SCHEDULED = ("Momentum, Nesterov", "Adam", "Ftrl, l1 l2 beta power", "ProximalAdagrad, l1 l2")
+
+
+def _schedule():
+    return 0.1 * 0.9 ** np.arange(STEPS, dtype="float32")
+
+
+def test_learning_rate_schedule_read_at_every_step():
+    initial, gradients = make_inputs()
+    for variant in SCHEDULED:
+        cls, factory, kwargs = VARIANTS[variant]
+        graph = tf1.Graph()
+        with graph.as_default():
+            lr = tf1.placeholder(tf.float32, [])
+            variables = [tf1.Variable(value) for value in initial]
+            feeds = [tf1.placeholder(tf.float32, v.shape) for v in initial]
+            train = getattr(tf1.train, cls)(**dict(kwargs, learning_rate=lr)).apply_gradients(
+                zip(feeds, variables))
+            init = tf1.global_variables_initializer()
+        desired = {}
+        with tf1.Session(graph=graph) as sess:
+            sess.run(init)
+            for rate, step in zip(_schedule(), gradients):
+                sess.run(train, {lr: rate, **dict(zip(feeds, step))})
+                _record(desired, {f"w{i}": v for i, v in enumerate(sess.run(variables))})
+        for mode in MODES:
+            rate = tf.Variable(0.0)
+            variables = [tf.Variable(value) for value in initial]
+            opt = getattr(optimizers, factory)(**dict(kwargs, learning_rate=rate))
+            step = lambda grads: opt.apply_gradients(zip(grads, variables))
+            step = tf.function(step) if mode == "function" else step
+            actual = {}
+            for value, grads in zip(_schedule(), gradients):
+                rate.assign(value)
+                step([tf.constant(g) for g in grads])
+                _record(actual, {f"w{i}": v.numpy() for i, v in enumerate(variables)})
+            assert difference({k: np.array(v) for k, v in desired.items()},
+                              {k: np.array(v) for k, v in actual.items()}) is None, (variant, mode)
+
+
+def test_dense_gradients_only():
+    var = tf.Variable(tf.zeros([4, 2]))
+    sparse = tf.IndexedSlices(tf.ones([1, 2]), tf.constant([1]), tf.constant([4, 2]))
+    with pytest.raises(TypeError, match="dense gradients only"):
+        optimizers.Adam().apply_gradients([(sparse, var)])
