@@ -1,5 +1,6 @@
-"""``tfparity friends``: measure, print the optimizer and loss tables; --json writes the record."""
-from false_friends import measure, report
+"""``tfparity friends``: measure, print the optimizer and loss tables; --json writes the record.
+
+Importing this module loads neither TensorFlow nor Keras, so ``tfparity --help`` stays fast."""
 from tfparity.jsonio import dumps, jsonable, write_atomic
 
 
@@ -9,6 +10,7 @@ def add_parser(sub):
 
 
 def run(args):
+    from false_friends import measure, report  # they load Keras: only when the command runs
     record = jsonable(measure.measure())
     print(report.text(record), end="")
     if args.json:

@@ -97,10 +97,9 @@ def parser():
                       help="redraw pages and plots from the records in OUT/results without training")
     docs.add_argument("examples", nargs="*", metavar="EXAMPLE", help="only these (default: all)")
     from benchmarks import command as bench_command  # standard library and tfparity only
+    from false_friends import command as friends_command  # likewise
     bench_command.add_parser(sub)
-    friends = sub.add_parser(  # here, not false_friends.command.add_parser: that module loads Keras
-        "friends", help="measure TF1 optimizers and losses against their Keras 3 namesakes")
-    friends.add_argument("--json", metavar="PATH", help="write the measurements as JSON")
+    friends_command.add_parser(sub)
     return top
 
 
