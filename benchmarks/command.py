@@ -11,6 +11,9 @@ def add_parser(sub):
     bench.add_argument("--quick", action="store_true", help="small sizes, 2 repeats: a smoke run, not a measurement")
     bench.add_argument("--repeats", type=int, default=None, help="timed repeats per mode (default 5, --quick 2)")
     bench.add_argument("--no-determinism", action="store_true", help="skip the determinism matrix")
+    bench.add_argument("--determinism-only", action="store_true",
+                       help="measure only the determinism matrix (with --docs: added to the committed results "
+                            "beside other machines' matrices, the timings kept)")
     bench.add_argument("--json", metavar="PATH", help="write the measurements as JSON")
     bench.add_argument("--out", metavar="DIR", help="write bench.md and bench.png into DIR")
     bench.add_argument("--docs", action="store_true",
@@ -23,8 +26,10 @@ def run(args, names, root):
         raise ValueError(f"--repeats must be at least 1, got {args.repeats}")
     if args.out and not Path(args.out).is_dir():  # --json is checked by the command line
         raise ValueError(f"cannot write into {args.out}: not a folder")
+    if args.determinism_only and args.no_determinism:
+        raise ValueError("--determinism-only and --no-determinism exclude each other")
     result = runner.bench(names, args.quick, args.repeats, not args.no_determinism,
-                          progress=lambda line: print(f"  {line}", flush=True))
+                          progress=lambda line: print(f"  {line}", flush=True), with_timing=not args.determinism_only)
     text = report.markdown(result)
     print(text)
     if args.json:
@@ -34,11 +39,22 @@ def run(args, names, root):
         report.chart(result, Path(args.out) / "bench.png")
     if args.docs:
         docs = root / "docs"
-        write_atomic(docs / "results" / "performance.json", dumps(jsonable(result)) + "\n")
+        write_atomic(docs / "results" / "performance.json", dumps(jsonable(merged(docs, result))) + "\n")
         render(docs)
     broken = [m for modes in result["examples"].values() for m in modes.values()
               if m.get("status") == "mismatch" or "error" in m]
     return 1 if broken else 0
+
+
+def merged(docs, result):
+    """The new measurements over the committed ones: other machines' determinism matrices stay
+    beside this machine's, and with --determinism-only the committed timings stay too."""
+    import json
+    source = docs / "results" / "performance.json"
+    committed = json.loads(source.read_text()) if source.exists() else {}
+    determinism = dict(committed.get("determinism", {}), **result["determinism"])
+    base = result if result["examples"] or not committed else committed
+    return dict(base, determinism=determinism)
 
 
 def render(docs):

@@ -1,6 +1,7 @@
 """Bench results as text: the per-example table, the targets with their verdicts, the
 determinism matrix, and a bar chart of the time per step."""
 from tfparity.harness import ALL_MODES, REFERENCE
+from tfparity.machine import describe
 from tfparity.pages import table
 
 LABELS = {"tf1_graph": "TF1 Session", "tf2_eager": "TF2 eager", "tf2_function": "tf.function per step",
@@ -81,15 +82,15 @@ def determinism_table(matrix):
 
 
 def markdown(result):
-    parts = [f"TensorFlow {result['tensorflow']}, Python {result['python']}, "
-             f"{result['machine']['cpus']} CPUs ({result['machine']['processor']}), "
+    parts = [f"Timed on {describe(result['machine'])}, Python {result['python']}, "
              f"{result['repeats']} repeats" + (", --quick" if result["quick"] else "") + "."]
     for name, modes in result["examples"].items():
         parts += [f"### {name}", example_table(modes)]
-    parts += ["### Targets", "\n".join(f"- {'PASS' if ok else 'MISS'}: {line}" for ok, line in targets(result))]
-    if result["determinism"]:
-        parts += ["### Determinism: parity class against the default-settings TF1 Session trace",
-                  determinism_table(result["determinism"])]
+    if result["examples"]:
+        parts += ["### Targets", "\n".join(f"- {'PASS' if ok else 'MISS'}: {line}" for ok, line in targets(result))]
+    for where, measured in result["determinism"].items():
+        parts += [f"### Determinism on {where}: parity class against that machine's default-settings "
+                  "TF1 Session trace", determinism_table(measured["matrix"])]
     return "\n\n".join(parts) + "\n"
 
 
@@ -133,9 +134,10 @@ def advice(result):
     slower = [n for n, m in examples.items() if m.get("tf2_xla", {}).get("ratio_to_session", 0) > 1]
     if slower:
         lines[-1] += f" It was slower than the Session on {', '.join(slower)}."
-    if result["determinism"]:
-        lines.append("- **Settings** (each a fresh process; a change means some mode's trace differs from "
-                     "the same mode under default settings): " + settings_summary(result["determinism"]))
+    for where, measured in result["determinism"].items():
+        lines.append(f"- **Settings on {where}** (each a fresh process; a change means some mode's trace "
+                     "differs from the same mode under that machine's default settings): "
+                     + settings_summary(measured["matrix"]))
     return "\n".join(lines)
 
 

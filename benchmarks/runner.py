@@ -6,7 +6,6 @@ is its own and each setting of the determinism matrix starts TensorFlow afresh.
 """
 import os
 import pickle
-import platform
 import subprocess
 import sys
 import tempfile
@@ -15,6 +14,7 @@ from pathlib import Path
 
 from tfparity.compare import compare
 from tfparity.harness import ALL_MODES, REFERENCE
+from tfparity.machine import describe, fingerprint
 from tfparity.tolerances import tolerance
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -63,7 +63,7 @@ def time_example(name, quick, repeats, folder, progress):
     session = modes[REFERENCE].get("per_step_s", {}).get("median")
     for mode, timing in modes.items():
         if mode != REFERENCE and mode in traces and REFERENCE in traces:
-            verdict = compare(traces[REFERENCE], traces[mode], *tolerance(name, mode)[:2])
+            verdict = compare(traces[REFERENCE], traces[mode], *tolerance(name, mode))
             timing.update(parity=parity_class(verdict), status=verdict.status,
                           max_ulp=verdict.max_ulp, max_abs=verdict.max_abs)
         elif mode == REFERENCE:
@@ -74,7 +74,8 @@ def time_example(name, quick, repeats, folder, progress):
 
 
 def determinism(names, references, quick, folder, progress):
-    """Every example and mode under each setting, against the default-settings TF1 trace."""
+    """Every example and mode under each setting, against the default-settings TF1 trace (taken
+    from the "default" setting's own run where ``references`` is None)."""
     matrix = {name: {} for name in names}
     for setting, environment in SETTINGS.items():
         progress(f"determinism: {setting}")
@@ -85,26 +86,33 @@ def determinism(names, references, quick, folder, progress):
             for name in names:
                 matrix[name][setting] = {"error": str(error)}
             continue
+        references = references or {name: traces[name][REFERENCE] for name in names}
         for name in names:
             # Distances, not verdicts: the tolerance table bounds modes within one setting.
             row = {mode: parity_class(compare(references[name], trace)).replace(
                 " (beyond the tolerance table)", "") for mode, trace in traces[name].items()}
-            matrix[name][setting] = dict(row, onednn=info["onednn"])
+            matrix[name][setting] = dict(row, onednn=info["onednn"], isa=info["isa"])
     return matrix
 
 
-def bench(names, quick=False, repeats=None, with_determinism=True, progress=lambda line: None):
-    import tensorflow as tf
+def by_machine(matrix, here):
+    """The determinism section of a results file: one matrix per machine it was measured on."""
+    return {describe(here): {"machine": here, "matrix": matrix}}
+
+
+def bench(names, quick=False, repeats=None, with_determinism=True, progress=lambda line: None,
+          with_timing=True):
+    import platform
     repeats = repeats or (QUICK_REPEATS if quick else FULL_REPEATS)
-    result = {"tensorflow": tf.__version__, "python": platform.python_version(),
-              "machine": {"cpus": os.cpu_count(), "processor": platform.machine(),
-                          "system": platform.system()},
+    here = fingerprint()
+    result = {"tensorflow": here["tensorflow"], "python": platform.python_version(), "machine": here,
               "quick": quick, "repeats": repeats, "examples": {}, "determinism": {}}
     references = {}
     with tempfile.TemporaryDirectory(prefix="tfparity-bench-") as folder:
-        for name in names:
+        for name in names if with_timing else ():
             result["examples"][name], references[name] = time_example(name, quick, repeats, folder, progress)
         if with_determinism:
-            complete = [n for n in names if references[n] is not None]
-            result["determinism"] = determinism(complete, references, quick, folder, progress)
+            complete = [n for n in names if references.get(n) is not None] if with_timing else names
+            matrix = determinism(complete, references if with_timing else None, quick, folder, progress)
+            result["determinism"] = by_machine(matrix, here)
     return result

@@ -88,14 +88,14 @@ def trace_all(names, modes, quick):
     import tensorflow as tf
 
     from tfparity.harness import load, run_mode
-    from tfparity.tolerances import onednn_active
+    from tfparity.machine import fingerprint
     tf.get_logger().setLevel("ERROR")
     traces = {}
     for name in names:
         data, *twins = load(name)
         inputs = data.make_inputs(0, **sizes(data.make_inputs, quick)[0])
         traces[name] = {mode: run_mode(twins, mode, inputs) for mode in modes}
-    return {"onednn": onednn_active()}, traces
+    return fingerprint(), traces
 
 
 def main(argv=None):

@@ -56,7 +56,25 @@ def measure(seed=0, steps=data.STEPS, data_dir=None):
     import keras
     import tensorflow as tf
     tf.get_logger().setLevel("ERROR")  # TF1's deprecation notices; a fresh tf.function per loss
+    from tfparity.machine import fingerprint
     problems = data.problems(seed, steps, data_dir)
-    return {"example": "false_friends", "tensorflow": tf.__version__, "keras": keras.__version__,
+    return {"example": "false_friends", "machine": fingerprint(),
+            "tensorflow": tf.__version__, "keras": keras.__version__,
             "seed": seed, "steps": steps, "learning_rates": data.LEARNING_RATES,
             "optimizers": optimizers(problems), "losses": losses(data.loss_batch(seed))}
+
+
+def measure_both():
+    """The record: measured with oneDNN off (the optimizers' own differences), plus each exact rule's
+    MLP distance with oneDNN on, where only the Session's forward pass is fused (each setting in a
+    fresh process, since the setting is fixed when TensorFlow loads)."""
+    from tfparity import fresh
+    off = fresh.call("false_friends.measure:measure", {}, {"TF_ENABLE_ONEDNN_OPTS": "0"})
+    on = fresh.call("false_friends.measure:measure", {}, {"TF_ENABLE_ONEDNN_OPTS": "1"})
+    return dict(off, with_onednn=with_onednn(on))
+
+
+def with_onednn(record):
+    """Each exact rule's MLP parity class and the machine it was measured on."""
+    return {"machine": record["machine"],
+            "exact_mlp": {row["name"]: row["exact"]["mlp"]["class"] for row in record["optimizers"]}}

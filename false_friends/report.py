@@ -2,6 +2,7 @@
 import numpy as np
 
 from tfparity.jsonio import NON_FINITE
+from tfparity.machine import describe
 from tfparity.pages import table
 
 PROBLEMS = ("regression", "mlp")
@@ -23,6 +24,9 @@ def optimizer_table(record):
     head = ["TF1 optimizer", "naive Keras 3 port", *(f"naive: {p} after {record['steps']} steps" for p in PROBLEMS),
             "closest Keras settings", *(f"settings: {p}" for p in PROBLEMS), "exact TF2 rule (assign arithmetic)",
             "exact: parity reached"]
+    onednn = record.get("with_onednn")
+    if onednn:
+        head.append(f"exact: mlp with oneDNN on ({onednn['machine']['isa']})")
     rows = []
     for row in record["optimizers"]:
         matched = row.get("matched")
@@ -30,7 +34,8 @@ def optimizer_table(record):
         rows.append([f"`{row['tf1']}`", f"`{row['naive']['keras']}`", *(_distance(row["naive"][p]) for p in PROBLEMS),
                      f"`{matched['keras']}`" if matched else "none exists" if needed else "none needed",
                      *((_distance(matched[p]) if matched else "—") for p in PROBLEMS),
-                     f"`{row['exact']['rule']}`", _reached(row, "exact")])
+                     f"`{row['exact']['rule']}`", _reached(row, "exact")]
+                    + ([onednn["exact_mlp"][row["name"]]] if onednn else []))
     return table(head, rows)
 
 
@@ -78,4 +83,5 @@ def page(record, notes):
                         optimizer_table(record), "![divergence per step](img/false_friends.png)",
                         "## Losses: one batch of 16 rows × 10 classes, a row mask keeping about 3 in 4",
                         loss_table(record),
-                        f"Measured with TensorFlow {record['tensorflow']} and Keras {record['keras']}, seed {record['seed']}."]) + "\n"
+                        f"Measured on {describe(record['machine'])}, Keras {record['keras']}, seed {record['seed']}"
+                        + (f"; the oneDNN-on column on {describe(onednn['machine'])}." if (onednn := record.get("with_onednn")) else ".")]) + "\n"

@@ -22,18 +22,35 @@ def quick_options(name):
     return {k: v for k, v in quick.items() if k in accepted}
 
 
+# A record from another machine (tfparity.machine.BITS differ) is held to these instead of bit
+# identity: its first epoch, re-run here, was measured within 9.4e-7 relative or 1.1e-7 absolute
+# of an AVX2 record on AVX-512 with oneDNN on and off (ULP-level kernel differences, one epoch).
+OTHER_MACHINE_RTOL, OTHER_MACHINE_ATOL = 1e-4, 1e-6
+
+
 def assert_record_begins_as_a_fresh_run(name, epochs, modes):
-    """The committed full-run record (``tfparity docs NAME``) starts, bit for bit, where a fresh
-    run of its first epochs ends: every recorded point of every per-step and per-epoch series.
+    """The committed full-run record (``tfparity docs NAME``) starts where a fresh run of its first
+    epochs ends: bit for bit at every recorded point of every per-step and per-epoch series when
+    the record was measured on a machine that gives the same bits, else within the band above.
     Whole-loop modes are held to the Session's series."""
-    from tfparity import guide, records
+    import numpy as np
+
+    from tfparity import guide, machine, records
     from tfparity.harness import load, run_mode
     data, *twins = load(name)
     inputs = dict(data.make_inputs(0), epochs=epochs)  # the default inputs, first epochs only
     record = records.load(guide.ROOT / "docs", name)
+    exact = machine.same_bits(record.get("machine"))
     for mode in modes:
         trace = run_mode(twins, mode, inputs)
         for field, series in record["series"].get(mode, record["series"]["tf1_graph"]).items():
             fresh = trace[field][series["every"] - 1::series["every"]]
-            assert len(fresh) > 0 and fresh.tobytes() == series["values"][:len(fresh)].tobytes(), (
-                f"{mode} {field}: docs/results/{name}.json is stale, run `tfparity docs {name}`")
+            recorded = series["values"][:len(fresh)]
+            assert len(fresh) > 0, f"{mode} {field}: nothing to compare"
+            if exact:
+                assert fresh.tobytes() == recorded.tobytes(), (
+                    f"{mode} {field}: docs/results/{name}.json is stale, run `tfparity docs {name}`")
+            else:
+                np.testing.assert_allclose(fresh, recorded, OTHER_MACHINE_RTOL, OTHER_MACHINE_ATOL,
+                                           err_msg=f"{mode} {field}, against a record of another machine")
+    return exact

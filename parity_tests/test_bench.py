@@ -57,3 +57,17 @@ def test_bench_bad_input_is_one_line_and_exit_2(args, message, capsys):
     assert main(args) == 2
     err = capsys.readouterr().err
     assert message in err and len(err.strip().splitlines()) == 1
+
+
+def test_docs_keep_other_machines_determinism_beside_this_ones(tmp_path):
+    from benchmarks import command
+    (tmp_path / "results").mkdir()
+    committed = {"examples": {"regression": {"timed": "earlier"}}, "machine": {"isa": "AVX2"},
+                 "determinism": {"AVX2 machine": {"matrix": {"regression": {}}}}}
+    (tmp_path / "results" / "performance.json").write_text(json.dumps(committed))
+    new = {"examples": {}, "machine": {"isa": "AVX-512"}, "determinism": {"AVX-512 machine": {"matrix": {}}}}
+    merged = command.merged(tmp_path, new)  # --determinism-only: the committed timings stay
+    assert merged["examples"] == committed["examples"] and merged["machine"] == {"isa": "AVX2"}
+    assert list(merged["determinism"]) == ["AVX2 machine", "AVX-512 machine"]
+    timed = command.merged(tmp_path, dict(new, examples={"regression": {"timed": "now"}}))
+    assert timed["examples"] == {"regression": {"timed": "now"}} and len(timed["determinism"]) == 2

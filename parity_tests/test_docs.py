@@ -3,10 +3,12 @@ the records equal a fresh measurement (the MLP's in the slow full-run test)."""
 import json
 import shutil
 
+import numpy as np
 import pytest
 
 from tfparity import guide, pages, records
 from tfparity.harness import examples, run_example
+from tfparity.machine import same_bits
 
 DOCS = guide.ROOT / "docs"
 
@@ -40,9 +42,27 @@ def test_committed_pages_are_what_the_code_generates(tmp_path):
     assert {p.name for p in (tmp_path / "img").glob("*.png")} == {p.name for p in (DOCS / "img").glob("*.png")}
 
 
+def _class(verdict):
+    return verdict if verdict == "bit-identical" else verdict.split(" ")[0].replace("max", "within")
+
+
 @pytest.mark.parametrize("name", ["simple_network", "regression", "classification"])
 def test_scalar_records_match_a_fresh_measurement(name):
-    assert fresh_record(name) == committed_record(name), f"re-measure: tfparity docs {name}"
+    # Bit for bit where the record (or its other oneDNN setting) was measured on a machine that
+    # gives the same bits; elsewhere the same parity classes and final values within 1e-5.
+    fresh, committed = fresh_record(name), committed_record(name)
+    here, other = fresh.pop("machine"), committed.pop("other_setting")
+    if same_bits(committed.pop("machine"), here):
+        assert fresh == committed, f"re-measure: tfparity docs {name}"
+    elif same_bits(other["machine"], here):
+        for group in ("verdicts", "manual_vs_auto"):
+            assert fresh[group] == other[group], f"re-measure: tfparity docs {name}"
+    else:
+        assert {m: _class(v) for m, v in fresh["verdicts"].items()} == {
+            m: _class(v) for m, v in committed["verdicts"].items()}
+        for mode, final in committed["final"].items():
+            for field, value in final.items():
+                np.testing.assert_allclose(fresh["final"][mode][field], value, rtol=1e-5, err_msg=field)
 
 
 def test_sections_and_mapping_lines_come_from_the_twins():

@@ -1,8 +1,5 @@
 """The 784-15-10 MLP on real MNIST: parity, hand-written backprop, NumPy float64, the guide's record."""
-import json
 import os
-import subprocess
-import sys
 
 import numpy as np
 import pytest
@@ -10,9 +7,11 @@ import pytest
 import tf1_graph.mlp as tf1_twin
 import tf2_eager.mlp as tf2_twin
 from shared_data.mlp import make_inputs
+from tfparity import fresh
 from tfparity.compare import compare
 from conftest import assert_record_begins_as_a_fresh_run
 from tfparity.harness import run_example
+from tfparity.tolerances import tolerance
 
 pytestmark = pytest.mark.skipif(not os.environ.get("MNIST_DIR"), reason="needs the real MNIST (MNIST_DIR)")
 # A small fixed slice keeps these fast; the full default run is the slow test at the end.
@@ -29,24 +28,26 @@ def test_parameter_count_is_11935():
     assert sum(inputs[name].size for name in tf1_twin.PARAMS) == 11935
 
 
-def test_all_modes_bit_identical_losses_weights_and_predictions(small):
+def test_every_mode_bit_identical_or_within_the_bound_of_an_active_cause(small):
+    # Which bound applies depends on the machine: oneDNN (on by default on AVX-512/AMX CPUs) fuses
+    # MatMul + bias add in graph mode only. Switched off, bit identity is demanded below.
     for mode, verdict in small["parity"]["verdicts"].items():
-        assert verdict.status == "bit-identical", f"{mode}: {verdict}"
+        assert verdict.status == "bit-identical" or (verdict.ok and verdict.causes == ("onednn",)), (
+            f"{mode}: {verdict}")
+    assert small["parity"]["verdicts"]["tf2_function"].status == "bit-identical"
     assert small["traces"]["tf2_eager"]["test_predictions"].shape == (1, 1000)
 
 
-def _statuses(onednn):
-    script = ("import json; from tfparity.harness import run_example; "
-              f"r = run_example('mlp', 0, **{SMALL!r}); "
-              "print(json.dumps({m: v.status for m, v in r['parity']['verdicts'].items()}))")
-    env = dict(os.environ, TF_ENABLE_ONEDNN_OPTS=onednn)
-    done = subprocess.run([sys.executable, "-c", script], env=env, capture_output=True, text=True)
-    assert done.returncode == 0, done.stderr[-2000:]
-    return json.loads(done.stdout.strip().splitlines()[-1])
+def _statuses(onednn, **options):
+    found = fresh.call("tfparity.harness:verdict_summaries", dict(name="mlp", **SMALL, **options),
+                       {"TF_ENABLE_ONEDNN_OPTS": onednn})
+    assert found["machine"]["onednn"] == (onednn == "1"), found["machine"]
+    return found["statuses"]
 
 
-def test_bit_identical_with_onednn_switched_off():
-    assert _statuses("0") == {"tf2_eager": "bit-identical", "tf2_function": "bit-identical"}
+@pytest.mark.parametrize("gradients", ["auto", "manual"])
+def test_bit_identical_with_onednn_switched_off(gradients):
+    assert set(_statuses("0", gradients=gradients).values()) == {"bit-identical"}
 
 
 def test_with_onednn_on_eager_stays_within_the_tables_bound_and_graph_modes_agree():
@@ -67,11 +68,14 @@ def test_hand_written_backprop_equals_autodiff_within_4_ulps_of_largest_entry(tw
             assert verdict.ok, verdict
 
 
-def test_tf1_and_tf2_hand_written_gradients_are_bit_identical():
+def test_tf1_and_tf2_hand_written_gradients_agree_as_the_eager_mode_does():
+    # Bit-identical unless oneDNN is on (graph mode fuses, eager does not): then within its bound.
     inputs = make_inputs(0, **SMALL)
     batch = inputs["schedule"][0][0]
     for group1, group2 in zip(tf1_twin.gradients(inputs, batch), tf2_twin.gradients(inputs, batch)):
-        assert all(np.array_equal(a, b) for a, b in zip(group1, group2))
+        for name, a, b in zip(tf1_twin.PARAMS, group1, group2):
+            verdict = compare({name: a[None]}, {name: b[None]}, *tolerance("mlp", "tf2_eager"))
+            assert verdict.status == "bit-identical" or (verdict.ok and verdict.causes == ("onednn",)), verdict
 
 
 def test_training_driven_by_hand_written_gradients(small):
@@ -80,7 +84,8 @@ def test_training_driven_by_hand_written_gradients(small):
     first = tf1_twin.run(inputs)["loss"]
     assert all(np.array_equal(tf1_twin.run(inputs)["loss"], first) for _ in range(3))
     manual = run_example("mlp", 0, gradients="manual", **SMALL)
-    assert all(v.status == "bit-identical" for v in manual["parity"]["verdicts"].values())
+    assert all(v.status == "bit-identical" or v.causes == ("onednn",) for v in manual["parity"]["verdicts"].values())
+    assert all(v.ok for v in manual["parity"]["verdicts"].values())
     auto_trace, manual_trace = small["traces"]["tf1_graph"], manual["traces"]["tf1_graph"]
     np.testing.assert_allclose(manual_trace["loss"], auto_trace["loss"], rtol=1e-3)
     assert abs(manual_trace["test_accuracy"][-1] - auto_trace["test_accuracy"][-1]) <= 0.01

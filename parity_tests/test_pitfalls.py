@@ -5,6 +5,7 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 
 from tfparity import guide, records
+from tfparity.machine import same_bits
 from tfparity.pitfalls import SCRIPTS, measure
 
 RECORD = json.loads(records.record_path(guide.ROOT / "docs", "pitfalls").read_text())
@@ -21,20 +22,28 @@ def fresh():
 
 @pytest.mark.parametrize("name", PORTABLE)
 def test_recorded_evidence_is_reproduced(name, fresh):
-    assert fresh[name] == RECORD[name], f"re-measure with `tfparity docs`: {name} changed"
+    # Bit for bit on a machine that gives the record's bits; elsewhere the properties below.
+    if same_bits(RECORD.get("machine")):
+        assert fresh[name] == RECORD[name], f"re-measure with `tfparity docs`: {name} changed"
+    else:
+        says_what_the_page_says(dict(RECORD, **fresh))
 
 
 def test_the_evidence_says_what_the_page_says():
-    seeds = RECORD["random_seeds"]
+    says_what_the_page_says(RECORD)
+
+
+def says_what_the_page_says(evidence):
+    seeds = evidence["random_seeds"]
     assert seeds["tf1, global seed 0 only"] != seeds["tf2, global seed 0 only"]
     assert seeds["tf1, global 0 and op seed 1"] == seeds["tf2, global 0 and op seed 1"]
-    rate = RECORD["float64_learning_rate"]
+    rate = evidence["float64_learning_rate"]
     assert rate["GradientDescentOptimizer(0.1)"] != rate["exact"]
     assert rate["GradientDescentOptimizer(tf1.constant(0.1, tf1.float64))"] == rate["exact"]
-    assert RECORD["grappler_arithmetic"]["eager vs tf.function, arithmetic_optimization off"] == "bit-identical"
-    assert all(v.startswith("MISMATCH") for v in RECORD["xla"].values())
-    assert all(v.startswith("AttributeError") for v in RECORD["keras3"].values())
-    assert RECORD["disable_eager_execution"]["the TF2 eager twin"].startswith("NotImplementedError")
-    loop = RECORD["ops_in_loop"]
+    assert evidence["grappler_arithmetic"]["eager vs tf.function, arithmetic_optimization off"] == "bit-identical"
+    assert all(v.startswith("MISMATCH") for v in evidence["xla"].values())
+    assert all(v.startswith("AttributeError") for v in evidence["keras3"].values())
+    assert evidence["disable_eager_execution"]["the TF2 eager twin"].startswith("NotImplementedError")
+    loop = evidence["ops_in_loop"]
     assert loop["ops after the loop"] > loop["ops after building"]
     assert loop["adding an op after graph.finalize()"].startswith("RuntimeError")

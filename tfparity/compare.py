@@ -49,6 +49,7 @@ class Verdict:
     atol: float
     first_difference: dict | None  # the earliest step that differs at all
     first_mismatch: dict | None  # the earliest step beyond the tolerance
+    causes: tuple = ()  # the named causes whose bounds were allowed (tfparity/tolerances.py)
 
     @property
     def ok(self):
@@ -67,13 +68,14 @@ class Verdict:
                 f" ({m['ulp']:g} ULP; allowed: {self._allowed()})")
 
     def _allowed(self):
-        return f"{self.tolerance} ULP" + (f" or |diff| <= {self.atol:g}" if self.atol else "")
+        bound = f"{self.tolerance} ULP" + (f" or |diff| <= {self.atol:g}" if self.atol else "")
+        return bound + (f" for {', '.join(self.causes)}" if self.causes else "")
 
     def to_dict(self):
         return {"status": self.status, "max_ulp": self.max_ulp, "max_abs": self.max_abs,
                 "tolerance_ulp": self.tolerance, "atol": self.atol,
                 "first_difference": self.first_difference, "first_mismatch": self.first_mismatch,
-                "summary": str(self)}
+                "causes": list(self.causes), "summary": str(self)}
 
 
 def _first(field, desired, actual, ulp, beyond):
@@ -107,15 +109,17 @@ def _distances(desired, actual):
     return ulp, diff
 
 
-def compare(desired, actual, tolerance=0, atol=0.0):
-    """Compare two traces field by field and step by step (steps are reported 1-based)."""
+def compare(desired, actual, tolerance=0, atol=0.0, causes=()):
+    """Compare two traces field by field and step by step (steps are reported 1-based).
+
+    ``causes`` names what the bound is allowed for; the verdict repeats it."""
     max_ulp, max_abs, first_difference, first_mismatch = 0.0, 0.0, None, None
     for field in list(desired) + [f for f in actual if f not in desired]:
         if field not in desired or field not in actual:
             missing = {"step": 1, "field": field, "index": None, "ulp": float("inf"),
                        "desired": "present" if field in desired else "absent",
                        "actual": "present" if field in actual else "absent"}
-            return Verdict("mismatch", np.inf, np.inf, tolerance, atol, missing, missing)
+            return Verdict("mismatch", np.inf, np.inf, tolerance, atol, missing, missing, tuple(causes))
         d, a = np.asarray(desired[field]), np.asarray(actual[field])
         n = min(len(d), len(a))
         ulp, diff = _distances(d[:n], a[:n])
@@ -128,7 +132,8 @@ def compare(desired, actual, tolerance=0, atol=0.0):
         beyond = (ulp > tolerance) & (diff > atol)
         first_mismatch = _earliest(first_mismatch, _first(field, d, a, ulp, beyond))
     status = "bit-identical" if max_ulp == 0 else ("within" if first_mismatch is None else "mismatch")
-    return Verdict(status, max_ulp, max_abs, tolerance, atol, first_difference, first_mismatch)
+    return Verdict(status, max_ulp, max_abs, tolerance, atol, first_difference, first_mismatch,
+                   tuple(causes) if max_ulp else ())
 
 
 def divergence(desired, actual):

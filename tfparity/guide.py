@@ -6,12 +6,12 @@ TF1 construct to its replacement with the line in each twin, and quote measured 
 import pathlib
 import re
 
-from tfparity import mapping, notebooks, pitfalls, plots, records, upgrade
+from tfparity import fresh, machine, mapping, notebooks, pitfalls, plots, records, upgrade
 from tfparity.pages import (GENERATED, ROOT, pitfalls_page, porting_page, side_by_side, table,
                             upgrade_page)
 from tfparity.harness import examples, load, run_example
 from tfparity.jsonio import jsonable, write_atomic
-from tfparity.tolerances import TOLERANCES
+from tfparity.tolerances import CAUSES, TOLERANCES
 
 
 
@@ -51,13 +51,17 @@ def page(name, record, images, notes=""):
     parts = [f"# `{name}`: {title}", GENERATED,
              f"Run it with `tfparity run {name}`; `diff -u tf1_graph/{name}.py tf2_eager/{name}.py` "
              "shows only the TF1 → TF2 lines.",
-             f"## Measured parity (seed {record['seed']}, TensorFlow {record['tensorflow']}, CPU)",
-             table(["mode", "against the tf1_graph Session run"], record["verdicts"].items())]
+             f"## Measured parity (seed {record['seed']})", parity_table(record)]
     if record["manual_vs_auto"]:
-        parts.append(table(["mode", "hand-written vs automatic gradient"], record["manual_vs_auto"].items()))
-    causes = [f"- **{mode}**: {entry.cause}" for (example, mode), entry in TOLERANCES.items() if example == name]
+        parts += ["Hand-written against automatic gradient, within each mode:",
+                  parity_table(record, "manual_vs_auto")]
+    causes = [f"- **{mode}**, only while *{bound.cause}* is active — {CAUSES[bound.cause][0]}"
+              + (f"; switched off by `{CAUSES[bound.cause][1]}`" if CAUSES[bound.cause][1] else "")
+              + f". Bound {bound.ulp} ULP or |diff| ≤ {bound.atol:g}. {bound.measured}"
+              for (example, mode), bounds in TOLERANCES.items() if example == name for bound in bounds]
     if causes:
-        parts += ["Tolerance and its measured cause (`tfparity/tolerances.py`):", "\n".join(causes)]
+        parts += ["Bounds by cause (`tfparity/tolerances.py`); with every switchable cause off, every mode "
+                  "but XLA must be bit-identical (`parity_tests/test_tolerances.py`):", "\n".join(causes)]
     modes = list(record["final"])
     parts += ["## Headline numbers (after the last update)",
               table(["field"] + modes, [[f] + [f"{record['final'][m][f]:.9g}" for m in modes]
@@ -72,6 +76,20 @@ def page(name, record, images, notes=""):
     parts += side_by_side(f"tf1_graph/{name}.py", f"tf2_eager/{name}.py")
     parts += ["## Plots"] + [f"![{image}](img/{image})" for image in images]
     return "\n\n".join(parts) + "\n"
+
+
+def parity_table(record, group="verdicts"):
+    """Verdicts (against the Session, or ``manual_vs_auto``), a column per machine setting measured."""
+    settings = [record] + ([record["other_setting"]] if record.get("other_setting") else [])
+    return table(["mode"] + [f"measured on {machine.describe(s['machine'])}" for s in settings],
+                 [[mode] + [s[group].get(mode, "—") for s in settings] for mode in record[group]])
+
+
+def other_setting(name):
+    """The same default run's verdicts with oneDNN the other way, in a fresh process."""
+    flip = "0" if machine.onednn_active() else "1"
+    found = fresh.call("tfparity.harness:verdict_summaries", {"name": name}, {"TF_ENABLE_ONEDNN_OPTS": flip})
+    return {key: found[key] for key in ("machine", "verdicts", "manual_vs_auto")}
 
 
 def api_map(names):
@@ -91,11 +109,13 @@ def index(names, folder):
     rows = []
     for name in names:
         record = records.load(folder, name)
-        verdicts = "; ".join(f"{mode}: {v.split(' (')[0]}" for mode, v in record["verdicts"].items())
+        settings = [record] + ([record["other_setting"]] if record.get("other_setting") else [])
+        verdicts = ["; ".join(f"{mode}: {v.split(' (')[0]}" for mode, v in s["verdicts"].items()) for s in settings]
         title = sources(name)[1].split("\n")[0].strip('"').split(": ", 1)[-1]
-        rows.append([f"[{name}]({name}.md)", title, verdicts])
-    return "\n\n".join([intro, GENERATED, "## The examples (measured on CPU, seed 0)",
-                        table(["example", "what", "parity against the TF1 Session"], rows),
+        rows.append([f"[{name}]({name}.md)", title, *verdicts])
+        scopes = [machine.describe(s["machine"]) for s in settings]
+    return "\n\n".join([intro, GENERATED, "## The examples (seed 0)",
+                        table(["example", "what"] + [f"parity against the TF1 Session, {s}" for s in scopes], rows),
                         "Also: [every TF1 construct and its TF2 replacement](api_map.md); "
                         "[what breaks parity](pitfalls.md), each measured; [port your own model]"
                         "(porting.md) from the template; and [the `tf_upgrade_v2` path](upgrade.md) "
@@ -119,16 +139,17 @@ def build(folder, measure=True, names=None, progress=None):
     for name in names or examples():  # names=None: every example, and the pitfalls too
         if measure:
             record = records.make_record(run_example(name, 0, progress=progress))
-            records.save(folder, dict(record, tensorflow=tf.__version__))
+            records.save(folder, dict(record, tensorflow=tf.__version__, other_setting=other_setting(name)))
         record = records.load(folder, name)
         notes_file = ROOT / "docs" / "notes" / f"{name}.md"
         notes = notes_file.read_text() if notes_file.exists() else ""
         write_atomic(folder / f"{name}.md", page(name, record, figures(name, record, folder), notes))
     if measure and names is None:
-        records.save(folder, dict(pitfalls.measure_all(), example="pitfalls", tensorflow=tf.__version__))
-        records.save(folder, dict(upgrade.measure(), example="upgrade", tensorflow=tf.__version__))
+        here = machine.fingerprint()
+        records.save(folder, dict(pitfalls.measure_all(), example="pitfalls", tensorflow=tf.__version__, machine=here))
+        records.save(folder, dict(upgrade.measure(), example="upgrade", tensorflow=tf.__version__, machine=here))
         from false_friends import measure as friends
-        records.save(folder, jsonable(friends.measure()))
+        records.save(folder, jsonable(friends.measure_both()))
     if records.record_path(folder, "pitfalls").exists():
         write_atomic(folder / "pitfalls.md", pitfalls_page(records.load_plain(folder, "pitfalls")))
     if records.record_path(folder, "upgrade").exists():

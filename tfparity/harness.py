@@ -8,7 +8,8 @@ import inspect
 import pkgutil
 
 from tfparity.compare import compare
-from tfparity.tolerances import tolerance
+from tfparity.machine import fingerprint
+from tfparity.tolerances import switch_off, tolerance
 
 MODES = ("tf1_graph", "tf2_eager", "tf2_function")
 # The TF2 twin's run_loop: the whole loop (or epoch) in one tf.function, then also under XLA.
@@ -52,7 +53,7 @@ def run_mode(twins, mode, inputs, on_epoch=None):
 
 def verdicts(name, traces):
     """Each non-reference mode against the TF1 trace, with the tolerance table's bound."""
-    return {mode: compare(traces[REFERENCE], traces[mode], *tolerance(name, mode)[:2])
+    return {mode: compare(traces[REFERENCE], traces[mode], *tolerance(name, mode))
             for mode in traces if mode != REFERENCE}
 
 
@@ -79,6 +80,22 @@ def run_example(name, seed=0, modes=MODES, packages=PACKAGES, progress=None, **o
             progress(mode, 0, None)
         traces[mode] = run_mode(twins, mode, inputs, progress and (
             lambda epoch, trace, mode=mode: progress(mode, epoch, trace)))
-    return {"example": name, "seed": seed, "inputs": inputs, "traces": traces,
+    return {"example": name, "seed": seed, "machine": fingerprint(), "inputs": inputs, "traces": traces,
             "parity": {"reference": REFERENCE, "verdicts": verdicts(name, traces),
                        "manual_vs_auto": gradient_checks(traces)}}
+
+
+def verdict_summaries(name, seed=0, modes=MODES, strict=False, **options):
+    """One run's verdicts as text, shaped as in a record ("verdicts", "manual_vs_auto"), with the
+    "machine", every "statuses" (hand-written checks as "MODE, manual vs auto") and the "causes"
+    whose bounds were in force: for ``tfparity.fresh.call`` under another setting. ``strict``
+    first switches off every cause that can be switched off in the process (``tolerances.switch_off``)."""
+    if strict:
+        switch_off()
+    result = run_example(name, seed, modes, **options)
+    parity = result["parity"]
+    statuses = dict({m: v.status for m, v in parity["verdicts"].items()},
+                    **{f"{m}, manual vs auto": v.status for m, v in parity["manual_vs_auto"].items()})
+    return {"machine": result["machine"], "statuses": statuses,
+            **{group: {m: str(v) for m, v in parity[group].items()} for group in ("verdicts", "manual_vs_auto")},
+            "causes": {m: list(tolerance(name, m).causes) for m in modes if m != REFERENCE}}

@@ -29,7 +29,7 @@ traces = {"tf1_graph": namespaces["tf1"]["run"](inputs),
           "tf2_eager": namespaces["tf2"]["run"](inputs),
           "tf2_function": namespaces["tf2"]["run"](inputs, function=True)}
 for mode in ("tf2_eager", "tf2_function"):
-    print(f"{mode} vs tf1_graph:", compare(traces["tf1_graph"], traces[mode], *tolerance(NAME, mode)[:2]))'''
+    print(f"{mode} vs tf1_graph:", compare(traces["tf1_graph"], traces[mode], *tolerance(NAME, mode)))'''
 
 PLOT = '''import matplotlib.pyplot as plt
 

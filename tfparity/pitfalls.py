@@ -72,7 +72,7 @@ def model_tf2(x, params):
     hidden = tf.sigmoid(tf.nn.bias_add(tf.matmul(x, W1), b1))
     return hidden, tf.nn.bias_add(tf.matmul(hidden, W2), b2)
 
-from tfparity.tolerances import onednn_active
+from tfparity.machine import onednn_active
 inputs = make_inputs(0, epochs=1, train_size=3200, test_size=1000)
 as_written = compare(t1.run(inputs), t2.run(inputs))
 t1.model, t2.model = model_tf1, model_tf2

@@ -7,9 +7,8 @@ import json
 import math
 import pathlib
 
-import numpy as np
 
-from tfparity.jsonio import NON_FINITE, dumps, jsonable, write_atomic
+from tfparity.jsonio import decode_array, dumps, jsonable, write_atomic
 
 MAX_POINTS = 1000
 
@@ -22,7 +21,7 @@ def _series(array):
 def make_record(result):
     traces, parity = result["traces"], result["parity"]
     return jsonable({
-        "example": result["example"], "seed": result["seed"],
+        "example": result["example"], "seed": result["seed"], "machine": result["machine"],
         "verdicts": {mode: str(v) for mode, v in parity["verdicts"].items()},
         "manual_vs_auto": {mode: str(v) for mode, v in parity["manual_vs_auto"].items()},
         "final": {mode: {f: a[-1] for f, a in trace.items() if a.ndim == 1 and a.dtype.kind == "f"}
@@ -51,8 +50,7 @@ def load(folder, name):
     record = json.loads(record_path(folder, name).read_text())
     for trace in record["series"].values():
         for field, series in trace.items():
-            values = [NON_FINITE.get(v, v) for v in series["values"]]
-            series["values"] = np.array(values, dtype=series["dtype"])
+            series["values"] = decode_array(series["values"], series["dtype"])
     return record
 
 
