@@ -7,7 +7,7 @@ from tfparity import fresh, machine
 @pytest.mark.parametrize("setting, expected", [("0", False), ("1", True)])
 def test_the_probe_reads_the_forced_setting_off_the_kernels_a_session_ran(setting, expected):
     found = fresh.call("tfparity.machine:fingerprint", {}, {"TF_ENABLE_ONEDNN_OPTS": setting})
-    assert found["onednn"] is expected and set(machine.BITS) <= set(found)
+    assert found["onednn"] is expected and {"tensorflow", "keras", "isa", "onednn", "threads_intra_op"} <= set(found)
 
 
 def test_the_probe_decides_or_says_it_cannot():
@@ -24,7 +24,9 @@ def test_this_process_probe_decides():
 
 def test_records_match_bit_for_bit_only_where_the_bits_can_agree():
     here = machine.fingerprint()
-    assert machine.same_bits(dict(here, cpu="another model", threads_intra_op=1), here)
+    assert machine.same_bits(dict(here, cpu="another model"), here)
+    assert machine.same_bits(dict(here, threads_intra_op=here["threads_cores"]), dict(here, threads_intra_op=0))
+    assert not machine.same_bits(dict(here, threads_intra_op=here["threads_cores"] + 1), here)
     assert not machine.same_bits(dict(here, onednn=not here["onednn"]), here)
     assert not machine.same_bits(dict(here, isa="AVX2" if here["isa"] != "AVX2" else "AVX-512"), here)
     assert not machine.same_bits(None, here) and not machine.same_bits({}, here)

@@ -3,9 +3,10 @@
 Parity between twins is measured afresh on the machine at hand; a committed record is a
 measurement of one machine. Two machines give the same bits only when the keys in ``BITS``
 agree: the TensorFlow (and Keras) build, the ISA class that picks Eigen's and oneDNN's kernels
-(AVX2 and AVX-512 kernels vectorize, and so round, differently) and whether oneDNN's custom ops
-are on. The CPU model and the thread counts are recorded but do not decide the bits: the
-determinism matrix (docs/performance.md) measures 1 and 2 intra-op threads as identical.
+(AVX2 and AVX-512 kernels vectorize, and so round, differently), whether oneDNN's custom ops are
+on, and the intra-op thread count in effect: the determinism matrix (docs/performance.md) found
+1 and 2 threads identical on AVX2 with oneDNN off, but not on AVX-512 with oneDNN on (the RNN).
+The CPU model is recorded but does not decide the bits.
 """
 import functools
 import os
@@ -13,7 +14,7 @@ import pathlib
 import platform
 
 # The fingerprint keys that decide a run's bits (see the module docstring).
-BITS = ("tensorflow", "keras", "isa", "onednn")
+BITS = ("tensorflow", "keras", "isa", "onednn", "intra_op_threads")
 # CPU flags, strongest first, that name the ISA class on Linux x86 (/proc/cpuinfo).
 ISA_FLAGS = (("amx_tile", "AMX"), ("avx512f", "AVX-512"), ("avx2", "AVX2"))
 CPUINFO = pathlib.Path("/proc/cpuinfo")
@@ -95,10 +96,16 @@ def fingerprint():
     return dict(_fingerprint())
 
 
+def _bits(machine):
+    """The BITS of a fingerprint; the thread count in effect is the configured one, else one per core."""
+    bits = {key: machine.get(key) for key in BITS}
+    bits["intra_op_threads"] = machine.get("threads_intra_op") or machine.get("threads_cores")
+    return bits
+
+
 def same_bits(recorded, here=None):
     """Whether a record measured on ``recorded`` can be required to match this machine bit for bit."""
-    here = here or fingerprint()
-    return bool(recorded) and all(recorded.get(key) == here.get(key) for key in BITS)
+    return bool(recorded) and _bits(recorded) == _bits(here or fingerprint())
 
 
 def describe(machine):
