@@ -9,17 +9,17 @@ if SHARED_MNIST.is_dir():
 
 
 def quick_options(name):
-    """Small settings an example's make_inputs accepts; skips examples that need MNIST when absent."""
+    """The example's own small setting (``QUICK`` in shared_data); skips examples that need MNIST
+    when it is absent."""
     import inspect
 
     import pytest
 
     from tfparity.harness import load
-    accepted = inspect.signature(load(name)[0].make_inputs).parameters
-    if "data_dir" in accepted and not os.environ.get("MNIST_DIR"):
+    data = load(name)[0]
+    if "data_dir" in inspect.signature(data.make_inputs).parameters and not os.environ.get("MNIST_DIR"):
         pytest.skip("needs the real MNIST (MNIST_DIR)")
-    quick = {"steps": 20, "epochs": 1, "train_size": 32, "test_size": 16}
-    return {k: v for k, v in quick.items() if k in accepted}
+    return dict(data.QUICK)
 
 
 # A record from another machine (tfparity.machine.BITS differ) is held to these instead of bit
@@ -35,11 +35,12 @@ def assert_record_begins_as_a_fresh_run(name, epochs, modes):
     Whole-loop modes are held to the Session's series."""
     import numpy as np
 
-    from tfparity import guide, machine, records
+    from tfparity import machine, records
+    from tfparity.paths import DOCS
     from tfparity.harness import load, run_mode
     data, *twins = load(name)
     inputs = dict(data.make_inputs(0), epochs=epochs)  # the default inputs, first epochs only
-    record = records.load(guide.ROOT / "docs", name)
+    record = records.load(DOCS, name)
     exact = machine.same_bits(record.get("machine"))
     for mode in modes:
         trace = run_mode(twins, mode, inputs)

@@ -5,7 +5,7 @@ import json
 
 import pytest
 
-from benchmarks import report, runner, worker
+from tfparity.bench import report, runner, worker
 from tfparity.cli import main
 from tfparity.harness import ALL_MODES
 
@@ -60,7 +60,7 @@ def test_bench_bad_input_is_one_line_and_exit_2(args, message, capsys):
 
 
 def test_docs_keep_other_machines_determinism_beside_this_ones(tmp_path):
-    from benchmarks import command
+    from tfparity.bench import command
     (tmp_path / "results").mkdir()
     committed = {"examples": {"regression": {"timed": "earlier"}}, "machine": {"isa": "AVX2"},
                  "determinism": {"AVX2 machine": {"matrix": {"regression": {}}}}}

@@ -6,7 +6,7 @@ import tf1_graph.classification as tf1_twin
 import tf2_eager.classification as tf2_twin
 from shared_data.classification import make_inputs
 from tfparity import records
-from tfparity.guide import ROOT
+from tfparity.paths import ROOT
 from tfparity.tolerances import tolerance
 
 

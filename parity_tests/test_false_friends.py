@@ -9,11 +9,11 @@ import os
 import numpy as np
 import pytest
 
-from false_friends import keras3, measure, report, tf1
+from tfparity.friends import keras3, measurement, report, tf1
 from shared_data import false_friends as data
 from tfparity import fresh as fresh_process
 from tfparity.cli import main
-from tfparity.guide import ROOT
+from tfparity.paths import ROOT
 from tfparity.jsonio import jsonable
 from tfparity.machine import onednn_active, same_bits
 
@@ -27,8 +27,8 @@ OTHER_MACHINE_FACTOR = 4
 @pytest.fixture(scope="module")
 def measured():
     """{"0": oneDNN off, "1": oneDNN on}: this process's setting here, the other in a fresh one."""
-    here = json.loads(json.dumps(jsonable(measure.measure())))
-    other = fresh_process.call("false_friends.measure:measure", {},
+    here = json.loads(json.dumps(jsonable(measurement.measure())))
+    other = fresh_process.call("tfparity.friends.measurement:measure", {},
                                {"TF_ENABLE_ONEDNN_OPTS": "0" if onednn_active() else "1"})
     return {"1": here, "0": other} if onednn_active() else {"0": here, "1": other}
 
@@ -47,7 +47,7 @@ def _entries(record):
 
 def test_every_row_equals_the_committed_record_or_keeps_its_properties(measured):
     committed = json.loads(COMMITTED.read_text())
-    fresh, onednn = measured["0"], measure.with_onednn(measured["1"])
+    fresh, onednn = measured["0"], measurement.with_onednn(measured["1"])
     if same_bits(committed.get("machine"), fresh["machine"]):
         assert fresh == {k: v for k, v in committed.items() if k != "with_onednn"}, "re-measure: tfparity docs"
         assert onednn == committed["with_onednn"] or not same_bits(
@@ -108,7 +108,7 @@ def test_first_rmsprop_step_matches_numpy_float32_on_each_side():
 
 def test_friends_command_prints_the_tables_and_writes_json(tmp_path, capsys, monkeypatch):
     record = json.loads(COMMITTED.read_text())
-    monkeypatch.setattr(measure, "measure", lambda: record)  # the measurement is tested above
+    monkeypatch.setattr(measurement, "measure", lambda: record)  # the measurement is tested above
     assert main(["friends", "--json", str(tmp_path / "friends.json")]) == 0
     assert json.loads((tmp_path / "friends.json").read_text()) == record
     printed = capsys.readouterr().out

@@ -127,7 +127,7 @@ def test_the_guides_full_run_record_begins_as_a_fresh_first_epoch():
 def test_onednn_fusion_gap_and_its_cure():
     # Forced on, oneDNN fuses MatMul with its bias add in graph mode (Session, tf.function) but
     # not in eager: eager differs by 1 ULP from the first step. Off, all three are bit-identical.
-    from tfparity.pitfalls import measure
+    from tfparity.pitfalls import measure_one as measure
     on = measure("onednn_fusion", {"TF_ENABLE_ONEDNN_OPTS": "1"})
     assert on["oneDNN active"] and on["bias_add, tf.function vs Session"] == "bit-identical"
     assert on["x·W + b, eager vs Session"].startswith("MISMATCH at step 1")

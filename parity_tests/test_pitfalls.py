@@ -4,20 +4,21 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from tfparity import guide, records
+from tfparity import records
+from tfparity.paths import DOCS
 from tfparity.machine import same_bits
-from tfparity.pitfalls import SCRIPTS, measure
+from tfparity.pitfalls import NAMES, measure_one
 
-RECORD = json.loads(records.record_path(guide.ROOT / "docs", "pitfalls").read_text())
+RECORD = json.loads(records.record_path(DOCS, "pitfalls").read_text())
 # onednn_fusion depends on the CPU's default and is asserted in test_mlp.py under both settings.
-PORTABLE = [name for name in SCRIPTS if name != "onednn_fusion"]
+PORTABLE = [name for name in NAMES if name != "onednn_fusion"]
 
 
 @pytest.fixture(scope="module")
 def fresh():
     # Each pitfall is its own process, mostly TensorFlow's import: two at a time use both cores.
     with ThreadPoolExecutor(max_workers=2) as pool:
-        return dict(zip(PORTABLE, pool.map(measure, PORTABLE)))
+        return dict(zip(PORTABLE, pool.map(measure_one, PORTABLE)))
 
 
 @pytest.mark.parametrize("name", PORTABLE)

@@ -3,7 +3,7 @@ and a deliberately wrong twin is reported at its first diverging step and field.
 import pytest
 from conftest import quick_options
 
-from tfparity.guide import ROOT
+from tfparity.paths import ROOT
 from tfparity.harness import ALL_MODES, examples, run_example
 
 

@@ -9,6 +9,8 @@ from shared_data import positive_float, positive_int, rng
 
 # 64 noisy points, batches of 8, 50 updates at 0.1: small enough to run in a blink.
 N, BATCH, STEPS, LEARNING_RATE = 64, 8, 50, 0.1
+# A small run that still shows parity: what the tests and the notebooks run by default.
+QUICK = {"steps": 20}
 
 
 def make_inputs(seed=0, learning_rate=LEARNING_RATE, steps=STEPS):

@@ -7,6 +7,8 @@ from shared_data import positive_float, positive_int, rng
 # deliberately far from the answer -(-1 + 3)/2 = -1; learning rate 0.05, 1400 steps, report every 200.
 N_PER_CLASS, MEANS, A0_MEAN = 50, (-1.0, 3.0), 10.0
 LEARNING_RATE, STEPS, REPORT_EVERY = 0.05, 1400, 200
+# A small run that still shows parity: what the tests and the notebooks run by default.
+QUICK = {"steps": 20}
 
 
 def make_inputs(seed=0, learning_rate=LEARNING_RATE, steps=STEPS):

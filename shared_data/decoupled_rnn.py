@@ -15,6 +15,8 @@ SCALE, STDS = 0.2, {"Wx": 0.45, "Wrec": 0.035, "Wfc": 0.95, "Wsg1": 0.35, "Wsg2"
 SHAPES = {"Wx": (784, HIDDEN), "Wrec": (HIDDEN, HIDDEN), "Wfc": (HIDDEN, 1),
           "Wsg1": (HIDDEN, HIDDEN), "Wsg2": (HIDDEN, HIDDEN)}
 SOURCES = ("test", "train")
+# A small run that still shows parity: what the tests and the notebooks run by default.
+QUICK = {"epochs": 1, "train_size": 32, "test_size": 16}
 
 
 def zeros_and_ones(images, labels):

@@ -10,6 +10,8 @@ PARAMS = ("W1", "b1", "W2", "b2")
 # decaying it every epoch averages out the batch noise that holds the test accuracy down.
 EPOCHS, BATCH_SIZE, LEARNING_RATE, DECAY = 30, 32, 0.5, 0.9
 GRADIENTS = ("auto", "manual")
+# A small run that still shows parity: what the tests and the notebooks run by default.
+QUICK = {"epochs": 1, "train_size": 32, "test_size": 16}
 
 
 def glorot_uniform(draw, fan_in, fan_out):

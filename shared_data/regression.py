@@ -8,6 +8,8 @@ from shared_data import positive_float, positive_int, rng
 N_SAMPLES, X_MEAN, X_STD, TARGET = 100, 1.0, 0.1, 10.0
 LEARNING_RATE, STEPS, REPORT_EVERY = 0.02, 100, 25
 LOSSES = ("l2", "l1")
+# A small run that still shows parity: what the tests and the notebooks run by default.
+QUICK = {"steps": 20}
 
 
 def make_inputs(seed=0, learning_rate=LEARNING_RATE, steps=STEPS, loss="l2"):

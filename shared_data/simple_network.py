@@ -7,6 +7,8 @@ A, W0, Y = 2.0, 0.8, 1.0
 RUNS = ((1.0, 5), (0.1, 25))
 # float64 reproduces the published table; float32 is what TF uses by default.
 DTYPES = ("float64", "float32")
+# A small run that still shows parity: what the tests and the notebooks run by default.
+QUICK = {"steps": 20}
 
 
 def make_inputs(seed=0, learning_rate=None, steps=None):

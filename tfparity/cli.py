@@ -11,6 +11,7 @@ import sys
 import traceback
 
 from tfparity import signals
+from tfparity.studies import STUDIES
 
 # Exit statuses. A script must tell a parity failure (1) from bad input (2) from a bug (3, 4).
 OK, MISMATCH, USAGE, EXAMPLE_ERROR, INTERNAL_ERROR, DIVERGED = 0, 1, 2, 3, 4, 5
@@ -96,10 +97,9 @@ def parser():
     docs.add_argument("--render-only", action="store_true",
                       help="redraw pages and plots from the records in OUT/results without training")
     docs.add_argument("examples", nargs="*", metavar="EXAMPLE", help="only these (default: all)")
-    from benchmarks import command as bench_command  # standard library and tfparity only
-    from false_friends import command as friends_command  # likewise
-    bench_command.add_parser(sub)
-    friends_command.add_parser(sub)
+    for study in STUDIES:
+        if hasattr(study, "add_parser"):
+            study.add_parser(sub)
     return top
 
 

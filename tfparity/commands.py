@@ -5,11 +5,13 @@ Each command returns the exit status; bad input raises ``UsageError`` (one line,
 """
 import time
 
-from tfparity import harness, quiet, report
+from tfparity import harness, quiet, records, report
 from tfparity.checks import (UsageError, accepted, check_folder, check_known, check_writable,
                              from_make_inputs, options as example_options)
 from tfparity.files import NotWritable, staged_folder, write_atomic
 from tfparity.jsonio import to_json
+from tfparity.paths import DOCS
+from tfparity.studies import STUDIES
 
 MISMATCH, DIVERGED = 1, 5  # exit statuses, documented in cli.EPILOG
 
@@ -75,18 +77,27 @@ def _word(result):
     return "diverged" if result["parity"]["diverged"] else "ok"
 
 
+def build(folder, measure=True, names=None, progress=None):
+    """The whole guide into ``folder``: the examples' pages (``guide.build``), then each study's
+    record (when measuring every example) and page."""
+    from tfparity import guide  # matplotlib and nbformat: only when building
+    guide.build(folder, measure=measure, names=names, progress=progress)
+    for study in STUDIES:
+        if measure and not names and hasattr(study, "measure"):
+            records.save(folder, study.measure())
+        study.render(folder)
+
+
 def docs(args):
-    from tfparity import guide
     check_known(args.examples)
-    out = args.out or str(guide.ROOT / "docs")
+    out = args.out or str(DOCS)
     target = check_folder(out)
     if not args.render_only:
         quiet.import_tensorflow()
     staging = None
     try:
         with staged_folder(target) as staging:  # an interrupted or failed run leaves the old guide
-            guide.build(staging, measure=not args.render_only, names=args.examples or None,
-                        progress=Progress())
+            build(staging, measure=not args.render_only, names=args.examples or None, progress=Progress())
     except (ValueError, OSError) as error:
         raise UsageError(str(error).replace(str(staging), out) if staging else str(error)) from None
     print(f"guide written to {out}")
@@ -94,15 +105,14 @@ def docs(args):
 
 
 def bench(args):
-    from benchmarks import command
-    from tfparity import guide
+    from tfparity.bench import command
     names = args.examples or harness.examples()
     check_known(names)
     if args.json:
         check_writable(args.json)
     quiet.import_tensorflow()
     try:
-        return command.run(args, names, guide.ROOT)
+        return command.run(args, names)
     except (ValueError, OSError) as error:
         raise UsageError(str(error)) from None
 
@@ -111,7 +121,7 @@ def friends(args):
     if args.json:
         check_writable(args.json)
     quiet.import_tensorflow()
-    from false_friends import command
+    from tfparity.friends import command
     try:
         return command.run(args)
     except ValueError as error:  # the MNIST loader's one-line errors

@@ -11,8 +11,7 @@ import subprocess
 import sys
 
 from tfparity.jsonio import jsonable
-
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+from tfparity.paths import ROOT
 
 
 def call(target, kwargs=None, environment=None):

@@ -3,14 +3,15 @@
 Pages show the TF1 and TF2 code section by section (split at ``# %% name`` markers), map every
 TF1 construct to its replacement with the line in each twin, and quote measured verdicts.
 """
+import importlib
 import pathlib
 import re
 
-from tfparity import fresh, machine, mapping, notebooks, pitfalls, plots, records, upgrade
-from tfparity.pages import (GENERATED, ROOT, pitfalls_page, porting_page, side_by_side, table,
-                            upgrade_page)
-from tfparity.harness import examples, load, run_example
-from tfparity.jsonio import jsonable, write_atomic
+from tfparity import fresh, machine, mapping, notebooks, plots, records
+from tfparity.pages import GENERATED, porting_page, side_by_side, table
+from tfparity.paths import NOTES, ROOT
+from tfparity.harness import examples, run_example
+from tfparity.jsonio import write_atomic
 from tfparity.tolerances import CAUSES, TOLERANCES
 
 
@@ -36,7 +37,7 @@ def figures(name, record, folder):
         drawn.insert(0, "simple_network-parabola.png")
     if name == "decoupled_rnn":
         plots.methods(record, folder / "img" / "decoupled_rnn-cost.png")
-        inputs = load(name)[0].make_inputs(record["seed"])
+        inputs = importlib.import_module(f"shared_data.{name}").make_inputs(record["seed"])
         predictions = {f.split("/")[0]: v for f, v in record["predictions"]["tf1_graph"].items()}
         plots.image_grid(inputs["test_x"], inputs["test_y"].ravel(), predictions,
                          folder / "img" / "decoupled_rnn-test-images.png")
@@ -105,7 +106,7 @@ def api_map(names):
 
 
 def index(names, folder):
-    intro = (ROOT / "docs" / "notes" / "README.md").read_text().strip()
+    intro = (NOTES / "README.md").read_text().strip()
     rows = []
     for name in names:
         record = records.load(folder, name)
@@ -128,42 +129,21 @@ def index(names, folder):
 def build(folder, measure=True, names=None, progress=None):
     """Re-measure (or reuse) each example's record, then write every page, figure and the API map."""
     folder = pathlib.Path(folder)
-    if measure:
-        import tensorflow as tf
     if not measure:
         missing = [n for n in names or () if not records.record_path(folder, n).exists()]
         if missing:
             raise ValueError(f"no record for {', '.join(missing)} in {folder}/results: "
                              "run `tfparity docs` without --render-only first")
         names = names or [n for n in examples() if records.record_path(folder, n).exists()]
-    for name in names or examples():  # names=None: every example, and the pitfalls too
+    for name in names or examples():
         if measure:
             record = records.make_record(run_example(name, 0, progress=progress))
-            records.save(folder, dict(record, tensorflow=tf.__version__, other_setting=other_setting(name)))
+            records.save(folder, dict(record, other_setting=other_setting(name)))
         record = records.load(folder, name)
-        notes_file = ROOT / "docs" / "notes" / f"{name}.md"
+        notes_file = NOTES / f"{name}.md"
         notes = notes_file.read_text() if notes_file.exists() else ""
         write_atomic(folder / f"{name}.md", page(name, record, figures(name, record, folder), notes))
-    if measure and names is None:
-        here = machine.fingerprint()
-        records.save(folder, dict(pitfalls.measure_all(), example="pitfalls", tensorflow=tf.__version__, machine=here))
-        records.save(folder, dict(upgrade.measure(), example="upgrade", tensorflow=tf.__version__, machine=here))
-        from false_friends import measure as friends
-        records.save(folder, jsonable(friends.measure_both()))
-    if records.record_path(folder, "pitfalls").exists():
-        write_atomic(folder / "pitfalls.md", pitfalls_page(records.load_plain(folder, "pitfalls")))
-    if records.record_path(folder, "upgrade").exists():
-        regression = records.load_plain(folder, "regression")
-        write_atomic(folder / "upgrade.md", upgrade_page(records.load_plain(folder, "upgrade"), regression))
     write_atomic(folder / "porting.md", porting_page())
-    from benchmarks import command
-    command.render(folder)
-    if records.record_path(folder, "false_friends").exists():
-        from false_friends import report as friends_report
-        record = records.load_plain(folder, "false_friends")
-        friends_report.plot(record, folder / "img" / "false_friends.png")
-        notes = (ROOT / "docs" / "notes" / "false_friends.md").read_text()
-        write_atomic(folder / "false_friends.md", friends_report.page(record, notes))
     (folder / "notebooks").mkdir(exist_ok=True)
     for name in examples():
         write_atomic(folder / "notebooks" / f"{name}.ipynb", notebooks.notebook(name))

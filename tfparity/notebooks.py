@@ -1,7 +1,8 @@
 """One notebook per example, generated from the twin modules (``tfparity docs`` writes them).
 
 Both twins define the same names, so each code cell runs its twin's code verbatim in that twin's
-own namespace through the ``%%twin tf1`` / ``%%twin tf2`` cell magic defined in the first cell.
+own namespace through the ``%%twin tf1`` / ``%%twin tf2`` cell magic (``tfparity.twin_magic``).
+By default a notebook runs the example's ``QUICK`` setting; ``FULL_SIZE = True`` runs the default.
 """
 import ast
 import re
@@ -12,24 +13,16 @@ from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 from tfparity.mapping import RULES
 from tfparity.pages import ROOT, sections
 
-SETUP = '''from IPython.core.magic import register_cell_magic
+SETUP = """%load_ext tfparity.twin_magic
+from tfparity.twin_magic import namespaces"""
 
-namespaces = {"tf1": {"__name__": "tf1_twin"}, "tf2": {"__name__": "tf2_twin"}}
-
-
-@register_cell_magic
-def twin(line, cell):
-    """Run this cell in one twin's own namespace: both twins use the same names."""
-    exec(cell, namespaces[line.strip()])'''
-
-PARITY = '''from tfparity.compare import compare
-from tfparity.tolerances import tolerance
+PARITY = """from tfparity.harness import verdicts
 
 traces = {"tf1_graph": namespaces["tf1"]["run"](inputs),
           "tf2_eager": namespaces["tf2"]["run"](inputs),
           "tf2_function": namespaces["tf2"]["run"](inputs, function=True)}
-for mode in ("tf2_eager", "tf2_function"):
-    print(f"{mode} vs tf1_graph:", compare(traces["tf1_graph"], traces[mode], *tolerance(NAME, mode)))'''
+for mode, verdict in verdicts(NAME, traces).items():
+    print(f"{mode} vs tf1_graph:", verdict)"""
 
 PLOT = '''import matplotlib.pyplot as plt
 
@@ -69,13 +62,13 @@ def notebook(name):
                           f"`tf2_eager/{name}.py` by `tfparity docs`; the [guide page](../{name}.md) "
                           "has the measured verdicts. Each step shows the TF1 twin's code, then the "
                           "TF2 twin's, each run in its own namespace by `%%twin`."),
-        new_code_cell("SEED = 0\nOPTIONS = {}  # smaller settings here make a quick run, e.g. {\"epochs\": 1}",
+        new_code_cell("SEED = 0\nFULL_SIZE = False  # True: the full default run, as `tfparity run` does (slow)",
                       metadata={"tags": ["parameters"]}),
         new_code_cell(SETUP),
         new_markdown_cell("## Inputs\n\nEvery input comes from `shared_data`, drawn once with NumPy "
                           "from the seed; the twins draw no random numbers."),
-        new_code_cell(f"from shared_data.{name} import make_inputs\n\nNAME = {name!r}\n"
-                      "inputs = make_inputs(SEED, **OPTIONS)"),
+        new_code_cell(f"from shared_data.{name} import QUICK, make_inputs\n\nNAME = {name!r}\n"
+                      "inputs = make_inputs(SEED, **({} if FULL_SIZE else QUICK))"),
         new_markdown_cell("## Imports\n\nThe TF1 twin imports `tensorflow.compat.v1 as tf1`; the TF2 twin plain `tensorflow`, never `compat.v1`."),
         new_code_cell("%%twin tf1\n" + header(tf1_source)),
         new_code_cell("%%twin tf2\n" + header(tf2_source)),

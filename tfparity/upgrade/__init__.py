@@ -1,7 +1,8 @@
-"""The tf_upgrade_v2 stage: legacy TF 1.x code -> the tool's output -> the tf1_graph twin -> TF2.
+"""The tf_upgrade_v2 path: legacy TF 1.x code -> the tool's output -> the tf1_graph twin -> TF2.
 
-Runs the installed `tf_upgrade_v2` script, then each stage in a fresh process on the regression
-example's inputs, and compares every stage's trace with the tf1_graph twin's.
+A study: ``measure()`` runs the installed `tf_upgrade_v2` script, then each stage in a fresh
+process (``tfparity.upgrade.stage``) on the regression example's inputs, and compares every
+stage's trace with the tf1_graph twin's; ``render(folder)`` writes docs/upgrade.md.
 """
 import difflib
 import json
@@ -11,26 +12,13 @@ import subprocess
 import sys
 import tempfile
 
-ROOT = pathlib.Path(__file__).resolve().parents[1]
+from tfparity import records
+from tfparity.files import write_atomic
+from tfparity.machine import describe, fingerprint
+from tfparity.pages import GENERATED, table
+from tfparity.paths import NOTES, ROOT
+
 LEGACY = ROOT / "legacy" / "regression_tf1x.py"
-STAGE = """
-import importlib.util, json, sys
-import tensorflow as tf
-if sys.argv[2] == "graph-mode":
-    tf.compat.v1.disable_eager_execution()
-spec = importlib.util.spec_from_file_location("stage", sys.argv[1])
-stage = importlib.util.module_from_spec(spec)
-spec.loader.exec_module(stage)
-from shared_data.regression import make_inputs
-import tf1_graph.regression as twin
-from tfparity.compare import compare
-inputs = make_inputs(0)
-try:
-    result = str(compare(twin.run(inputs), stage.run(inputs)))
-except Exception as error:
-    result = f"{type(error).__name__}: {str(error).splitlines()[0]}"
-print(json.dumps(result))
-"""
 
 
 def tool():
@@ -49,7 +37,7 @@ def upgrade(folder):
 
 def run_stage(path, how):
     env = dict(os.environ, TF_CPP_MIN_LOG_LEVEL="2")
-    done = subprocess.run([sys.executable, "-c", STAGE, str(path), how], capture_output=True,
+    done = subprocess.run([sys.executable, "-m", "tfparity.upgrade.stage", str(path), how], capture_output=True,
                           text=True, env=env, cwd=ROOT)
     if done.returncode:
         raise RuntimeError(f"stage {path} failed: {done.stderr.strip()[-500:]}")
@@ -63,8 +51,31 @@ def measure():
         diff = "".join(difflib.unified_diff(LEGACY.read_text().splitlines(True), upgraded.splitlines(True),
                                             "legacy/regression_tf1x.py", "tf_upgrade_v2 output"))
         return {
-            "report": report, "diff": diff,
+            "example": "upgrade", "machine": fingerprint(), "report": report, "diff": diff,
             "1. legacy file on TF2, vs the tf1_graph twin": run_stage(LEGACY, "eager"),
             "2. upgraded file on TF2 (eager by default), vs the tf1_graph twin": run_stage(path, "eager"),
             "3. upgraded file after disable_eager_execution(), vs the tf1_graph twin": run_stage(path, "graph-mode"),
         }
+
+
+def page(record, regression):
+    legacy = (ROOT / "legacy" / "regression_tf1x.py").read_text().strip()
+    stages = [[k, v] for k, v in record.items() if k[0].isdigit()]
+    how = {"tf2_eager": "eager", "tf2_function": "as a tf.function"}
+    stages += [[f"4. tf2_eager twin, {how.get(mode, mode)}, vs the tf1_graph twin", verdict]
+               for mode, verdict in regression["verdicts"].items()]
+    return "\n\n".join([(NOTES / "upgrade.md").read_text().strip(), GENERATED,
+                         "## Stage 1: the legacy TF 1.x file", f"```python\n{legacy}\n```",
+                         "## Stage 2: what `tf_upgrade_v2` changed", f"```diff\n{record['diff'].strip()}\n```",
+                         "Its report:", "\n".join(f"- {line}" for line in record["report"]),
+                         f"## Every stage, run on {describe(record['machine'])} with the regression inputs (seed 0)",
+                         table(["stage", "result"], stages),
+                         "## Stages 3 and 4: the twins",
+                         "The [regression page](regression.md) shows `tf1_graph/regression.py` and "
+                         "`tf2_eager/regression.py` side by side."]) + "\n"
+
+
+def render(folder):
+    if records.record_path(folder, "upgrade").exists():
+        write_atomic(folder / "upgrade.md", page(records.load_plain(folder, "upgrade"),
+                                                 records.load_plain(folder, "regression")))

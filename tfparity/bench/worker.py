@@ -1,5 +1,5 @@
 """One benchmark process: time one example under one mode, or trace examples under the settings
-this process was started with (``python -m benchmarks.worker``; the runner starts it).
+this process was started with (``python -m tfparity.bench.worker``; the runner starts it).
 
 Per step is the slope between a short and a long run (``sizes``): the extra seconds per extra
 update, so building the graph, tracing and XLA compiling fall out of it. They are the intercept,
@@ -99,7 +99,7 @@ def trace_all(names, modes, quick):
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(prog="python -m benchmarks.worker")
+    parser = argparse.ArgumentParser(prog="python -m tfparity.bench.worker")
     parser.add_argument("what", choices=("time", "trace"))
     parser.add_argument("names", nargs="+")
     parser.add_argument("--modes", nargs="+", required=True)

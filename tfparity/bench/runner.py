@@ -1,7 +1,7 @@
 """``tfparity bench``: time every example under every execution mode, each in its own process,
 with its parity class against the TF1 Session trace; then the determinism matrix.
 
-Timing and tracing run in child processes (``benchmarks.worker``) so that each mode's peak memory
+Timing and tracing run in child processes (``tfparity.bench.worker``) so that each mode's peak memory
 is its own and each setting of the determinism matrix starts TensorFlow afresh.
 """
 import os
@@ -15,9 +15,9 @@ from pathlib import Path
 from tfparity.compare import compare
 from tfparity.harness import ALL_MODES, REFERENCE
 from tfparity.machine import describe, fingerprint
+from tfparity.paths import ROOT
 from tfparity.tolerances import tolerance
 
-ROOT = Path(__file__).resolve().parents[1]
 FULL_REPEATS, QUICK_REPEATS = 5, 2
 # The determinism matrix: each setting is a fresh process with these environment variables.
 SETTINGS = {
@@ -35,7 +35,7 @@ class WorkerError(Exception):
 
 def _worker(arguments, environment, folder):
     out = Path(folder) / f"{uuid.uuid4().hex}.pkl"
-    done = subprocess.run([sys.executable, "-m", "benchmarks.worker", *arguments, "--out", str(out)],
+    done = subprocess.run([sys.executable, "-m", "tfparity.bench.worker", *arguments, "--out", str(out)],
                           env=dict(os.environ, **environment), cwd=ROOT, capture_output=True, text=True)
     if done.returncode:
         lines = done.stderr.strip().splitlines() or [f"exit status {done.returncode}"]

@@ -1,7 +1,7 @@
 """Measure every false friend: each TF1 optimizer against its Keras 3 namesake, the closest Keras
 settings and the exact TF2 rule, on both problems; each TF1 loss against its TF2 counterparts.
 The result is a record: no timings, so the same TensorFlow gives the same bytes."""
-from false_friends import keras3, keras3_losses, tf1
+from tfparity.friends import keras3, keras3_losses, tf1
 from shared_data import false_friends as data
 from tfparity.compare import compare, divergence
 
@@ -23,7 +23,7 @@ def optimizers(problems, names=None):
         base, _, variant = name.partition(", ")
         row = {"tf1": f"tf1.train.{base}Optimizer" + (f" ({variant})" if variant else ""), "name": name,
                "naive": {"keras": f"keras.optimizers.{keras3.NAMESAKES[name][0]}"},
-               "exact": {"rule": f"false_friends/keras3.py: {keras3.EXACT[name][0]}"}}
+               "exact": {"rule": f"tfparity/friends/keras3.py: {keras3.EXACT[name][0]}"}}
         ports = {"naive": keras3.keras_step(keras3.NAMESAKES[name][1]), "exact": keras3.EXACT[name][1]}
         if name in keras3.MATCHED:
             row["matched"] = {"keras": f"keras.optimizers.{keras3.MATCHED[name][0]}"}
@@ -69,8 +69,8 @@ def measure_both():
     MLP distance with oneDNN on, where only the Session's forward pass is fused (each setting in a
     fresh process, since the setting is fixed when TensorFlow loads)."""
     from tfparity import fresh
-    off = fresh.call("false_friends.measure:measure", {}, {"TF_ENABLE_ONEDNN_OPTS": "0"})
-    on = fresh.call("false_friends.measure:measure", {}, {"TF_ENABLE_ONEDNN_OPTS": "1"})
+    off = fresh.call("tfparity.friends.measurement:measure", {}, {"TF_ENABLE_ONEDNN_OPTS": "0"})
+    on = fresh.call("tfparity.friends.measurement:measure", {}, {"TF_ENABLE_ONEDNN_OPTS": "1"})
     return dict(off, with_onednn=with_onednn(on))
 
 

@@ -1,8 +1,9 @@
 """``tfparity bench [EXAMPLE ...]``: the table and the targets on stdout; --json, --out, --docs."""
 from pathlib import Path
 
-from benchmarks import report, runner
+from tfparity.bench import report, runner
 from tfparity.jsonio import dumps, jsonable, write_atomic
+from tfparity.paths import DOCS, NOTES
 
 
 def add_parser(sub):
@@ -20,7 +21,7 @@ def add_parser(sub):
                        help="write docs/results/performance.json, docs/performance.md and its chart")
 
 
-def run(args, names, root):
+def run(args, names):
     """Returns the exit status: 0, or 1 when a mode broke parity beyond the tolerance table."""
     if args.repeats is not None and args.repeats < 1:
         raise ValueError(f"--repeats must be at least 1, got {args.repeats}")
@@ -38,9 +39,8 @@ def run(args, names, root):
         write_atomic(Path(args.out) / "bench.md", text)
         report.chart(result, Path(args.out) / "bench.png")
     if args.docs:
-        docs = root / "docs"
-        write_atomic(docs / "results" / "performance.json", dumps(jsonable(merged(docs, result))) + "\n")
-        render(docs)
+        write_atomic(DOCS / "results" / "performance.json", dumps(jsonable(merged(DOCS, result))) + "\n")
+        render(DOCS)
     broken = [m for modes in result["examples"].values() for m in modes.values()
               if m.get("status") == "mismatch" or "error" in m]
     return 1 if broken else 0
@@ -63,6 +63,5 @@ def render(docs):
     source = docs / "results" / "performance.json"
     if source.exists():
         result = json.loads(source.read_text())
-        notes = runner.ROOT / "docs" / "notes" / "performance.md"
-        write_atomic(docs / "performance.md", report.page(result, notes.read_text()))
+        write_atomic(docs / "performance.md", report.page(result, (NOTES / "performance.md").read_text()))
         report.chart(result, docs / "img" / "performance.png")

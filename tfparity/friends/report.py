@@ -54,7 +54,7 @@ def loss_table(record):
 
 
 def text(record):
-    return "\n\n".join([f"Optimizers, {record['steps']} steps (TensorFlow {record['tensorflow']}, Keras "
+    return "\n\n".join([f"Optimizers, {record['steps']} steps (TensorFlow {record['machine']['tensorflow']}, Keras "
                         f"{record['keras']}):", optimizer_table(record), "Losses, one batch:", loss_table(record)]) + "\n"
 
 

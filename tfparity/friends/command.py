@@ -10,8 +10,8 @@ def add_parser(sub):
 
 
 def run(args):
-    from false_friends import measure, report  # they load Keras: only when the command runs
-    record = jsonable(measure.measure())
+    from tfparity.friends import measurement, report  # they load Keras: only when the command runs
+    record = jsonable(measurement.measure())
     print(report.text(record), end="")
     if args.json:
         write_atomic(args.json, dumps(record) + "\n")

@@ -1,1 +1,0 @@
-"""Benchmarks: every example under every execution mode, timed, with its parity class."""
