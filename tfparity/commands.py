@@ -17,7 +17,11 @@ MISMATCH, DIVERGED = 1, 5  # exit statuses, documented in cli.EPILOG
 
 
 class Progress:
-    """Per-epoch progress lines for epoch-based examples: loss, test accuracy, seconds."""
+    """Per-epoch progress lines for epoch-based examples: loss, test accuracy, seconds.
+
+    The harness's contract: ``progress(mode, epoch, trace)`` with ``epoch`` an int (0 as a mode
+    starts) and ``trace`` the fields so far, named as in the returned trace; an example with
+    several methods (``method/field``) counts each method's epochs from 1."""
 
     def __init__(self):
         self.clock = {}
@@ -26,8 +30,11 @@ class Progress:
         now, before = time.perf_counter(), self.clock.get(mode)
         self.clock[mode] = now
         if epoch:
-            print(f"  {mode} epoch {epoch}: loss {trace['epoch_loss'][-1]:.4f}, test accuracy "
-                  f"{trace['test_accuracy'][-1]:.4f}, {now - before:.1f} s", flush=True)
+            loss = next(field for field in trace if field.endswith("epoch_loss"))
+            prefix = loss[:-len("epoch_loss")]
+            method = f" ({prefix.rstrip('/')})" if prefix else ""
+            print(f"  {mode} epoch {epoch}{method}: loss {trace[loss][-1]:.4f}, test accuracy "
+                  f"{trace[prefix + 'test_accuracy'][-1]:.4f}, {now - before:.1f} s", flush=True)
 
 
 def run(args):

@@ -38,7 +38,9 @@ def run_mode(twins, mode, inputs, on_epoch=None):
     tf.function, or the TF2 twin's whole loop as one tf.function (``tf2_loop``), also compiled
     by XLA (``tf2_xla``).
 
-    ``on_epoch(epoch, trace)`` is passed on to twins whose ``run`` takes it (epoch-based ones)."""
+    ``on_epoch(epoch, trace)`` is passed on to twins whose ``run`` takes it (epoch-based ones):
+    ``epoch`` is an int counted from 1, ``trace`` the fields so far, named as in the returned trace
+    (an example with several methods counts each method's epochs from 1, its fields ``method/field``)."""
     if mode not in ALL_MODES:
         raise ValueError(f"unknown mode {mode!r}; known: {', '.join(ALL_MODES)}")
     twin = twins[0] if mode == "tf1_graph" else twins[1]
