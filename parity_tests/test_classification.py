@@ -5,8 +5,7 @@ import pytest
 import tf1_graph.classification as tf1_twin
 import tf2_eager.classification as tf2_twin
 from shared_data.classification import make_inputs
-from tfparity import records
-from tfparity.paths import ROOT
+from tfparity.harness import run_example
 from tfparity.tolerances import tolerance
 
 
@@ -19,13 +18,15 @@ def numpy_reference(inputs):
     return A, np.mean(np.round(1 / (1 + np.exp(-(x + A)))) == y)
 
 
-def test_parity_function_bit_identical_eager_within_measured_bound():
-    # Seed 0's run is re-measured by test_docs.py and must equal this record; seeds 0-99 were
-    # measured for the tolerance table.
-    verdicts = records.load_plain(ROOT / "docs", "classification")["verdicts"]
-    assert verdicts["tf2_function"] == "bit-identical"
-    assert verdicts["tf2_eager"].startswith("max ") and "allowed: 32 ULP" in verdicts["tf2_eager"]
-    assert tolerance("classification", "tf2_eager").ulp > 0  # eager is not bit-identical here
+def test_parity_function_bit_identical_eager_within_the_grappler_bound():
+    # The default run, measured afresh: graph mode rewrites the gradient, so eager differs (first
+    # at step 473 for seed 0) within the bound allowed for that cause alone; test_tolerances.py
+    # switches the cause off and demands bit identity.
+    verdicts = run_example("classification", 0)["parity"]["verdicts"]
+    assert verdicts["tf2_function"].status == "bit-identical"
+    eager = verdicts["tf2_eager"]
+    assert eager.status == "within" and eager.causes == ("grappler_arithmetic",), eager
+    assert eager.first_difference["step"] > 1 and eager.max_abs <= tolerance("classification", "tf2_eager").atol
 
 
 def test_one_update_worked_by_hand():

@@ -19,10 +19,11 @@ def test_list_prints_one_name_per_line(capsys):
 
 def test_run_prints_table_and_verdicts_and_writes_exact_json(tmp_path, capsys):
     path = tmp_path / "regression.json"
-    assert main(["run", "regression", "--seed", "3", "--json", str(path)]) == 0
+    assert main(["run", "regression", "--seed", "3", "--json", str(path), "--verbose"]) == 0
     out = capsys.readouterr().out
-    assert "A tf1_graph" in out and "loss tf2_function" in out
+    assert "A tf1_graph" in out and "loss tf2_function" in out  # the side-by-side table
     assert "regression: tf2_eager vs tf1_graph: bit-identical" in out
+    assert "regression  tf2_function  bit-identical  " in out  # the summary table
     document = json.loads(path.read_text())
     assert [key for key in document if key != "machine"] == ["example", "seed", "inputs", "traces", "parity"]
     assert {"x", "y", "A0", "schedule", "learning_rate", "steps"} <= set(document["inputs"])
@@ -92,15 +93,32 @@ def test_mlp_json_names_large_inputs_by_digest_and_carries_the_headline(tmp_path
         pytest.skip("needs the real MNIST (MNIST_DIR)")
     path = tmp_path / "mlp.json"
     args = ["run", "mlp", "--epochs", "1", "--train-size", "640", "--test-size", "200", "--json", str(path)]
-    assert main(args) == 0
-    out = capsys.readouterr().out
-    assert "tf2_eager epoch 1: loss" in out and "test accuracy" in out
+    assert main(args + ["--verbose"]) == 0
+    captured = capsys.readouterr()
+    assert "tf2_eager epoch 1: epoch_loss" in captured.err and "test_accuracy" in captured.err
+    assert "%|" not in captured.err + captured.out  # no live line where stderr is no terminal
     document = json.loads(path.read_text())
     assert document["inputs"]["parameter_count"] == 11935
     assert len(document["inputs"]["train_x"]["sha256"]) == 64
     assert set(document["parity"]["final"]["tf2_function"]) >= {"test_accuracy", "loss"}
     assert len(document["traces"]["tf1_graph"]["loss"]) == 20
     assert oct(path.stat().st_mode & 0o777) == oct(0o666 & ~_umask())
+
+
+def test_progress_is_one_live_line_per_mode_with_its_time():
+    import io
+
+    from tfparity.progress import Bars
+    stream = io.StringIO()
+    bars = Bars("mlp", epochs=2, stream=stream, live=True)
+    for mode in ("tf1_graph", "tf2_eager"):
+        bars(mode, 0, None)
+        for epoch in (1, 2):
+            bars(mode, epoch, {})
+    bars.close()
+    drawn = stream.getvalue()
+    assert "mlp tf1_graph: 100%" in drawn and "2/2" in drawn and "mlp tf2_eager: 100%" in drawn
+    assert set(bars.seconds) == {"tf1_graph", "tf2_eager"} and min(bars.seconds.values()) >= 0
 
 
 def _umask():

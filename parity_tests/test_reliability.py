@@ -214,7 +214,7 @@ def test_input_checked_against_what_exists(args, message, capsys):
 def test_duplicate_names_run_once(capsys):
     assert main(["run", "regression", "regression", "--steps", "5"]) == 0
     out = capsys.readouterr().out
-    assert out.count("== regression") == 1 and "parity summary" not in out
+    assert out.count("== regression") == 1 and out.count("\nregression  tf1_graph ") == 1
 
 
 def test_learning_rate_that_overflows_at_once_is_diverged_not_parity(tmp_path, capsys):
@@ -262,7 +262,7 @@ def test_error_in_the_examples_own_code_is_3_with_its_traceback(monkeypatch, cap
 
 def test_internal_error_is_4_and_asks_for_a_report(monkeypatch, capsys):
     from tfparity import report
-    monkeypatch.setattr(report, "table", lambda *a: 1 / 0)
+    monkeypatch.setattr(report, "summary", lambda *a: 1 / 0)
     assert main(["run", "regression", "--steps", "3"]) == 4
     last = capsys.readouterr().err.splitlines()[-1]
     assert last.startswith("tfparity: internal error: ZeroDivisionError") and "please report it" in last

@@ -26,8 +26,10 @@ def test_copied_pair_is_discovered_run_and_bit_identical(tmp_path, monkeypatch):
     monkeypatch.syspath_prepend(str(tmp_path))
     assert examples(packages) == ["linear"]
     result = run_example("linear", 0, modes=ALL_MODES, packages=packages)
-    statuses = {m: v.status for m, v in result["parity"]["verdicts"].items()}
-    assert statuses.pop("tf2_xla") in ("bit-identical", "mismatch")  # not in the table: reported only
+    verdicts = dict(result["parity"]["verdicts"])
+    xla = verdicts.pop("tf2_xla")  # a new example has no XLA bound: reported as measured
+    assert xla.max_abs < 1e-4, xla  # XLA rounds its fused step differently; it computes the same
+    statuses = {m: v.status for m, v in verdicts.items()}
     assert statuses == {"tf2_eager": "bit-identical", "tf2_function": "bit-identical", "tf2_loop": "bit-identical"}
     trace = result["traces"]["tf1_graph"]
     assert abs(trace["w"][-1] - 3) < 0.1 and abs(trace["b"][-1] - 2) < 0.1  # it learned y = 3x + 2

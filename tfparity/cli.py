@@ -7,6 +7,7 @@ The exit statuses are in EPILOG.
 """
 import argparse
 import math
+import os
 import sys
 import traceback
 
@@ -15,6 +16,7 @@ from tfparity.studies import STUDIES
 
 # Exit statuses. A script must tell a parity failure (1) from bad input (2) from a bug (3, 4).
 OK, MISMATCH, USAGE, EXAMPLE_ERROR, INTERNAL_ERROR, DIVERGED = 0, 1, 2, 3, 4, 5
+INTERRUPTED = tuple(signals.SIGNAL_EXIT_BASE + s for s in signals.SIGNALS)  # 130, 143
 # Bounds on what every step of every mode keeps in memory: the schedule is drawn up front and
 # each mode's trace holds every step, so 10^6 updates (tens of MB, minutes per mode) is the most
 # a run can hold and still start at once; 10^9 took 8 GB before the first step.
@@ -75,6 +77,8 @@ def parser():
     run.add_argument("--json", metavar="PATH", help="write inputs, traces and verdicts as JSON "
                      "(a new path or a regular file; never a symlink or a device)")
     run.add_argument("--force", action="store_true", help="let --json replace a read-only file (its mode is kept)")
+    run.add_argument("--verbose", action="store_true",
+                     help="also print each example's side-by-side table and, on stderr, per-epoch logs")
     run.add_argument("--learning-rate", type=_number(float), help="override the learning rate")
     run.add_argument("--steps", type=_number(int, MAX_STEPS, "every step is kept in memory"),
                      help=f"override the number of updates (at most {MAX_STEPS:,})")
@@ -139,5 +143,16 @@ def main(argv=None):
         signals.restore(previous)
 
 
+def console():
+    """The installed command. An interrupted run ends at once, without the interpreter's teardown:
+    TensorFlow interrupted while it loads can crash there, which would turn 130 into a signal."""
+    status = main()
+    if status in INTERRUPTED:
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(status)  # every file is whole: atomic writes hold signals until the rename
+    sys.exit(status)
+
+
 if __name__ == "__main__":
-    sys.exit(main())
+    console()

@@ -11,6 +11,7 @@ from tfparity.checks import (UsageError, accepted, check_folder, check_known, ch
 from tfparity.files import NotWritable, staged_folder, write_atomic
 from tfparity.jsonio import to_json
 from tfparity.paths import DOCS
+from tfparity.progress import Bars
 from tfparity.studies import STUDIES
 
 MISMATCH, DIVERGED = 1, 5  # exit statuses, documented in cli.EPILOG
@@ -50,24 +51,25 @@ def run(args):
     if args.json:
         check_writable(args.json, args.force)
     quiet.import_tensorflow()
-    results, progress = {}, Progress()
+    results, seconds = {}, {}
     for name in names:
+        bars = Bars(name, _epochs(name, options[name]), args.verbose)
         try:
-            result = harness.run_example(name, args.seed, progress=progress, **options[name])
+            result = harness.run_example(name, args.seed, progress=bars, **options[name])
         except ValueError as error:
             if not from_make_inputs(error):
                 raise  # the example's own code: exit 3 with its traceback
             raise UsageError(f"{name}: {error}") from None
-        results[name] = result
+        finally:
+            bars.close()
+        results[name], seconds[name] = result, bars.seconds
         result["parity"]["diverged"] = report.diverged(result) and report.summary_ok(result)
-        print(f"== {name} (seed {args.seed})")
-        print("\n".join(report.table(result, result["inputs"]["report_every"])))
+        print(f"== {name} (seed {args.seed}): {_word(result)}")
+        if args.verbose:
+            print("\n".join(report.table(result, result["inputs"]["report_every"])))
         print("\n".join(report.verdict_lines(result)), flush=True)
-    if len(names) > 1:
-        print("== parity summary")
-        for name, result in results.items():
-            print(f"{name}: {_word(result)} — " + "; ".join(
-                f"{m} {v}" for m, v in result["parity"]["verdicts"].items()))
+    print("== parity summary")
+    print("\n".join(report.summary(results, seconds)))
     if args.json:
         document = results[names[0]] if len(names) == 1 else results
         try:
@@ -76,6 +78,12 @@ def run(args):
             raise UsageError(f"cannot write --json {args.json}: {getattr(error, 'strerror', None) or error}") from None
     words = {_word(result) for result in results.values()}
     return MISMATCH if "MISMATCH" in words else (DIVERGED if "diverged" in words else 0)
+
+
+def _epochs(name, options):
+    """The number of epochs the example will run, for the progress line's ETA (None: not epoch-based)."""
+    parameter = accepted(name).get("epochs")
+    return parameter and options.get("epochs", parameter.default)
 
 
 def _word(result):

@@ -68,3 +68,28 @@ def verdict_lines(result):
 def summary_ok(result):
     parity = result["parity"]
     return all(v.ok for group in ("verdicts", "manual_vs_auto") for v in parity[group].values())
+
+
+def _last(trace, ending):
+    field = next((f for f, v in trace.items() if f.endswith(ending) and v.ndim == 1), None)
+    return f"{trace[field][-1]:.6g}" if field else "—"
+
+
+def _short(verdict):
+    if verdict.status == "bit-identical":
+        return "bit-identical"
+    if verdict.status == "within":
+        return f"within, max {verdict.max_ulp:g} ULP ({', '.join(verdict.causes)})"
+    return f"MISMATCH at step {verdict.first_mismatch['step']}"
+
+
+def summary(results, seconds):
+    """One table, a row per example and mode: the verdict, final loss and accuracy, seconds."""
+    rows = [["example", "mode", "verdict", "final loss", "final accuracy", "seconds"]]
+    for name, result in results.items():
+        verdicts, diverged = result["parity"]["verdicts"], result["parity"].get("diverged")
+        for mode, trace in result["traces"].items():
+            rows.append([name, mode, "reference" if mode == REFERENCE else "diverged" if diverged else _short(verdicts[mode]),
+                         _last(trace, ("loss", "cost")), _last(trace, "accuracy"), f"{seconds.get(name, {}).get(mode, float('nan')):.1f}"])
+    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
+    return ["  ".join(cell.ljust(width) for cell, width in zip(row, widths)).rstrip() for row in rows]
