@@ -53,27 +53,28 @@ def manual_bptt(x, y, states, W):
 
 
 # %% step
-def build(inputs, method):
+def train_step(inputs, method):
     x = tf1.placeholder(tf1.float32, shape=[None, 784], name="x")
     y = tf1.placeholder(tf1.float32, shape=[None, 1], name="y")
     W = {name: tf1.Variable(inputs[name], name=name) for name in WEIGHTS}
+    lr = {name: inputs[name] for name in ("lr_x", "lr_rec", "lr_sg", "lr_autodiff")}
     states = forward(x, W)
     cost = cost_fn(states[-1], y)
     if method == "synthetic":
-        deltas = synthetic_deltas(x, y, states, W, inputs)
+        deltas = synthetic_deltas(x, y, states, W, lr)
         # Assign only after every delta has read the weights the image arrived with.
         with tf1.control_dependencies(list(deltas.values())):
-            train_step = tf1.group(*[tf1.assign_sub(W[name], delta) for name, delta in deltas.items()])
+            train_op = tf1.group(*[tf1.assign_sub(W[name], delta) for name, delta in deltas.items()])
     else:
-        optimizer = tf1.train.GradientDescentOptimizer(inputs["lr_autodiff"])
-        train_step = optimizer.minimize(cost, var_list=[W["Wx"], W["Wrec"], W["Wfc"]])
-    return x, y, W, states, cost, tf1.round(states[-1]), train_step
+        optimizer = tf1.train.GradientDescentOptimizer(lr["lr_autodiff"])
+        train_op = optimizer.minimize(cost, var_list=[W["Wx"], W["Wrec"], W["Wfc"]])
+    return x, y, W, states, cost, tf1.round(states[-1]), train_op
 
 
 # %% train
-def record_epoch(steps, predictions, labels, images):
-    steps["test_accuracy"].append(np.float32(np.mean(predictions == labels)))
-    steps["epoch_loss"].append(np.mean(steps["loss"][-images:], dtype=np.float32))
+def record_epoch(trace, predictions, labels, updates):
+    trace["test_accuracy"].append(np.float32(np.mean(predictions == labels)))
+    trace["epoch_loss"].append(np.mean(trace["loss"][-updates:], dtype=np.float32))
 
 
 def finish(method, steps, final, predictions):
@@ -88,7 +89,7 @@ def run(inputs, on_epoch=None):
     for method in METHODS:
         graph = tf1.Graph()
         with graph.as_default():
-            x, y, W, _, cost, prediction, train_step = build(inputs, method)
+            x, y, W, _, cost, prediction, train_op = train_step(inputs, method)
             init = tf1.global_variables_initializer()
         graph.finalize()
         steps = {"epoch_loss": [], "test_accuracy": [], "loss": []}
@@ -97,22 +98,23 @@ def run(inputs, on_epoch=None):
             for epoch in range(inputs["epochs"]):
                 for i in inputs["schedule"][epoch]:
                     feed = {x: inputs["train_x"][i:i + 1], y: inputs["train_y"][i:i + 1]}
-                    _, loss_now = sess.run([train_step, cost], feed_dict=feed)
+                    _, loss_now = sess.run([train_op, cost], feed_dict=feed)
                     steps["loss"].append(loss_now)
                 predictions = sess.run(prediction, feed_dict={x: inputs["test_x"]})
                 record_epoch(steps, predictions, inputs["test_y"], len(inputs["schedule"][epoch]))
                 if on_epoch:
-                    on_epoch(f"{epoch + 1} ({method})", steps)
+                    on_epoch(epoch + 1, {f"{method}/{k}": v for k, v in steps.items()})
             final = dict(zip(WEIGHTS, sess.run([W[name] for name in WEIGHTS])))
         trace.update(finish(method, steps, final, predictions))
     return trace
 
 
+# %% gradient check
 def gradients(inputs, index):
     """Hand-written BPTT and the automatic gradient at the initial weights, on one image."""
     graph = tf1.Graph()
     with graph.as_default():
-        x, y, W, states, cost, _, _ = build(inputs, "autodiff")
+        x, y, W, states, cost, _, _ = train_step(inputs, "autodiff")
         manual = manual_bptt(x, y, states, W)
         auto = dict(zip(manual, tf1.gradients(cost, [W[name] for name in manual])))
         init = tf1.global_variables_initializer()
@@ -125,4 +127,5 @@ def gradients(inputs, index):
 if __name__ == "__main__":
     from shared_data.decoupled_rnn import make_inputs
 
-    run(make_inputs(seed=0), on_epoch=lambda e, t: print(f"epoch {e} cost {t['epoch_loss'][-1]}"))
+    run(make_inputs(seed=0), on_epoch=lambda e, t: print(
+        f"epoch {e}", *(f"{f} {v[-1]}" for f, v in t.items() if f.endswith("epoch_loss"))))

@@ -35,7 +35,7 @@ def predict(logits):
 
 
 # %% step
-def build(inputs):
+def train_step(inputs):
     x = tf1.placeholder(tf1.float32, shape=[None, 784], name="x")
     y = tf1.placeholder(tf1.float32, shape=[None, 10], name="y")
     learning_rate = tf1.placeholder(tf1.float32, shape=[], name="learning_rate")
@@ -49,16 +49,16 @@ def build(inputs):
         # Each use of a variable is its own read: without this, W2's update can run before the
         # hand-written δ_h reads W2 (seen here as a different loss on some runs).
         with tf1.control_dependencies(grads_manual):
-            train_step = optimizer.apply_gradients(zip(grads_manual, params))
+            train_op = optimizer.apply_gradients(zip(grads_manual, params))
     else:
-        train_step = optimizer.minimize(loss)
-    return x, y, learning_rate, params, loss, predict(logits), (grads_manual, grads_auto), train_step
+        train_op = optimizer.minimize(loss)
+    return x, y, learning_rate, params, loss, predict(logits), (grads_manual, grads_auto), train_op
 
 
 # %% train
-def record_epoch(trace, predictions, labels, steps):
+def record_epoch(trace, predictions, labels, updates):
     trace["test_accuracy"].append(np.float32(np.mean(predictions == labels)))
-    trace["epoch_loss"].append(np.mean(trace["loss"][-steps:], dtype=np.float32))
+    trace["epoch_loss"].append(np.mean(trace["loss"][-updates:], dtype=np.float32))
 
 
 def finish(trace, final):
@@ -70,7 +70,7 @@ def finish(trace, final):
 def run(inputs, on_epoch=None):
     graph = tf1.Graph()
     with graph.as_default():
-        x, y, learning_rate, params, loss, prediction, _, train_step = build(inputs)
+        x, y, learning_rate, params, loss, prediction, _, train_op = train_step(inputs)
         init = tf1.global_variables_initializer()
     graph.finalize()
     trace = {"test_accuracy": [], "epoch_loss": [], "loss": []}
@@ -81,7 +81,7 @@ def run(inputs, on_epoch=None):
             for batch in inputs["schedule"][epoch]:
                 feed = {x: inputs["train_x"][batch], y: inputs["train_y"][batch],
                         learning_rate: inputs["learning_rates"][epoch]}
-                _, loss_now = sess.run([train_step, loss], feed_dict=feed)
+                _, loss_now = sess.run([train_op, loss], feed_dict=feed)
                 trace["loss"].append(loss_now)
             predictions = sess.run(prediction, feed_dict={x: inputs["test_x"]})
             record_epoch(trace, predictions, labels, len(inputs["schedule"][epoch]))
@@ -91,11 +91,12 @@ def run(inputs, on_epoch=None):
     return finish(trace, final)
 
 
+# %% gradient check
 def gradients(inputs, batch):
     """Hand-written and automatic gradients at the initial weights, on one batch of indices."""
     graph = tf1.Graph()
     with graph.as_default():
-        x, y, _, _, _, _, grads, _ = build(inputs)
+        x, y, _, _, _, _, grads, _ = train_step(inputs)
         init = tf1.global_variables_initializer()
     with tf1.Session(graph=graph) as sess:
         sess.run(init)

@@ -20,20 +20,20 @@ def loss_fn(prediction, y, kind):
 
 
 # %% step
-def build(inputs):
+def train_step(inputs):
     x = tf1.placeholder(tf1.float32, shape=[None], name="x")
     y = tf1.placeholder(tf1.float32, shape=[None], name="y")
     A = tf1.Variable(inputs["A0"], name="A")
     loss = loss_fn(model(x, A), y, inputs["loss"])
-    train_step = tf1.train.GradientDescentOptimizer(inputs["learning_rate"]).minimize(loss)
-    return x, y, A, loss, train_step
+    train_op = tf1.train.GradientDescentOptimizer(inputs["learning_rate"]).minimize(loss)
+    return x, y, A, loss, train_op
 
 
 # %% train
 def run(inputs):
     graph = tf1.Graph()
     with graph.as_default():
-        x, y, A, loss, train_step = build(inputs)
+        x, y, A, loss, train_op = train_step(inputs)
         init = tf1.global_variables_initializer()
     graph.finalize()
     trace = {"A": [], "loss": []}
@@ -41,7 +41,7 @@ def run(inputs):
         sess.run(init)
         for i in inputs["schedule"]:
             feed = {x: inputs["x"][i:i + 1], y: inputs["y"][i:i + 1]}
-            sess.run(train_step, feed_dict=feed)
+            sess.run(train_op, feed_dict=feed)
             A_now, loss_now = sess.run([A, loss], feed_dict=feed)
             trace["A"].append(A_now[0])
             trace["loss"].append(loss_now)

@@ -22,7 +22,7 @@ def manual_gradient(f, y, a):
 
 
 # %% step
-def build(inputs, config):
+def train_step(inputs, config):
     dtype = tf1.as_dtype(config["dtype"])
     a = tf1.placeholder(dtype, shape=[], name="a")
     y = tf1.placeholder(dtype, shape=[], name="y")
@@ -33,8 +33,8 @@ def build(inputs, config):
     grad_auto = tf1.gradients(cost, w)[0]
     # A Python learning rate becomes a float32 tensor first: float64 would step with 0.10000000149.
     learning_rate = tf1.constant(config["learning_rate"], dtype)
-    train_step = tf1.train.GradientDescentOptimizer(learning_rate).minimize(cost)
-    return a, y, w, f, cost, grad_manual, grad_auto, train_step
+    train_op = tf1.train.GradientDescentOptimizer(learning_rate).minimize(cost)
+    return a, y, w, f, cost, grad_manual, grad_auto, train_op
 
 
 # %% train
@@ -43,7 +43,7 @@ def run(inputs):
     for config in inputs["runs"]:
         graph = tf1.Graph()
         with graph.as_default():
-            a, y, w, f, cost, grad_manual, grad_auto, train_step = build(inputs, config)
+            a, y, w, f, cost, grad_manual, grad_auto, train_op = train_step(inputs, config)
             init = tf1.global_variables_initializer()
         graph.finalize()
         steps = {"w": [], "cost": [], "f": [], "grad_manual": [], "grad_auto": []}
@@ -52,7 +52,7 @@ def run(inputs):
             feed = {a: inputs["a"], y: inputs["y"]}
             for _ in range(config["steps"]):
                 grads = sess.run([grad_manual, grad_auto], feed_dict=feed)
-                sess.run(train_step, feed_dict=feed)
+                sess.run(train_op, feed_dict=feed)
                 values = sess.run([w, cost, f], feed_dict=feed)
                 for name, value in zip(steps, values + grads):
                     steps[name].append(value)

@@ -19,6 +19,12 @@ def forward(x, W):
     return h0, h1, h2, tf.sigmoid(tf.matmul(h2, W["Wfc"]))
 
 
+class RNN(tf.Module):
+    def __init__(self, inputs):
+        super().__init__(name="rnn")
+        self.W = {name: tf.Variable(inputs[name], name=name) for name in WEIGHTS}
+
+
 # %% loss
 def cost_fn(out, y):
     return tf.reduce_sum(0.5 * tf.square(out - y))
@@ -52,12 +58,6 @@ def manual_bptt(x, y, states, W):
     return {"Wx": outer(x, d1) + outer(x, d2), "Wrec": outer(h0, d1) + outer(h1, d2), "Wfc": outer(h2, e)}
 
 
-class RNN(tf.Module):
-    def __init__(self, inputs):
-        super().__init__(name="rnn")
-        self.W = {name: tf.Variable(inputs[name], name=name) for name in WEIGHTS}
-
-
 # %% step
 def train_step(x, y, rnn, lr, method):
     W = rnn.W
@@ -77,9 +77,9 @@ def train_step(x, y, rnn, lr, method):
 
 
 # %% train
-def record_epoch(steps, predictions, labels, images):
-    steps["test_accuracy"].append(np.float32(np.mean(predictions == labels)))
-    steps["epoch_loss"].append(np.mean(steps["loss"][-images:], dtype=np.float32))
+def record_epoch(trace, predictions, labels, updates):
+    trace["test_accuracy"].append(np.float32(np.mean(predictions == labels)))
+    trace["epoch_loss"].append(np.mean(trace["loss"][-updates:], dtype=np.float32))
 
 
 def finish(method, steps, final, predictions):
@@ -105,13 +105,26 @@ def run(inputs, function=False, on_epoch=None):
             predictions = tf.round(predict(tf.constant(inputs["test_x"]), rnn.W)[-1]).numpy()
             record_epoch(steps, predictions, inputs["test_y"], len(inputs["schedule"][epoch]))
             if on_epoch:
-                on_epoch(f"{epoch + 1} ({method})", steps)
+                on_epoch(epoch + 1, {f"{method}/{k}": v for k, v in steps.items()})
         final = {name: rnn.W[name].numpy() for name in WEIGHTS}
         trace.update(finish(method, steps, final, predictions))
     return trace
 
 
-# %% whole loop
+# %% gradient check
+def gradients(inputs, index):
+    """Hand-written BPTT and the automatic gradient at the initial weights, on one image."""
+    rnn = RNN(inputs)
+    x, y = tf.constant(inputs["train_x"][index:index + 1]), tf.constant(inputs["train_y"][index:index + 1])
+    with tf.GradientTape() as tape:
+        states = forward(x, rnn.W)
+        cost = cost_fn(states[-1], y)
+    manual = manual_bptt(x, y, states, rnn.W)
+    auto = dict(zip(manual, tape.gradient(cost, [rnn.W[name] for name in manual])))
+    return [{k: v.numpy() for k, v in group.items()} for group in (manual, auto)]
+
+
+# %% whole loop (TF2 only)
 def train_epoch(train_x, train_y, order, rnn, lr, method):
     """One epoch's steps and costs in one graph: a tf.range loop writing a TensorArray."""
     costs = tf.TensorArray(tf.float32, size=tf.size(order))
@@ -136,24 +149,13 @@ def run_loop(inputs, jit_compile=False, on_epoch=None):
             predictions = tf.round(predict(tf.constant(inputs["test_x"]), rnn.W)[-1]).numpy()
             record_epoch(steps, predictions, inputs["test_y"], len(inputs["schedule"][epoch]))
             if on_epoch:
-                on_epoch(f"{epoch + 1} ({method})", steps)
+                on_epoch(epoch + 1, {f"{method}/{k}": v for k, v in steps.items()})
         trace.update(finish(method, steps, {k: v.numpy() for k, v in rnn.W.items()}, predictions))
     return trace
-
-
-def gradients(inputs, index):
-    """Hand-written BPTT and the automatic gradient at the initial weights, on one image."""
-    rnn = RNN(inputs)
-    x, y = tf.constant(inputs["train_x"][index:index + 1]), tf.constant(inputs["train_y"][index:index + 1])
-    with tf.GradientTape() as tape:
-        states = forward(x, rnn.W)
-        cost = cost_fn(states[-1], y)
-    manual = manual_bptt(x, y, states, rnn.W)
-    auto = dict(zip(manual, tape.gradient(cost, [rnn.W[name] for name in manual])))
-    return [{k: v.numpy() for k, v in group.items()} for group in (manual, auto)]
 
 
 if __name__ == "__main__":
     from shared_data.decoupled_rnn import make_inputs
 
-    run(make_inputs(seed=0), on_epoch=lambda e, t: print(f"epoch {e} cost {t['epoch_loss'][-1]}"))
+    run(make_inputs(seed=0), on_epoch=lambda e, t: print(
+        f"epoch {e}", *(f"{f} {v[-1]}" for f, v in t.items() if f.endswith("epoch_loss"))))

@@ -16,6 +16,12 @@ def model(x, params):
     return hidden, tf.matmul(hidden, W2) + b2
 
 
+class MLP(tf.Module):
+    def __init__(self, inputs):
+        super().__init__(name="mlp")
+        self.params = [tf.Variable(inputs[name], name=name) for name in PARAMS]
+
+
 # %% loss
 def loss_fn(logits, y):
     return tf.reduce_mean(tf.nn.softmax_cross_entropy_with_logits(labels=y, logits=logits))
@@ -34,12 +40,6 @@ def predict(logits):
     return tf.argmax(logits, 1)
 
 
-class MLP(tf.Module):
-    def __init__(self, inputs):
-        super().__init__(name="mlp")
-        self.params = [tf.Variable(inputs[name], name=name) for name in PARAMS]
-
-
 # %% step
 def train_step(x, y, mlp, learning_rate, gradients):
     with tf.GradientTape() as tape:
@@ -55,9 +55,9 @@ def train_step(x, y, mlp, learning_rate, gradients):
 
 
 # %% train
-def record_epoch(trace, predictions, labels, steps):
+def record_epoch(trace, predictions, labels, updates):
     trace["test_accuracy"].append(np.float32(np.mean(predictions == labels)))
-    trace["epoch_loss"].append(np.mean(trace["loss"][-steps:], dtype=np.float32))
+    trace["epoch_loss"].append(np.mean(trace["loss"][-updates:], dtype=np.float32))
 
 
 def finish(trace, final):
@@ -86,6 +86,7 @@ def run(inputs, function=False, on_epoch=None):
     return finish(trace, final)
 
 
+# %% gradient check
 def gradients(inputs, batch):
     """Hand-written and automatic gradients at the initial weights, on one batch of indices."""
     mlp = MLP(inputs)
@@ -97,7 +98,7 @@ def gradients(inputs, batch):
     return [[g.numpy() for g in group] for group in grads]
 
 
-# %% whole loop
+# %% whole loop (TF2 only)
 def train_epoch(train_x, train_y, batches, mlp, learning_rate, gradients):
     """One epoch's steps and losses in one graph: a tf.range loop writing a TensorArray."""
     losses = tf.TensorArray(tf.float32, size=tf.shape(batches)[0])

@@ -40,7 +40,7 @@ def run(inputs, function=False):
     return {name: np.array(values) for name, values in trace.items()}
 
 
-# %% whole loop
+# %% whole loop (TF2 only)
 def train_loop(x_all, y_all, schedule, A, learning_rate, kind):
     """Every step and its trace in one graph: a tf.range loop writing TensorArrays."""
     trace = {name: tf.TensorArray(tf.float32, size=tf.size(schedule)) for name in ("A", "loss")}

@@ -51,7 +51,7 @@ def run(inputs, function=False):
     return trace
 
 
-# %% whole loop
+# %% whole loop (TF2 only)
 def train_loop(a, y, w, learning_rate, steps):
     """Every step and its trace in one graph: a tf.range loop writing TensorArrays."""
     names = ("w", "cost", "f", "grad_manual", "grad_auto")

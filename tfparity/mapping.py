@@ -14,7 +14,7 @@ RULES = [
      "an op created inside the training loop becomes an error instead of a slow leak"),
     ("tf1.placeholder", r"tf1\.placeholder\(", "a function argument (a tensor passed in)",
      r"^def (train_step|run)\(", "data enters as arguments, not through a symbolic input"),
-    ("feed_dict={...}", r"feed_dict=", "calling the step with tensors", r"step\(",
+    ("feed_dict={...}", r"feed_dict=", "calling the step with tensors", r"(?<![\w.])step\(",
      "the feed becomes the call's arguments"),
     ("tf1.Session / sess.run", r"tf1\.Session\(", "plain calls; .numpy() to read a value",
      r"\.numpy\(\)", "no session: values exist as soon as the op ran"),

@@ -9,14 +9,14 @@ def measure():
     inputs = make_inputs(0)
     graph = tf1.Graph()
     with graph.as_default():
-        x, y, A, loss, train_step = twin.build(inputs)
+        x, y, A, loss, train_op = twin.train_step(inputs)
         init = tf1.global_variables_initializer()
         built = len(graph.get_operations())
         with tf1.Session(graph=graph) as session:
             session.run(init)
             for i in inputs["schedule"]:
                 feed = {x: inputs["x"][i:i + 1], y: inputs["y"][i:i + 1]}
-                session.run(train_step, feed)
+                session.run(train_op, feed)
                 session.run(tf1.square(x * A - y), feed)  # the mistake: a new op every step
         grown = len(graph.get_operations())
     graph.finalize()
