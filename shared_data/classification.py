@@ -2,6 +2,7 @@
 import numpy as np
 
 from shared_data import positive_float, positive_int, rng
+from tfparity.tolerances import Bound
 
 # The recipe: 50 points from N(-1, 1) labelled 0 and 50 from N(3, 1) labelled 1; A ~ N(10, 1),
 # deliberately far from the answer -(-1 + 3)/2 = -1; learning rate 0.05, 1400 steps, report every 200.
@@ -9,6 +10,20 @@ N_PER_CLASS, MEANS, A0_MEAN = 50, (-1.0, 3.0), 10.0
 LEARNING_RATE, STEPS, REPORT_EVERY = 0.05, 1400, 200
 # A small run that still shows parity: what the tests and the notebooks run by default.
 QUICK = {"steps": 20}
+# Allowed differences from the TF1 Session, each with its named cause and its measurement;
+# tfparity/tolerances.py applies a bound only while its cause is active.
+BOUNDS = {
+    "tf2_eager": [Bound(
+        "grappler_arithmetic", 32, 2e-6,
+        "The rewritten sigmoid cross-entropy gradient differs by 1 ULP at some step, and A drifts. "
+        "Measured over seeds 0-99 (AVX2, oneDNN off): first difference at steps 29-491 (step 473 "
+        "for seed 0), loss within 32 ULP, A within 9.5e-7 absolutely (A crosses zero, where ULPs "
+        "shrink).")],
+    "tf2_xla": [Bound(
+        "xla", 32, 2e-6,
+        "XLA's fused step. Measured over seeds 0-9 (default run, AVX2): the loss within 25 ULP from "
+        "step 1, A within 9.5e-7 absolutely (A crosses zero), accuracy by one point at most.")],
+}
 
 
 def make_inputs(seed=0, learning_rate=LEARNING_RATE, steps=STEPS):

@@ -1,5 +1,6 @@
 """Inputs for the one-weight network f(w) = a·w: no randomness, only the published settings."""
 from shared_data import positive_float, positive_int, rng
+from tfparity.tolerances import Bound
 
 # The source's network: weight a = 2 on the input, start at w = 0.8, desired output 1.
 A, W0, Y = 2.0, 0.8, 1.0
@@ -9,6 +10,15 @@ RUNS = ((1.0, 5), (0.1, 25))
 DTYPES = ("float64", "float32")
 # A small run that still shows parity: what the tests and the notebooks run by default.
 QUICK = {"steps": 20}
+# Allowed differences from the TF1 Session, each with its named cause and its measurement;
+# tfparity/tolerances.py applies a bound only while its cause is active.
+BOUNDS = {
+    "tf2_xla": [Bound(
+        "xla", 32, 0.0,
+        "XLA's fused float64 update rounds differently from the first lr=0.1 step (w1 = "
+        "0.5599999999999999, not the published 0.56). Measured on the default run (AVX2): cost within "
+        "31 ULP, gradients 16, w 1; the lr=1 run and float32 stay bit-identical.")],
+}
 
 
 def make_inputs(seed=0, learning_rate=None, steps=None):
@@ -24,3 +34,28 @@ def make_inputs(seed=0, learning_rate=None, steps=None):
                  for lr, n in runs for dtype in DTYPES],
         "report_every": 1,
     }
+
+
+def figures(record, folder):
+    """The guide's own figure for this example: the cost parabola C(w) = (A·w − Y)² with each
+    published run's update path in float64, TF1 and TF2. Returns the file names drawn."""
+    import numpy as np
+
+    from tfparity.plots import plt, save
+    w = np.linspace(-2, 2.5, 400)
+    figure, axis = plt.subplots(figsize=(7, 4))
+    axis.plot(w, (A * w - Y) ** 2, color="grey", lw=1, label=f"C(w) = ({A:g}w − {Y:g})²")
+    for (rate, _), color in zip(RUNS, ("tab:red", "tab:blue")):
+        prefix = f"lr={rate:g}/float64"
+        for mode, marker in (("tf1_graph", "o"), ("tf2_eager", "x")):
+            path_w = np.concatenate([[record["settings"]["w0"]], record["series"][mode][f"{prefix}/w"]["values"]])
+            shown = path_w[np.abs(path_w) < 2.5]
+            axis.plot(shown, (A * shown - Y) ** 2, marker=marker, color=color, lw=0.8,
+                      alpha=0.5 if mode == "tf1_graph" else 1, label=f"lr={rate:g} {mode}")
+    axis.set_xlabel("w")
+    axis.set_ylabel("C(w)")
+    axis.set_ylim(-0.5, 19)
+    axis.legend(fontsize=8)
+    axis.set_title(f"one-weight network: learning rate {RUNS[0][0]:g} overshoots, {RUNS[1][0]:g} settles at w = {Y / A:g}")
+    save(figure, folder / "img" / "simple_network-parabola.png")
+    return ["simple_network-parabola.png"]

@@ -10,13 +10,25 @@ from shared_data import mnist
 from tfparity import harness
 from tfparity.files import NotWritable, check_target
 
-# Example options: make_inputs parameters the CLI can fill; each applies where an example takes it.
-OPTIONS = ("learning_rate", "steps", "loss", "epochs", "batch_size", "train_size", "test_size",
-           "gradients", "source", "download")
+# Options any example may take (make_inputs parameters of these names; cli.py defines them). The
+# others are declared by the examples themselves: OPTIONS in their shared_data module.
+COMMON = ("learning_rate", "steps", "epochs", "download")
 
 
 class UsageError(Exception):
     pass
+
+
+def declared():
+    """The options the examples declare, merged by name into argparse settings: the first
+    declaration's, with a help that gives each declaring example's own ("one: ...; other: ...")."""
+    found = {}
+    for name in harness.examples():
+        module = importlib.import_module(f"{harness.PACKAGES[0]}.{name}")
+        for option, settings in getattr(module, "OPTIONS", {}).items():
+            merged = found.setdefault(option, dict(settings, help=[]))
+            merged["help"].append(f"{name}: {settings['help']}")
+    return {option: dict(settings, help="; ".join(settings["help"])) for option, settings in found.items()}
 
 
 def accepted(name):
@@ -27,7 +39,7 @@ def accepted(name):
 def options(name, args):
     """The example options given on the command line, checked against make_inputs' parameters
     and, for the MNIST examples, against the number of images there are."""
-    given = {k: getattr(args, k) for k in OPTIONS if getattr(args, k) is not None}
+    given = {k: getattr(args, k) for k in COMMON + tuple(declared()) if getattr(args, k, None) is not None}
     parameters = accepted(name)
     if "download" not in parameters:  # checked for the whole run: --all --download is fine
         given.pop("download", None)

@@ -11,7 +11,7 @@ import os
 import sys
 import traceback
 
-from tfparity import signals
+from tfparity import checks, signals
 from tfparity.studies import STUDIES
 
 # Exit statuses. A script must tell a parity failure (1) from bad input (2) from a bug (3, 4).
@@ -82,16 +82,12 @@ def parser():
     run.add_argument("--learning-rate", type=_number(float), help="override the learning rate")
     run.add_argument("--steps", type=_number(int, MAX_STEPS, "every step is kept in memory"),
                      help=f"override the number of updates (at most {MAX_STEPS:,})")
-    run.add_argument("--loss", choices=("l2", "l1"), help="regression loss (default l2)")
     run.add_argument("--epochs", type=_number(int, MAX_EPOCHS, "the schedule is kept in memory"),
-                     help=f"mlp, decoupled_rnn: epochs over the training images (at most {MAX_EPOCHS:,})")
-    run.add_argument("--batch-size", type=_number(int), help="mlp: images per update")
-    run.add_argument("--train-size", type=_number(int), help="mlp: train on the first N images (MNIST has 60,000)")
-    run.add_argument("--test-size", type=_number(int), help="mlp: test on the first N images (MNIST has 10,000)")
-    run.add_argument("--gradients", choices=("auto", "manual"),
-                     help="mlp: train on the automatic or the hand-written gradient")
-    run.add_argument("--source", choices=("test", "train"),
-                     help="decoupled_rnn: train on the test split's 0/1 digits (the original) or the train split's")
+                     help=f"epochs over the training images, where an example has epochs (at most {MAX_EPOCHS:,})")
+    for option, settings in checks.declared().items():  # each example's own options
+        if settings.get("type") in (int, float):
+            settings["type"] = _number(settings["type"])
+        run.add_argument(f"--{option.replace('_', '-')}", **settings)
     run.add_argument("--download", action="store_true", default=None,
                      help="examples that read MNIST: fetch missing files into the per-user cache "
                           "(~/.cache/tfparity/mnist, or $XDG_CACHE_HOME/tfparity/mnist)")

@@ -12,7 +12,7 @@ from tfparity.pages import GENERATED, porting_page, side_by_side, table
 from tfparity.paths import NOTES, ROOT
 from tfparity.harness import examples, run_example
 from tfparity.jsonio import write_atomic
-from tfparity.tolerances import CAUSES, TOLERANCES
+from tfparity.tolerances import CAUSES, bounds
 
 
 
@@ -21,7 +21,9 @@ def sources(name):
 
 
 def figures(name, record, folder):
-    """Draw the example's figures into folder/img and return their file names."""
+    """Draw the example's figures into folder/img and return their file names: its own first
+    (``figures(record, folder)`` in its shared_data module, if it has one), then an overlay of
+    TF1 and TF2 per run."""
     (folder / "img").mkdir(parents=True, exist_ok=True)
     groups = {}
     for field in record["series"]["tf1_graph"]:
@@ -32,17 +34,8 @@ def figures(name, record, folder):
         log = [f for f in fields[:2] if re.search(r"(loss|cost)$", f)]
         plots.overlay(record, fields[:2], folder / "img" / file, f"{name} {prefix}".strip(), log)
         drawn.append(file)
-    if name == "simple_network":
-        plots.parabola(record, folder / "img" / "simple_network-parabola.png")
-        drawn.insert(0, "simple_network-parabola.png")
-    if name == "decoupled_rnn":
-        plots.methods(record, folder / "img" / "decoupled_rnn-cost.png")
-        inputs = importlib.import_module(f"shared_data.{name}").make_inputs(record["seed"])
-        predictions = {f.split("/")[0]: v for f, v in record["predictions"]["tf1_graph"].items()}
-        plots.image_grid(inputs["test_x"], inputs["test_y"].ravel(), predictions,
-                         folder / "img" / "decoupled_rnn-test-images.png")
-        drawn[:0] = ["decoupled_rnn-cost.png", "decoupled_rnn-test-images.png"]
-    return drawn
+    own = getattr(importlib.import_module(f"shared_data.{name}"), "figures", None)  # the example's own
+    return (own(record, folder) if own else []) + drawn
 
 
 def page(name, record, images, notes=""):
@@ -59,7 +52,7 @@ def page(name, record, images, notes=""):
     causes = [f"- **{mode}**, only while *{bound.cause}* is active — {CAUSES[bound.cause][0]}"
               + (f"; switched off by `{CAUSES[bound.cause][1]}`" if CAUSES[bound.cause][1] else "")
               + f". Bound {bound.ulp} ULP or |diff| ≤ {bound.atol:g}. {bound.measured}"
-              for (example, mode), bounds in TOLERANCES.items() if example == name for bound in bounds]
+              for mode, declared in bounds(name).items() for bound in declared]
     if causes:
         parts += ["Bounds by cause (`tfparity/tolerances.py`); with every switchable cause off, every mode "
                   "but XLA must be bit-identical (`parity_tests/test_tolerances.py`):", "\n".join(causes)]

@@ -53,9 +53,10 @@ def run_mode(twins, mode, inputs, on_epoch=None):
     return run(inputs, **options)
 
 
-def verdicts(name, traces):
-    """Each non-reference mode against the TF1 trace, with the tolerance table's bound."""
-    return {mode: compare(traces[REFERENCE], traces[mode], *tolerance(name, mode))
+def verdicts(name, traces, data=PACKAGES[0]):
+    """Each non-reference mode against the TF1 trace, within the bounds the example declares
+    (``BOUNDS`` in its module of the ``data`` package) for the causes active here."""
+    return {mode: compare(traces[REFERENCE], traces[mode], *tolerance(name, mode, data))
             for mode in traces if mode != REFERENCE}
 
 
@@ -83,7 +84,7 @@ def run_example(name, seed=0, modes=MODES, packages=PACKAGES, progress=None, **o
         traces[mode] = run_mode(twins, mode, inputs, progress and (
             lambda epoch, trace, mode=mode: progress(mode, epoch, trace)))
     return {"example": name, "seed": seed, "machine": fingerprint(), "inputs": inputs, "traces": traces,
-            "parity": {"reference": REFERENCE, "verdicts": verdicts(name, traces),
+            "parity": {"reference": REFERENCE, "verdicts": verdicts(name, traces, packages[0]),
                        "manual_vs_auto": gradient_checks(traces)}}
 
 

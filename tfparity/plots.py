@@ -51,25 +51,6 @@ def overlay(record, fields, path, title, log=()):
     save(figure, path)
 
 
-def parabola(record, path):
-    """C(w) = (2w − 1)² with the update path of each learning rate (float64, TF1 and TF2)."""
-    w = np.linspace(-2, 2.5, 400)
-    figure, axis = plt.subplots(figsize=(7, 4))
-    axis.plot(w, (2 * w - 1) ** 2, color="grey", lw=1, label="C(w) = (2w − 1)²")
-    for prefix, color in (("lr=1/float64", "tab:red"), ("lr=0.1/float64", "tab:blue")):
-        for mode, marker in (("tf1_graph", "o"), ("tf2_eager", "x")):
-            path_w = np.concatenate([[record["settings"]["w0"]], record["series"][mode][f"{prefix}/w"]["values"]])
-            shown = path_w[np.abs(path_w) < 2.5]
-            axis.plot(shown, (2 * shown - 1) ** 2, marker=marker, color=color, lw=0.8,
-                      alpha=0.5 if mode == "tf1_graph" else 1, label=f"{prefix.split('/')[0]} {mode}")
-    axis.set_xlabel("w")
-    axis.set_ylabel("C(w)")
-    axis.set_ylim(-0.5, 19)
-    axis.legend(fontsize=8)
-    axis.set_title("one-weight network: learning rate 1 overshoots, 0.1 settles at w = 0.5")
-    save(figure, path)
-
-
 def methods(record, path, field="epoch_loss"):
     """One field of several training methods (prefix/field) on one axis, every mode overlaid."""
     figure, axis = plt.subplots(figsize=(7, 3.5))
