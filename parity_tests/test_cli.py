@@ -119,6 +119,11 @@ def test_progress_is_one_live_line_per_mode_with_its_time():
     drawn = stream.getvalue()
     assert "mlp tf1_graph: 100%" in drawn and "2/2" in drawn and "mlp tf2_eager: 100%" in drawn
     assert set(bars.seconds) == {"tf1_graph", "tf2_eager"} and min(bars.seconds.values()) >= 0
+    twice = Bars("rnn", epochs=2, stream=stream, live=True)  # epochs counted again for a second method
+    twice("tf1_graph", 0, None)
+    for epoch in (1, 2, 1, 2):
+        twice("tf1_graph", epoch, {})
+    assert (twice.bar.n, twice.bar.total) == (4, 4)
 
 
 def _umask():

@@ -25,6 +25,8 @@ class Bars:
                             unit="epoch" if self.epochs else "run", leave=True, dynamic_ncols=True,
                             disable=None if self.live is None else not self.live)
             return
+        if epoch == 1 and self.bar.n:  # the epochs start again: another pass (a second method)
+            self.bar.total += self.epochs or 1
         self.bar.update(1)
         if self.verbose:
             losses = {f: v[-1] for f, v in trace.items() if f.endswith("epoch_loss")}
