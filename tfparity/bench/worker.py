@@ -20,8 +20,9 @@ from tfparity.harness import LOOP_MODES
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
 # Short and long runs for the slope: in updates for step-based examples, in epochs otherwise.
-# A whole loop costs microseconds per step against 0.1-0.3 s of tracing and compiling per run,
-# so its long run is 100× the short one: the difference then stands well above the noise.
+# A whole loop costs microseconds per step against a setup (tracing, compiling) of a large
+# fraction of a second (docs/performance.md: "setup"), so its long run is 100× the short one:
+# the difference then stands well above the noise.
 FULL_STEPS, QUICK_STEPS, LONG_FACTOR, LOOP_LONG_FACTOR = 1000, 50, 10, 100
 # --quick also shrinks MNIST examples to a slice of the images.
 QUICK_DATA = {"train_size": 64, "test_size": 32}
