@@ -5,14 +5,12 @@ process (``tfparity.upgrade.stage``) on the regression example's inputs, and com
 stage's trace with the tf1_graph twin's; ``render(folder)`` writes docs/upgrade.md.
 """
 import difflib
-import json
-import os
 import pathlib
 import subprocess
 import sys
 import tempfile
 
-from tfparity import records
+from tfparity import fresh, records
 from tfparity.files import write_atomic
 from tfparity.machine import describe, fingerprint
 from tfparity.pages import GENERATED, table
@@ -36,12 +34,8 @@ def upgrade(folder):
 
 
 def run_stage(path, how):
-    env = dict(os.environ, TF_CPP_MIN_LOG_LEVEL="2")
-    done = subprocess.run([sys.executable, "-m", "tfparity.upgrade.stage", str(path), how], capture_output=True,
-                          text=True, env=env, cwd=ROOT)
-    if done.returncode:
-        raise RuntimeError(f"stage {path} failed: {done.stderr.strip()[-500:]}")
-    return json.loads(done.stdout.strip().splitlines()[-1])
+    """One stage's verdict, in a fresh process: disable_eager_execution() lasts for the process."""
+    return fresh.call("tfparity.upgrade.stage:measure", {"path": str(path), "how": how})
 
 
 def measure():

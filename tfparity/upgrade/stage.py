@@ -1,14 +1,13 @@
-"""One stage of the tf_upgrade_v2 path, in its own process: ``python -m tfparity.upgrade.stage
-FILE eager|graph-mode`` runs FILE's ``run(inputs)`` on the regression inputs (seed 0) and prints,
-as JSON, its verdict against the tf1_graph twin, or the error it raised."""
+"""One stage of the tf_upgrade_v2 path, run in its own process by ``tfparity.fresh.call``:
+``measure(path, how)`` runs the file's ``run(inputs)`` on the regression inputs (seed 0), eager
+or after disable_eager_execution() (``how="graph-mode"``), and returns its verdict against the
+tf1_graph twin, or the error it raised."""
 import importlib.util
-import json
-import sys
 
 import tensorflow as tf
 
 
-def main(path, how):
+def measure(path, how):
     if how == "graph-mode":
         tf.compat.v1.disable_eager_execution()
     spec = importlib.util.spec_from_file_location("stage", path)
@@ -22,8 +21,4 @@ def main(path, how):
         result = str(compare(twin.run(inputs), stage.run(inputs)))
     except Exception as error:  # what the stage raises on TF2 is the measurement
         result = f"{type(error).__name__}: {str(error).splitlines()[0]}"
-    print(json.dumps(result))
-
-
-if __name__ == "__main__":
-    main(*sys.argv[1:3])
+    return result
