@@ -56,7 +56,12 @@ def bounds(example, data="shared_data"):
 
 def tolerance(example, mode, data="shared_data"):
     """The bound for one (example, mode) from the bounds whose causes are active, and those causes."""
-    bounds_here = [b for b in bounds(example, data).get(mode, ()) if active(b.cause, mode)]
+    return applicable(bounds(example, data), mode)
+
+
+def applicable(declared, mode):
+    """The bound for ``mode`` from ``declared`` ({mode: [Bound, ...]}) whose causes are active here."""
+    bounds_here = [b for b in declared.get(mode, ()) if active(b.cause, mode)]
     if not bounds_here:
         return BIT_IDENTICAL
     return Tolerance(max(b.ulp for b in bounds_here), max(b.atol for b in bounds_here),

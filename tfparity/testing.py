@@ -1,0 +1,12 @@
+"""``assert_parity`` for a user's own test suite, as numpy.testing and torch.testing.assert_close
+are used: the TF1 run is ``desired``; a mismatch raises AssertionError whose message is the report."""
+from tfparity.parity import check
+
+
+def assert_parity(make_inputs, tf1_run, tf2_run, seed=0, modes=None, bounds=None, tf2_loop=None):
+    """Raise AssertionError naming the first diverging step, field and values of any mode that
+    differs beyond the bounds allowed for its active causes; return the report otherwise."""
+    report = check(make_inputs, tf1_run, tf2_run, seed, modes, bounds, tf2_loop)
+    if not report.ok:
+        raise AssertionError(str(report))
+    return report
