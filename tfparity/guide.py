@@ -72,9 +72,14 @@ def page(name, record, images, notes=""):
     return "\n\n".join(parts) + "\n"
 
 
+def measured_settings(record):
+    """The record itself and, if measured, its run with oneDNN the other way: each has a machine."""
+    return [record] + ([record["other_setting"]] if record.get("other_setting") else [])
+
+
 def parity_table(record, group="verdicts"):
     """Verdicts (against the Session, or ``manual_vs_auto``), a column per machine setting measured."""
-    settings = [record] + ([record["other_setting"]] if record.get("other_setting") else [])
+    settings = measured_settings(record)
     return table(["mode"] + [f"measured on {machine.describe(s['machine'])}" for s in settings],
                  [[mode] + [s[group].get(mode, "—") for s in settings] for mode in record[group]])
 
@@ -103,7 +108,7 @@ def index(names, folder):
     rows = []
     for name in names:
         record = records.load(folder, name)
-        settings = [record] + ([record["other_setting"]] if record.get("other_setting") else [])
+        settings = measured_settings(record)
         verdicts = ["; ".join(f"{mode}: {v.split(' (')[0]}" for mode, v in s["verdicts"].items()) for s in settings]
         title = sources(name)[1].split("\n")[0].strip('"').split(": ", 1)[-1]
         rows.append([f"[{name}]({name}.md)", title, *verdicts])
