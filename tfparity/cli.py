@@ -105,6 +105,10 @@ def parser():
 
 def _dispatch(argv):
     args = parser().parse_args(argv)
+    if getattr(args, "handler", None):  # a study's command: set_defaults(handler="module:function")
+        import importlib
+        module, function = args.handler.split(":")
+        return getattr(importlib.import_module(module), function)(args)
     from tfparity import commands, harness
     if args.command == "list":
         print("\n".join(harness.examples()))
