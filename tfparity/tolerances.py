@@ -24,10 +24,14 @@ CAUSES = {
     "grappler_arithmetic": ("grappler's arithmetic optimizer rewrites graph-mode arithmetic (Session and "
                             "tf.function alike); eager runs the ops as written",
                             "tf.config.optimizer.set_experimental_options({'arithmetic_optimization': False})"),
+    "grappler_remapper": ("grappler's remapper fuses graph-mode op chains (Conv2D or MatMul + BiasAdd + "
+                          "an activation) into one kernel (Session and tf.function alike); eager runs them apart",
+                          "tf.config.optimizer.set_experimental_options({'remapping': False})"),
     "xla": ("XLA (jit_compile=True) fuses each step's elementwise ops into generated kernels that round "
             "differently; the same loop without XLA (tf2_loop) is bit-identical", None),
 }
-
+# The causes switched in-process by grappler's options (tf.config.optimizer), by option name.
+GRAPPLER = {"grappler_arithmetic": "arithmetic_optimization", "grappler_remapper": "remapping"}
 
 
 def active(cause, mode):
@@ -37,16 +41,16 @@ def active(cause, mode):
     if cause == "onednn":
         from tfparity.machine import onednn_active
         return onednn_active()
-    if cause == "grappler_arithmetic":
+    if cause in GRAPPLER:
         import tensorflow as tf
-        return tf.config.optimizer.get_experimental_options().get("arithmetic_optimization", True)
+        return tf.config.optimizer.get_experimental_options().get(GRAPPLER[cause], True)
     raise ValueError(f"unknown cause {cause!r}; known: {', '.join(CAUSES)}")
 
 
 def switch_off():
     """Switch off, in this process, every cause that can be switched off once TF has loaded."""
     import tensorflow as tf
-    tf.config.optimizer.set_experimental_options({"arithmetic_optimization": False})
+    tf.config.optimizer.set_experimental_options({option: False for option in GRAPPLER.values()})
 
 
 def bounds(example, data="shared_data"):
