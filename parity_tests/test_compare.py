@@ -37,7 +37,8 @@ def test_mismatch_names_first_step_field_and_both_values():
     verdict = compare(desired, actual)
     assert verdict.status == "mismatch" and not verdict.ok
     assert verdict.first_mismatch == {"step": 2, "field": "loss", "index": None,
-                                      "desired": 5.0, "actual": 5.5, "ulp": 1048576.0}
+                                      "desired": 5.0, "actual": 5.5, "ulp": 1048576.0,
+                                      "dtype": "float32"}
     assert "step 2, field loss" in str(verdict)
 
 

@@ -9,6 +9,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from tfparity import structure
+
 _INT = {np.dtype(np.float16): np.int16, np.dtype(np.float32): np.int32,
         np.dtype(np.float64): np.int64}
 
@@ -50,6 +52,7 @@ class Verdict:
     first_difference: dict | None  # the earliest step that differs at all
     first_mismatch: dict | None  # the earliest step beyond the tolerance
     causes: tuple = ()  # the named causes whose bounds were allowed (tfparity/tolerances.py)
+    after_cast: object = None  # a dtype difference: the verdict once cast to the desired dtype
 
     @property
     def ok(self):
@@ -63,8 +66,11 @@ class Verdict:
                     f" (allowed: {self._allowed()}; first difference at step"
                     f" {self.first_difference['step']})")
         m = self.first_mismatch
+        if m.get("kind"):
+            cast = f" (after casting: {self.after_cast})" if self.after_cast else ""
+            return f"MISMATCH: {structure.describe(m)}{cast}"
         where = f"step {m['step']}, field {m['field']}" + (f" {m['index']}" if m.get("index") else "")
-        return (f"MISMATCH at {where}: desired {m['desired']!r}, actual {m['actual']!r}"
+        return (f"MISMATCH at {where}: desired {_short(m['desired'], m)}, actual {_short(m['actual'], m)}"
                 f" ({m['ulp']:g} ULP; allowed: {self._allowed()})")
 
     def _allowed(self):
@@ -75,7 +81,13 @@ class Verdict:
         return {"status": self.status, "max_ulp": self.max_ulp, "max_abs": self.max_abs,
                 "tolerance_ulp": self.tolerance, "atol": self.atol,
                 "first_difference": self.first_difference, "first_mismatch": self.first_mismatch,
-                "causes": list(self.causes), "summary": str(self)}
+                "causes": list(self.causes), "summary": str(self),
+                "after_cast": self.after_cast and self.after_cast.to_dict()}
+
+
+def _short(value, place):
+    """A value as its own dtype prints it (float32: the shortest digits that round-trip)."""
+    return "missing" if value is None else str(np.dtype(place.get("dtype", "float64")).type(value))
 
 
 def _first(field, desired, actual, ulp, beyond):
@@ -88,7 +100,8 @@ def _first(field, desired, actual, ulp, beyond):
     index = np.unravel_index(column, desired.shape[1:]) if desired.ndim > 1 else ()
     pick = (lambda x: x[(step,) + tuple(index)].item() if step < len(x) else None)
     return {"step": step + 1, "field": field, "index": [int(i) for i in index] or None,
-            "desired": pick(desired), "actual": pick(actual), "ulp": float(ulp[step, column])}
+            "desired": pick(desired), "actual": pick(actual), "ulp": float(ulp[step, column]),
+            "dtype": str(desired.dtype)}
 
 
 def _earliest(current, candidate):
@@ -113,13 +126,13 @@ def compare(desired, actual, tolerance=0, atol=0.0, causes=()):
     """Compare two traces field by field and step by step (steps are reported 1-based).
 
     ``causes`` names what the bound is allowed for; the verdict repeats it."""
+    problem = structure.first_problem(desired, actual)
+    if problem:  # a field in one trace only, another shape or dtype: a verdict, not a crash
+        cast = compare(desired, structure.cast_like(desired, actual), tolerance, atol, causes) \
+            if problem["kind"] == "dtype" else None
+        return Verdict("mismatch", np.inf, np.inf, tolerance, atol, problem, problem, tuple(causes), cast)
     max_ulp, max_abs, first_difference, first_mismatch = 0.0, 0.0, None, None
-    for field in list(desired) + [f for f in actual if f not in desired]:
-        if field not in desired or field not in actual:
-            missing = {"step": 1, "field": field, "index": None, "ulp": float("inf"),
-                       "desired": "present" if field in desired else "absent",
-                       "actual": "present" if field in actual else "absent"}
-            return Verdict("mismatch", np.inf, np.inf, tolerance, atol, missing, missing, tuple(causes))
+    for field in desired:
         d, a = np.asarray(desired[field]), np.asarray(actual[field])
         n = min(len(d), len(a))
         ulp, diff = _distances(d[:n], a[:n])

@@ -3,10 +3,11 @@ are used: the TF1 run is ``desired``; a mismatch raises AssertionError whose mes
 from tfparity.parity import check
 
 
-def assert_parity(make_inputs, tf1_run, tf2_run, seed=0, modes=None, bounds=None, tf2_loop=None):
+def assert_parity(make_inputs, tf1_run, tf2_run, seed=0, modes=None, tolerances=None, tf2_loop=None,
+                  attribute=True, strict=False):
     """Raise AssertionError naming the first diverging step, field and values of any mode that
     differs beyond the bounds allowed for its active causes; return the report otherwise."""
-    report = check(make_inputs, tf1_run, tf2_run, seed, modes, bounds, tf2_loop)
+    report = check(make_inputs, tf1_run, tf2_run, seed, modes, tolerances, tf2_loop, attribute, strict)
     if not report.ok:
         raise AssertionError(str(report))
     return report

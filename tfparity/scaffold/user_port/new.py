@@ -1,13 +1,16 @@
-"""The user's TF2 port: tf.Variable, GradientTape, assign_sub; the step eager or as a tf.function."""
+"""The TF2 port: tf.Variable, GradientTape, the update; the step eager or, with ``function=True``,
+as a tf.function. Replace the model and the update with yours. For a tf1.train optimizer other
+than plain gradient descent, use the exact rule from ``tfparity.optimizers`` (a Keras optimizer
+of the same name rounds differently: docs/false_friends.md)."""
 import numpy as np
 import tensorflow as tf
 
 
 def train_step(x, y, w, b, learning_rate):
     with tf.GradientTape() as tape:
-        loss = tf.reduce_mean(tf.square(tf.reduce_sum(x * w, axis=1) + b - y))
+        loss = tf.reduce_mean(tf.square(tf.reduce_sum(x * w, axis=1) + b - y))  # replace: your model
     grad_w, grad_b = tape.gradient(loss, [w, b])
-    w.assign_sub(learning_rate * grad_w)
+    w.assign_sub(learning_rate * grad_w)  # replace: your update (e.g. tfparity.optimizers.Adam)
     b.assign_sub(learning_rate * grad_b)
     return loss
 

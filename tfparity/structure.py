@@ -1,0 +1,44 @@
+"""What must agree before values can be compared: the same fields, each with the same dtype and
+the same shape at every step. A difference here is a verdict of its own, never a crash.
+
+``first_problem`` returns the first such difference in a trace pair as a place dict (the shape
+``compare`` reports: step, field, index, desired, actual, ulp) with a ``kind`` added: "field",
+"dtype" or "shape". Steps missing at the end are not a problem here: ``compare`` reports them
+as a difference at the first missing step.
+"""
+import numpy as np
+
+
+def _place(kind, field, desired, actual):
+    return {"kind": kind, "step": 1, "field": field, "index": None, "ulp": float("inf"),
+            "desired": desired, "actual": actual}
+
+
+def first_problem(desired, actual):
+    """The first field, in ``desired``'s order then ``actual``'s, whose presence, dtype or
+    per-step shape differs; None when the two traces have the same structure."""
+    for field in list(desired) + [f for f in actual if f not in desired]:
+        if field not in desired or field not in actual:
+            return _place("field", field, "present" if field in desired else "absent",
+                          "present" if field in actual else "absent")
+        d, a = np.asarray(desired[field]), np.asarray(actual[field])
+        if d.ndim == 0 or a.ndim == 0:
+            return _place("shape", field, f"shape {d.shape}", f"shape {a.shape}") if d.ndim != a.ndim \
+                else _place("shape", field, "a scalar (no steps)", "a scalar (no steps)")
+        if d.shape[1:] != a.shape[1:]:
+            return _place("shape", field, f"{d.shape[1:]} per step", f"{a.shape[1:]} per step")
+        if d.dtype != a.dtype:
+            return _place("dtype", field, str(d.dtype), str(a.dtype))
+    return None
+
+
+def cast_like(desired, actual):
+    """``actual`` with every field cast to the dtype of the same field in ``desired``."""
+    return {f: np.asarray(v).astype(np.asarray(desired[f]).dtype) for f, v in actual.items()}
+
+
+def describe(place):
+    """One line for a structural difference."""
+    if place["kind"] == "field":
+        return f"field {place['field']} is {place['actual']} in the TF2 trace, {place['desired']} in the TF1 trace"
+    return f"field {place['field']}: {place['kind']} {place['actual']}, desired {place['desired']}"
