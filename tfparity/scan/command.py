@@ -1,0 +1,40 @@
+"""``tfparity scan PATH...``: every TF1 idiom in the files and folders given, as text, JSON or SARIF.
+
+Exit status 0 when nothing is found, 1 when something is, 2 for bad input (one line on stderr).
+TensorFlow is never loaded: statuses come from the committed table (docs/results/scan.json).
+"""
+import sys
+
+from tfparity.files import NotWritable, check_target, write_atomic
+from tfparity.scan import findings, output, sources
+
+OK, FOUND, USAGE = 0, 1, 2
+
+
+def _fail(message):
+    # A room cannot raise tfparity.checks.UsageError (floor 3); this is the same one line.
+    print(f"tfparity: error: {message}", file=sys.stderr)
+    return USAGE
+
+
+def run(args):
+    try:
+        if args.json:
+            check_target(args.json)
+        table = findings.table()
+        files, found = findings.scan_paths(args.paths, table)
+        report = output.summary(files, found)
+        if args.compare_upgrade:
+            from tfparity.scan import upgrade
+            report["upgrade"] = upgrade.compare(files, found, table)
+    except (sources.BadInput, NotWritable) as error:
+        return _fail(error)
+    document = {"text": lambda: output.text(found, report), "json": lambda: findings.dumps(found, report),
+                "sarif": lambda: output.sarif(found)}[args.format]()
+    sys.stdout.write(document)
+    if args.json:
+        try:
+            write_atomic(args.json, findings.dumps(found, report))
+        except (OSError, NotWritable) as error:
+            return _fail(f"cannot write --json {args.json}: {getattr(error, 'strerror', None) or error}")
+    return FOUND if found else OK

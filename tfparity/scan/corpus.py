@@ -1,0 +1,85 @@
+"""The scanner scored on its corpus, and timed.
+
+Expected findings are trailing comments ``# expect: SYMBOL, SYMBOL`` on their lines, read with
+``tokenize`` (so an ``# expect:`` inside a string is text, not an expectation). ``score`` compares
+them with what the scanner finds, per (file, line, symbol); ``speed`` times the scanner alone.
+"""
+import io
+import time
+import tokenize
+
+from tfparity.paths import ROOT
+from tfparity.scan import findings, sources
+
+CORPUS = ROOT / "parity_tests" / "scan_corpus"
+MARK = "# expect:"
+SPEED_LINES = 10_000  # the issue's target: this many lines in at most 2 s on one core
+
+
+def expected_in(code):
+    """{(line, symbol)} from the ``# expect:`` comments of one parse unit (text or bytes)."""
+    text = code.decode("utf-8") if isinstance(code, bytes) else code
+    found = set()
+    try:
+        for token in tokenize.generate_tokens(io.StringIO(text).readline):
+            if token.type == tokenize.COMMENT and token.string.startswith(MARK):
+                names = token.string[len(MARK):].split(",")
+                found |= {(token.start[0], name.strip()) for name in names if name.strip()}
+    except (tokenize.TokenError, IndentationError):
+        pass  # the lines read before the error still count
+    return found
+
+
+def expected(files):
+    keys = set()
+    for path in files:
+        for _, offset, code in sources.units(path):
+            if not isinstance(code, ValueError):
+                keys |= {(str(path), offset + line, symbol) for line, symbol in expected_in(code)}
+    return keys
+
+
+def score(table, folder=CORPUS):
+    """Recall, precision and the disagreements of the scanner on the corpus in ``folder``."""
+    files, found = findings.scan_paths([folder], table)
+    got = {(f["path"], f["line"], f["symbol"]) for f in found}
+    want = expected(files)
+    hits = got & want
+    relative = str(ROOT) + "/"
+
+    def listed(keys):
+        return sorted(f"{p.replace(relative, '')}:{line}: {symbol}" for p, line, symbol in keys)
+    return {"files": len(files), "expected": len(want), "found": len(got), "true_positives": len(hits),
+            "recall": len(hits) / len(want) if want else 1.0, "precision": len(hits) / len(got) if got else 1.0,
+            "missed": listed(want - got), "spurious": listed(got - want),
+            "per_status": dict(sorted(_count(found).items()))}
+
+
+def _count(found):
+    counts = {}
+    for f in found:
+        counts[f["status"]] = counts.get(f["status"], 0) + 1
+    return counts
+
+
+def speed(table, lines=SPEED_LINES, folder=CORPUS):
+    """Seconds to scan ``lines`` lines of the corpus's .py files (repeated), parse to findings."""
+    texts = [p.read_bytes() for p in sorted(folder.rglob("*.py"))]
+    units, count = [], 0
+    while count < lines:
+        for text in texts:
+            units.append(text)
+            count += text.count(b"\n")
+    start = time.process_time()  # CPU time of this process: one core, whatever else runs
+    total = sum(len(findings.scan_units(f"unit{i}.py", [(None, 0, u)], table)) for i, u in enumerate(units))
+    seconds = time.process_time() - start
+    return {"lines": count, "seconds": round(seconds, 3), "lines_per_second": round(count / seconds),
+            "findings": total}
+
+
+def benchmark():
+    """Print the scan speed (python -c 'from tfparity.scan.corpus import benchmark; benchmark()')."""
+    table = findings.table()
+    for _ in range(3):
+        print("scanned {lines} lines in {seconds} s CPU: {lines_per_second} lines/s, {findings} findings"
+              .format(**speed(table)))

@@ -1,0 +1,27 @@
+"""The scan study's record: the probed status table, the corpus score, tf_upgrade_v2 on the corpus.
+
+Loads TensorFlow (the probe); ``tfparity docs`` saves the record as docs/results/scan.json, and
+the scanner reads its table from there.
+"""
+from tfparity.machine import fingerprint
+from tfparity.paths import ROOT
+from tfparity.scan import corpus, findings, probe, sources, upgrade
+
+SHOWN = ("meaning changed", "raises under Keras 3", "removed")  # statuses whose outcomes the page lists one by one
+
+
+def compare_on_corpus(table):
+    files, found = findings.scan_paths([corpus.CORPUS], table)
+    summary = upgrade.compare(files, found, table)
+    relative = str(ROOT) + "/"
+    summary["findings"] = [[f["path"].replace(relative, ""), f["line"], f["symbol"], f["status"], f["upgrade"]]
+                           for f in found if f["status"] in SHOWN]
+    return summary
+
+
+def measure():
+    probed = probe.probe()
+    table = findings.index(probed)
+    return {"example": "scan", "machine": fingerprint(), "table": probed, "corpus": corpus.score(table),
+            "upgrade": compare_on_corpus(table), "speed": corpus.speed(table),
+            "suffixes": list(sources.SUFFIXES)}

@@ -1,0 +1,72 @@
+"""docs/scan.md: docs/notes/scan.md, then every number from the scan record (docs/results/scan.json)."""
+from tfparity import records
+from tfparity.files import write_atomic
+from tfparity.machine import describe
+from tfparity.pages import GENERATED, table
+from tfparity.paths import NOTES
+
+NAME = "scan"
+EXAMPLES = 4  # names shown per status
+
+
+def _statuses(record):
+    probed = record["table"]
+    rows = [[status, len(names), ", ".join(f"`{n}`" for n in names[:EXAMPLES])]
+            for status, names in probed["statuses"].items()]
+    moved = [[f"`{s}`", m["position"], f"`{m['tf1']}`", f"`{m['tf2']}`",
+              "an int literal there" if m["trigger"] == "int" else "any positional use"]
+             for s, m in probed["positional"].items()]
+    gradients = [[f"`{s}`", g["tf1"], g["tf2"]] for s, g in probed["gradients"].items()]
+    idioms = [[f"`{name}`", status] for name, status in probed["idioms"].items()]
+    return [f"## Status classes, probed from TensorFlow {probed['tensorflow']} on {describe(record['machine'])}",
+            "Names the probe walked or looked up, per status:", table(["status", "names", "for example"], rows),
+            f"Functions whose TF1 version takes keywords TF2's does not: {len(probed['keywords'])}; "
+            f"TF1 classes with members their TF2 namesake lacks: {len(probed['members'])}.",
+            "Positional arguments whose meaning changed (confirmed against the TF2 signature):",
+            table(["call", "position", "TF1 meant", "TF2 reads", "flagged for"], moved),
+            "Gradients that changed:", table(["call", "TF1", "TF2"], gradients),
+            "Idioms that are not symbols:", table(["idiom", "status"], idioms)]
+
+
+def _corpus(record):
+    score = record["corpus"]
+    rows = [["files", score["files"]], ["expected findings (file, line, symbol)", score["expected"]],
+            ["found", score["found"]], ["found and expected", score["true_positives"]],
+            ["recall", f"{score['recall']:.1%}"], ["precision", f"{score['precision']:.1%}"]]
+    rows += [[f"found with status {s}", n] for s, n in score["per_status"].items()]
+    missed = "\n".join(f"- missed: `{m}`" for m in score["missed"]) or "- missed: none"
+    spurious = "\n".join(f"- not expected: `{m}`" for m in score["spurious"]) or "- not expected: none"
+    return ["## The corpus (`parity_tests/scan_corpus/`)", table(["", "value"], rows), missed, spurious]
+
+
+def _upgrade(record):
+    compared = record["upgrade"]
+    outcomes = list(compared["per_outcome"])
+    total = sum(compared["per_outcome"].values())
+    rows = [[status] + [counts[o] for o in outcomes] for status, counts in compared["per_status"].items()]
+    rows.append(["**all**"] + [f"**{compared['per_outcome'][o]}** ({compared['per_outcome'][o] / total:.0%})"
+                               for o in outcomes])
+    listed = [[f"`{path}:{line}`", f"`{symbol}`", status, outcome]
+              for path, line, symbol, status, outcome in compared["findings"]]
+    return ["## Against `tf_upgrade_v2`, finding by finding on the corpus",
+            f"Outcome of each of the {total} findings after the installed `tf_upgrade_v2` converted the corpus:",
+            table(["status"] + outcomes, rows),
+            "The findings that stop a program or change its numbers, one by one:",
+            table(["where", "symbol", "status", "tf_upgrade_v2"], listed)]
+
+
+def _speed(record):
+    speed = record["speed"]
+    return ["## Speed", f"{speed['lines']:,} lines of the corpus's `.py` files (repeated), parsed and resolved "
+            f"to {speed['findings']:,} findings in {speed['seconds']} s of CPU time on one core: "
+            f"{speed['lines_per_second']:,} lines per second."]
+
+
+def page(record, notes):
+    return "\n\n".join([notes.strip(), GENERATED] + _statuses(record) + _corpus(record) + _upgrade(record)
+                       + _speed(record)) + "\n"
+
+
+def render(folder):
+    if records.record_path(folder, NAME).exists():
+        write_atomic(folder / f"{NAME}.md", page(records.load_plain(folder, NAME), (NOTES / f"{NAME}.md").read_text()))

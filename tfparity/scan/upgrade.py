@@ -1,0 +1,127 @@
+"""``--compare-upgrade``: what the installed ``tf_upgrade_v2`` does with each finding.
+
+The scanned files are copied into a temporary tree (a notebook as the script of its code cells,
+so its flat line numbers hold), the tool converts the tree in one run, and each finding gets the
+outcome the tool's report and output show for it: flagged (a WARNING or ERROR at its column or
+naming its symbol; for a file the tool cannot parse, only the parse error counts as flagged),
+renamed to compat.v1, native (rewritten to a TF2 spelling), changed meaning (a silent change
+left in place or rewritten the wrong way round), or left untouched.
+"""
+import ast
+import collections
+import pathlib
+import shutil
+import subprocess
+import sys
+import tempfile
+
+from tfparity.scan import knowledge, resolve, sources
+
+OUTCOMES = ("flagged", "renamed to compat.v1", "native", "changed meaning", "left untouched")
+# The TF2 keyword that must receive a TF1 positional argument for the call to keep its meaning.
+CARRIES = {"split_dim": "axis", "concat_dim": "axis", "keep_prob": "rate"}
+
+
+def tool():
+    return str(pathlib.Path(sys.executable).with_name("tf_upgrade_v2"))
+
+
+def report_entries(text):
+    """{line: [(column from 1, level, message)]} from the tool's report (lines ``L:C: LEVEL: message``)."""
+    entries = collections.defaultdict(list)
+    for row in text.splitlines():
+        place, _, rest = row.partition(": ")
+        line, _, column = place.partition(":")
+        level, _, message = rest.partition(": ")
+        if line.isdigit() and column.isdigit() and level in ("INFO", "WARNING", "ERROR"):
+            entries[int(line)].append((int(column) + 1, level, message))
+    return entries
+
+
+def convert(files, folder):
+    """Copy ``files`` into folder/in, run the tool once; {file: (report entries, upgraded text or None)}."""
+    source, target, report = folder / "in", folder / "out", folder / "report.txt"
+    source.mkdir()
+    copies = {}
+    for index, path in enumerate(files):
+        copy = source / f"{index}.py"
+        try:
+            copy.write_text(sources.flat_script(path)) if str(path).endswith(".ipynb") else shutil.copy(path, copy)
+        except ValueError:  # a notebook that is not one: nothing to convert
+            continue
+        copies[path] = copy
+    subprocess.run([tool(), "--intree", "in", "--outtree", "out", "--reportfile", "report.txt"],
+                   check=True, capture_output=True, cwd=folder)  # relative: the report names files so
+    sections = report.read_text(errors="replace").split("Processing file '")
+    per_copy = {s.split("'", 1)[0]: s for s in sections[1:]}
+    result = {}
+    for path, copy in copies.items():
+        section = per_copy.get(str(copy.relative_to(folder)), "")
+        upgraded = target / copy.name
+        failed = "ERROR: Failed to parse" in section
+        result[path] = (report_entries(section), None if failed or not upgraded.exists() else upgraded.read_text(),
+                        failed)
+    return result
+
+
+def _call_at(tree, line, symbol, names):
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Call) and node.lineno == line and resolve.resolve(node.func, names) == symbol:
+            return node
+    return None
+
+
+def _meaning_kept(finding, before, after, table):
+    """Whether the tool's rewrite of a silent change passes each argument where TF1 meant it."""
+    trees = [ast.parse(text) for text in (before, after)]
+    calls = [_call_at(tree, finding["line"], finding["symbol"], resolve.bindings([tree])) for tree in trees]
+    if None in calls:
+        return True  # rewritten beyond recognition: count it as converted
+    old, new = calls
+    keywords = {k.arg: ast.unparse(k.value) for k in new.keywords}
+    if finding["kind"] == "gradient into labels":
+        return "stop_gradient" in keywords.get("labels", "")
+    moved = table["positional"][finding["symbol"]]
+    argument = ast.unparse(old.args[moved["position"]])
+    return argument in keywords.get(CARRIES.get(moved["tf1"], moved["tf1"]), "")
+
+
+def outcome(finding, entries, before, after, failed, table):
+    if failed:  # the tool reported the file as unparsable and converted none of it
+        return "flagged" if finding["kind"] == "syntax" else "left untouched"
+    here = entries.get(finding["line"], [])
+    mine = [(level, m) for column, level, m in here
+            if column == finding["column"] or finding["symbol"].split("(")[0] in m]
+    if any(level != "INFO" for level, _ in mine):
+        return "flagged"
+    mine = [m for _, m in mine]
+    silent = finding["status"] == "meaning changed"
+    if not mine or after is None:
+        return "changed meaning" if silent else "left untouched"
+    if any("Renamed" in m and "tf.compat.v1." in m for m in mine):
+        return "renamed to compat.v1"
+    if silent and not _meaning_kept(finding, before, after, table):
+        return "changed meaning"
+    return "native"
+
+
+def compare(files, found, table):
+    """Each finding gets an ``upgrade`` outcome (in place); returns the counts per outcome and status."""
+    with tempfile.TemporaryDirectory() as folder:
+        converted = convert(files, pathlib.Path(folder))
+    texts = {path: sources.flat_script(path) if str(path).endswith(".ipynb") else
+             pathlib.Path(path).read_bytes().decode("utf-8", "replace") for path in converted}
+    for finding in found:
+        path = next((p for p in converted if str(p) == finding["path"]), None)
+        if path is None:
+            finding["upgrade"] = "flagged"
+            continue
+        entries, after, failed = converted[path]
+        finding["upgrade"] = outcome(finding, entries, texts[path], after, failed, table)
+    per_outcome = collections.Counter(f["upgrade"] for f in found)
+    by_status = collections.defaultdict(collections.Counter)
+    for f in found:
+        by_status[f["status"]][f["upgrade"]] += 1
+    return {"tool": "tf_upgrade_v2", "per_outcome": {o: per_outcome[o] for o in OUTCOMES},
+            "per_status": {s: {o: c[o] for o in OUTCOMES} for s, c in sorted(by_status.items())},
+            "guide": knowledge.API_MAP}
