@@ -49,7 +49,9 @@ def _upgrade(record):
     listed = [[f"`{path}:{line}`", f"`{symbol}`", status, outcome]
               for path, line, symbol, status, outcome in compared["findings"]]
     return ["## Against `tf_upgrade_v2`, finding by finding on the corpus",
-            f"Outcome of each of the {total} findings after the installed `tf_upgrade_v2` converted the corpus:",
+            f"Outcome of each of the {total} findings after the installed `tf_upgrade_v2` converted the corpus "
+            f"({compared['files_not_converted']} of its {compared['files']} files it did not convert: it could not "
+            "parse them, or crashed on them):",
             table(["status"] + outcomes, rows),
             "The findings that stop a program or change its numbers, one by one:",
             table(["where", "symbol", "status", "tf_upgrade_v2"], listed)]

@@ -84,8 +84,8 @@ def bindings(trees):
     for _ in range(2):  # an alias of an alias (slim = tf.contrib.slim; layers = slim.layers)
         for node in assigns:
             path = resolve(node.value, names)
-            for target in _targets(node):
-                if path and "." not in target:
+            for target in _targets(node):  # FLAGS = tf.app.flags.FLAGS binds a value, not a module
+                if path and "." not in target and not path.rsplit(".", 1)[-1].isupper():
                     names["aliases"][target] = path
     for value, targets in [(n.value, _targets(n)) for n in assigns] + withs:
         if isinstance(value, ast.Call):
@@ -134,7 +134,8 @@ def uses(tree, names):
     while stack:
         node = stack.pop()
         for name, path in _imported(node):
-            yield node.lineno, node.col_offset + 1, "symbol", canonical(path), None
+            if not canonical(path).startswith("tf.python"):  # TF's private modules: not its API
+                yield node.lineno, node.col_offset + 1, "symbol", canonical(path), None
         if isinstance(node, ast.Call):
             calls[id(node.func)] = node
             for keyword in node.keywords:

@@ -9,6 +9,7 @@ left in place or rewritten the wrong way round), or left untouched.
 """
 import ast
 import collections
+import os
 import pathlib
 import shutil
 import subprocess
@@ -20,6 +21,8 @@ from tfparity.scan import knowledge, resolve, sources
 OUTCOMES = ("flagged", "renamed to compat.v1", "native", "changed meaning", "left untouched")
 # The TF2 keyword that must receive a TF1 positional argument for the call to keep its meaning.
 CARRIES = {"split_dim": "axis", "concat_dim": "axis", "keep_prob": "rate"}
+# Files the tool may crash on (its pasta parser fails on some valid code) before we call it broken.
+MAX_CRASHES = 10
 
 
 def tool():
@@ -38,27 +41,53 @@ def report_entries(text):
     return entries
 
 
+def _run(copies, folder):
+    """One run of the tool over a tree of ``copies``; the copy it crashed on, if it did."""
+    source = folder / "in"
+    source.mkdir(parents=True)
+    for copy in copies:
+        shutil.copy(copy, source / copy.name)
+    done = subprocess.run([tool(), "--intree", "in", "--outtree", "out", "--reportfile", "report.txt"],
+                          capture_output=True, cwd=folder)  # relative paths: the report names files so
+    if done.returncode == 0:
+        return None
+    written = {p.name for p in (folder / "out").glob("*.py")}
+    order = [entry.name for entry in os.scandir(source)]  # os.walk's order, which the tool follows
+    crashed = next((name for name in order if name not in written), order[0])
+    return next(copy for copy in copies if copy.name == crashed)
+
+
 def convert(files, folder):
-    """Copy ``files`` into folder/in, run the tool once; {file: (report entries, upgraded text or None)}."""
-    source, target, report = folder / "in", folder / "out", folder / "report.txt"
-    source.mkdir()
+    """{file: (report entries, upgraded text or None, whether the tool gave up on it)}.
+
+    The files are copied into folder/all, then converted in one run; a file the tool crashes on
+    (it stops the whole tree) is left out and the rest converted again."""
+    (folder / "all").mkdir()
     copies = {}
     for index, path in enumerate(files):
-        copy = source / f"{index}.py"
+        copy = folder / "all" / f"{index}.py"
         try:
             copy.write_text(sources.flat_script(path)) if str(path).endswith(".ipynb") else shutil.copy(path, copy)
         except ValueError:  # a notebook that is not one: nothing to convert
             continue
         copies[path] = copy
-    subprocess.run([tool(), "--intree", "in", "--outtree", "out", "--reportfile", "report.txt"],
-                   check=True, capture_output=True, cwd=folder)  # relative: the report names files so
-    sections = report.read_text(errors="replace").split("Processing file '")
+    if not pathlib.Path(tool()).exists():
+        raise sources.BadInput(f"--compare-upgrade: no tf_upgrade_v2 beside {sys.executable}")
+    pending, attempt = list(copies.values()), 0
+    while pending and (crashed := _run(pending, folder / f"run{attempt}")):
+        pending.remove(crashed)
+        attempt += 1
+        if attempt > MAX_CRASHES:  # not one file's trouble: the tool itself does not run
+            raise sources.BadInput(f"--compare-upgrade: {tool()} failed on {attempt} files in a row")
+    final = folder / f"run{attempt}"
+    report = final / "report.txt"
+    sections = report.read_text(errors="replace").split("Processing file '") if report.exists() else []
     per_copy = {s.split("'", 1)[0]: s for s in sections[1:]}
     result = {}
     for path, copy in copies.items():
-        section = per_copy.get(str(copy.relative_to(folder)), "")
-        upgraded = target / copy.name
-        failed = "ERROR: Failed to parse" in section
+        section = per_copy.get(f"in/{copy.name}", "")
+        upgraded = final / "out" / copy.name
+        failed = copy not in pending or "ERROR: Failed to parse" in section
         result[path] = (report_entries(section), None if failed or not upgraded.exists() else upgraded.read_text(),
                         failed)
     return result
@@ -122,6 +151,7 @@ def compare(files, found, table):
     by_status = collections.defaultdict(collections.Counter)
     for f in found:
         by_status[f["status"]][f["upgrade"]] += 1
-    return {"tool": "tf_upgrade_v2", "per_outcome": {o: per_outcome[o] for o in OUTCOMES},
+    return {"tool": "tf_upgrade_v2", "files": len(files),
+            "files_not_converted": sum(failed for _, _, failed in converted.values()), "per_outcome": {o: per_outcome[o] for o in OUTCOMES},
             "per_status": {s: {o: c[o] for o in OUTCOMES} for s, c in sorted(by_status.items())},
             "guide": knowledge.API_MAP}

@@ -21,7 +21,7 @@ def main(_):
     classifier = tf.estimator.Estimator(model_fn=model_fn, model_dir="/tmp/model")  # expect: tf.estimator.Estimator
     train_input = tf.estimator.inputs.numpy_input_fn(  # expect: tf.estimator.inputs.numpy_input_fn
         x={"x": mnist.train.images}, y=mnist.train.labels, batch_size=100, shuffle=True)
-    classifier.train(input_fn=train_input, steps=FLAGS.steps)  # expect: tf.app.flags.FLAGS.steps
+    classifier.train(input_fn=train_input, steps=FLAGS.steps)
 
 
 if __name__ == "__main__":
