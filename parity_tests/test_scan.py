@@ -4,6 +4,7 @@ Recall and precision are measured against the ``# expect:`` comments there; the 
 table is re-probed from the installed TensorFlow and must agree with it.
 """
 import json
+import pathlib
 import subprocess
 import sys
 
@@ -118,3 +119,12 @@ def test_importing_the_study_loads_no_tensorflow():
     code = "import sys, tfparity.scan; print(sorted({m.split('.')[0] for m in sys.modules} & {'tensorflow', 'numpy'}))"
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=True)
     assert done.stdout.strip() == "[]"
+
+
+def test_an_old_format_notebook_and_a_too_deeply_nested_file_are_scanned(capsys, tmp_path):
+    cells = [{"cell_type": "code", "input": ["import tensorflow as tf\n", "x = tf.placeholder(tf.float32)"]}]
+    (tmp_path / "old.ipynb").write_text(json.dumps({"nbformat": 3, "worksheets": [{"cells": cells}]}))
+    (tmp_path / "deep.py").write_text("import tensorflow as tf\nx = " + "1 + " * 100_000 + "1\n")
+    status, out, _ = scan(capsys, tmp_path, "--format", "json")
+    found = {(pathlib.Path(f["path"]).name, f["symbol"]) for f in json.loads(out)["findings"]}
+    assert status == 1 and found == {("old.ipynb", "tf.placeholder"), ("deep.py", "(does not parse)")}

@@ -63,6 +63,12 @@ def _friend(symbol, table):
             f"the namesake {naive['keras']} gives {distance}"), knowledge.FRIENDS + "#optimizers"
 
 
+def _stopped(call):
+    """Whether the labels are passed through tf.stop_gradient: TF1's meaning, kept by hand."""
+    labels = next((k.value for k in call.keywords if k.arg == "labels"), None)
+    return isinstance(labels, ast.Call) and (resolve.dotted(labels.func) or "").endswith("stop_gradient")
+
+
 def _checks(what, symbol, call, table):
     """Every finding one use makes: (kind, symbol, status, replacement, guide)."""
     if what == "idiom":
@@ -89,7 +95,9 @@ def _checks(what, symbol, call, table):
         argument = call.args[moved["position"]]
         if moved["trigger"] == "any" or (isinstance(argument, ast.Constant) and type(argument.value) is int):
             found.append(("positional order", symbol, MEANING) + advice(symbol, MEANING, table))
-    elif symbol in table["gradients"]:
+    elif symbol in table["other_api"]:
+        found.append(("other API", symbol, MEANING) + advice(symbol, MEANING, table))
+    elif symbol in table["gradients"] and not _stopped(call):
         found.append(("gradient into labels", symbol, MEANING) + advice(symbol, MEANING, table))
     return found
 
@@ -102,7 +110,7 @@ def scan_units(path, units, table):
             if isinstance(code, ValueError):
                 raise code
             trees.append((cell, offset, ast.parse(code)))
-        except (SyntaxError, ValueError) as error:
+        except (SyntaxError, ValueError, RecursionError) as error:  # RecursionError: nested too deep
             line = offset + (getattr(error, "lineno", None) or 1)
             found.append(_finding(path, cell, offset, line, getattr(error, "offset", None) or 1, "syntax",
                                   "(does not parse)", UNPARSED, f"Python 3 first: {getattr(error, 'msg', error)}",

@@ -48,6 +48,8 @@ REPLACEMENTS = {
                                                 "docs/classification.md"),
     "tf.nn.sparse_softmax_cross_entropy_with_logits": ("the same op, called with labels= and logits= keywords",
                                                        NOT_COVERED),
+    "tf.summary": ("tf.summary.create_file_writer(logdir).as_default() around tf.summary.scalar(name, data, "
+                   "step=step)", NOT_COVERED),
     "tf.losses": ("the exact TF2 rule for SUM_BY_NONZERO_WEIGHTS, not a keras.losses namesake", FRIENDS),
     "tf.nn.dropout": ("tf.nn.dropout(x, rate=1 - keep_prob)", NOT_COVERED),
     "tf.split": ("tf.split(value, num_or_size_splits, axis): the value comes first", NOT_COVERED),
@@ -97,6 +99,11 @@ POSITIONAL = (
     ("tf.split", 0, "split_dim", "int"),
     ("tf.concat", 0, "concat_dim", "int"),
 )
+
+# TF2 names that TF1 code used for another API: the probe keeps those whose TF1 and TF2 functions
+# differ in object and parameters. TF2's summary ops record nothing without a default writer.
+OTHER_API = ("tf.summary.scalar", "tf.summary.histogram", "tf.summary.image", "tf.summary.audio",
+             "tf.summary.text")
 
 # Calls whose result is a TF1 session: a name bound to one makes its .run(...) calls findings.
 SESSION_MAKERS = ("tf.Session", "tf.InteractiveSession", "tf.train.MonitoredTrainingSession",

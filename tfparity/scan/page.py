@@ -17,6 +17,7 @@ def _statuses(record):
               "an int literal there" if m["trigger"] == "int" else "any positional use"]
              for s, m in probed["positional"].items()]
     gradients = [[f"`{s}`", g["tf1"], g["tf2"]] for s, g in probed["gradients"].items()]
+    apis = [[f"`{s}`", ", ".join(a["tf1"]), ", ".join(a["tf2"])] for s, a in probed["other_api"].items()]
     idioms = [[f"`{name}`", status] for name, status in probed["idioms"].items()]
     return [f"## Status classes, probed from TensorFlow {probed['tensorflow']} on {describe(record['machine'])}",
             "Names the probe walked or looked up, per status:", table(["status", "names", "for example"], rows),
@@ -25,6 +26,7 @@ def _statuses(record):
             "Positional arguments whose meaning changed (confirmed against the TF2 signature):",
             table(["call", "position", "TF1 meant", "TF2 reads", "flagged for"], moved),
             "Gradients that changed:", table(["call", "TF1", "TF2"], gradients),
+            "Names TF2 kept for another API (parameters as probed):", table(["call", "TF1", "TF2"], apis),
             "Idioms that are not symbols:", table(["idiom", "status"], idioms)]
 
 

@@ -79,7 +79,8 @@ def _parameters(function):
 
 
 def _signatures(tf, v1, v2):
-    """TF1 keywords TF2 dropped, per function; and the confirmed positional changes."""
+    """TF1 keywords TF2 dropped, per function; the confirmed positional changes; the names whose
+    TF2 function is another API (knowledge.OTHER_API, confirmed by their parameters)."""
     keywords = {}
     for path in sorted(set(v1) & set(v2)):
         old, new = lookup(tf.compat.v1, path), lookup(tf, path)
@@ -87,12 +88,17 @@ def _signatures(tf, v1, v2):
             before, after = _parameters(old), _parameters(new)
             if before and after is not None and set(before) - set(after):
                 keywords[path] = sorted(set(before) - set(after))
+    apis = {}
+    for path in knowledge.OTHER_API:
+        old, new = lookup(tf.compat.v1, path), lookup(tf, path)
+        if callable(old) and callable(new) and old is not new and _parameters(old) != _parameters(new):
+            apis[path] = {"tf1": _parameters(old), "tf2": _parameters(new)}
     positional = {}
     for path, position, tf1_name, trigger in knowledge.POSITIONAL:
         after = _parameters(lookup(tf, path)) or []
         if position < len(after) and after[position] != tf1_name:
             positional[path] = {"position": position, "tf1": tf1_name, "tf2": after[position], "trigger": trigger}
-    return keywords, positional
+    return keywords, positional, apis
 
 
 def _members(tf, v1, v2):
@@ -141,7 +147,7 @@ def probe():
     statuses = {}
     for path in names:
         statuses.setdefault(_status(tf, path, v1, v2), []).append(path)
-    keywords, positional = _signatures(tf, v1, v2)
+    keywords, positional, apis = _signatures(tf, v1, v2)
     return {"tensorflow": tf.__version__, "statuses": dict(sorted(statuses.items())),
-            "keywords": keywords, "positional": positional, "members": _members(tf, v1, v2), "gradients": _gradients(tf),
+            "keywords": keywords, "positional": positional, "other_api": apis, "members": _members(tf, v1, v2), "gradients": _gradients(tf),
             "idioms": {name: _idiom(tf, *where) for name, where in knowledge.IDIOMS.items()}}

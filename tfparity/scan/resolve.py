@@ -24,8 +24,9 @@ ATTRIBUTES = {"output_types": "Dataset.output_types", "output_shapes": "Dataset.
 
 
 def canonical(path):
-    """``tensorflow.compat.v1.x`` -> ``tf.x``: a TF1 name whichever way it was imported."""
-    path = "tf" + path[len("tensorflow"):]
+    """``tensorflow.compat.v1.x`` and ``tf.compat.v1.x`` -> ``tf.x``: a TF1 name however spelled."""
+    if path == "tensorflow" or path.startswith("tensorflow."):
+        path = "tf" + path[len("tensorflow"):]
     if path == V1 or path.startswith(V1 + "."):
         path = "tf" + path[len(V1):]
     return path
@@ -49,7 +50,7 @@ def resolve(node, names):
     base = names["aliases"].get(head)
     if base is None:
         return None
-    return f"{base}.{rest}" if rest else base
+    return canonical(f"{base}.{rest}") if rest else base
 
 
 def _imported(node):

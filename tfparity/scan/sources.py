@@ -1,8 +1,9 @@
 """What to scan: files and folders given on the command line, and each file's code as parse units.
 
-A ``.py`` file is one unit. A notebook (``.ipynb``) is one unit per code cell, numbered from 1,
-with IPython magics and shell lines (``%``, ``!``) blanked so line numbers stay; its flat line
-numbers run on across its code cells, as in ``jupyter nbconvert --to script`` without the headers.
+A ``.py`` file is one unit. A notebook (``.ipynb``, format 4 or the older 3) is one unit per code
+cell, numbered from 1, with IPython magics and shell lines (``%``, ``!``) blanked so line numbers
+stay; its flat line numbers run on across its code cells, as in ``jupyter nbconvert --to script``
+without the headers.
 """
 import json
 import os
@@ -47,13 +48,14 @@ def _blank_magics(line):
 def notebook_cells(data):
     """[(cell number from 1, code)] of a notebook's code cells; ValueError if it is not one."""
     try:
-        cells = json.loads(data)["cells"]
-    except (ValueError, KeyError, TypeError) as error:
-        raise ValueError(f"not a notebook: {error}") from None
+        document = json.loads(data)
+        cells = document["cells"] if "cells" in document else document["worksheets"][0]["cells"]  # v4, v3
+    except (ValueError, KeyError, TypeError, IndexError) as error:
+        raise ValueError(f"not a notebook: {error!r}") from None
     found = []
     for cell in cells:
         if isinstance(cell, dict) and cell.get("cell_type") == "code":
-            source = cell.get("source", "")
+            source = cell.get("source", cell.get("input", ""))
             text = "".join(source) if isinstance(source, list) else str(source)
             found.append((len(found) + 1, "\n".join(_blank_magics(line) for line in text.split("\n"))))
     return found

@@ -104,8 +104,8 @@ def _meaning_kept(finding, before, after, table):
     """Whether the tool's rewrite of a silent change passes each argument where TF1 meant it."""
     trees = [ast.parse(text) for text in (before, after)]
     calls = [_call_at(tree, finding["line"], finding["symbol"], resolve.bindings([tree])) for tree in trees]
-    if None in calls:
-        return True  # rewritten beyond recognition: count it as converted
+    if None in calls or finding["kind"] == "other API":
+        return True  # rewritten beyond recognition, or to another name: count it as converted
     old, new = calls
     keywords = {k.arg: ast.unparse(k.value) for k in new.keywords}
     if finding["kind"] == "gradient into labels":

@@ -15,7 +15,7 @@ with graph.as_default():
     step = tf.train.get_or_create_global_step()  # expect: tf.train.get_or_create_global_step
     train = tf1.train.AdamOptimizer(1e-3).minimize(loss, global_step=step)  # expect: tf.train.AdamOptimizer
     saver = tf.train.Saver()  # expect: tf.train.Saver
-    summary = tf.summary.scalar("loss", loss)
+    summary = tf.summary.scalar("loss", loss)  # expect: tf.summary.scalar
     merged = tf.summary.merge_all()  # expect: tf.summary.merge_all
     writer = tf.summary.FileWriter("/tmp/logs", graph)  # expect: tf.summary.FileWriter
 
