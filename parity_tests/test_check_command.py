@@ -49,6 +49,7 @@ def test_parity_exits_0_and_writes_json(user_repo, capsys):
     (["--tf2", "missing.py:run"], "no file missing.py"),
     (["--tf2", f"{USER}.new"], "expected module:function"),
     (["--tf2", f"{USER}.new:run", "--modes", "tf2_fast"], "--modes tf2_fast: known are"),
+    (["--tf2", f"{USER}.new:run", "--modes", "tf2_xla"], "the loop modes need a tf2_loop function (--loop"),
     (["--tf2", f"{USER}.new:run", "--tolerances", "absent.toml"], "cannot read absent.toml"),
 ])
 def test_bad_input_is_one_line_and_exit_2(user_repo, capsys, arguments, message):

@@ -61,10 +61,11 @@ def test_every_row_equals_the_committed_record_or_keeps_its_properties(measured)
             assert abs(math.log(value / then[key])) <= math.log(OTHER_MACHINE_FACTOR), (key, value, then[key])
 
 
-def test_every_exact_tf2_rule_is_bit_identical_on_both_problems_with_onednn_off(fresh):
+def test_every_exact_tf2_rule_is_bit_identical_eager_and_in_tf_function_with_onednn_off(fresh):
     assert fresh["machine"]["onednn"] is False
     for row in fresh["optimizers"]:
-        assert {row["exact"][p]["class"] for p in report.PROBLEMS} == {"bit-identical"}, row["name"]
+        where = [p + how for p in report.PROBLEMS for how in ("", ", tf.function")]
+        assert {row["exact"][p]["class"] for p in where} == {"bit-identical"}, row["name"]
     for row in fresh["losses"]:
         exact = row["exact"]
         assert {exact[f] for f in ("value", "grad_logits", "grad_labels")} == {"bit-identical"}, row["tf1"]

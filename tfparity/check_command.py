@@ -5,6 +5,7 @@ options are checked. Exit statuses: 0 parity (bit-identical, within a bound of a
 or explained by a cause switched off), 1 mismatch, 2 bad input to tfparity, 3 the user's own
 code raised (their traceback, and which function).
 """
+import argparse
 import os
 import sys
 import traceback
@@ -12,10 +13,16 @@ import traceback
 OK, MISMATCH, USER_ERROR = 0, 1, 3
 MODES = ("tf2_eager", "tf2_function", "tf2_loop", "tf2_xla")
 SPEC = "module:function or path/to/file.py:function"
+EPILOG = """exit status:
+  0    parity: every mode bit-identical, within a bound of an active cause, or explained by one
+  1    MISMATCH: a difference no cause explains (first step, field, values and hints printed)
+  2    bad input to tfparity: one line on stderr (a SPEC, a signature, an option, a bounds file)
+  3    your own code raised: your traceback, and which function and mode"""
 
 
 def add_parser(sub):
-    check = sub.add_parser("check", help="prove your own TF1 program and TF2 port equal, step by step")
+    check = sub.add_parser("check", help="prove your own TF1 program and TF2 port equal, step by step",
+                           epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
     check.set_defaults(handler="tfparity.check_command:run")
     check.add_argument("--inputs", required=True, metavar="SPEC", help=f"make_inputs(seed) -> dict ({SPEC})")
     check.add_argument("--tf1", required=True, metavar="SPEC", help="tf1_run(inputs) -> {field: per-step array}")

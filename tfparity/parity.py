@@ -42,8 +42,8 @@ def _modes(modes, tf2_loop):
     modes = tuple(modes or (MODES + (LOOP_MODES if tf2_loop else ())))
     unknown = [m for m in modes if m not in MODES + LOOP_MODES]
     if unknown or (tf2_loop is None and set(modes) & set(LOOP_MODES)):
-        raise ValueError(f"modes {', '.join(modes)}: known are {', '.join(MODES + LOOP_MODES)}, "
-                         "the last two only with tf2_loop")
+        raise ValueError(f"modes {', '.join(modes)}: known are {', '.join(MODES + LOOP_MODES)}; "
+                         "the loop modes need a tf2_loop function (--loop on the command line)")
     return modes
 
 

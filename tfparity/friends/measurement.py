@@ -23,7 +23,7 @@ def optimizers(problems, names=None):
         base, _, variant = name.partition(", ")
         row = {"tf1": f"tf1.train.{base}Optimizer" + (f" ({variant})" if variant else ""), "name": name,
                "naive": {"keras": f"keras.optimizers.{keras3.NAMESAKES[name][0]}"},
-               "exact": {"rule": f"tfparity/friends/keras3.py: {keras3.EXACT[name][0]}"}}
+               "exact": {"rule": f"tfparity.optimizers.{keras3.EXACT[name][0]}"}}
         ports = {"naive": keras3.keras_step(keras3.NAMESAKES[name][1]), "exact": keras3.EXACT[name][1]}
         if name in keras3.MATCHED:
             row["matched"] = {"keras": f"keras.optimizers.{keras3.MATCHED[name][0]}"}
@@ -32,6 +32,7 @@ def optimizers(problems, names=None):
             desired = tf1.train(problem, inputs, name)
             for kind, make_step in ports.items():
                 row[kind][problem] = _row(desired, keras3.train(problem, inputs, make_step))
+            row["exact"][f"{problem}, tf.function"] = _row(desired, keras3.train(problem, inputs, ports["exact"], True))
         rows.append(row)
     return rows
 
@@ -77,4 +78,5 @@ def measure_both():
 def with_onednn(record):
     """Each exact rule's MLP parity class and the machine it was measured on."""
     return {"machine": record["machine"],
-            "exact_mlp": {row["name"]: row["exact"]["mlp"]["class"] for row in record["optimizers"]}}
+            "exact_mlp": {row["name"]: row["exact"]["mlp"]["class"] for row in record["optimizers"]},
+            "exact_mlp_function": {row["name"]: row["exact"]["mlp, tf.function"]["class"] for row in record["optimizers"]}}

@@ -15,18 +15,18 @@ def _distance(entry):
     return f"abs {final['abs']:.2g}, rel {final['rel']:.2g} ({final['ulp']:.3g} ULP)"
 
 
-def _reached(row, kind):
-    classes = {row[kind][p]["class"] for p in PROBLEMS}
+def _reached(row, kind, suffix=""):
+    classes = {row[kind][p + suffix]["class"] for p in PROBLEMS}
     return "bit-identical" if classes == {"bit-identical"} else "not bit-identical"
 
 
 def optimizer_table(record):
     head = ["TF1 optimizer", "naive Keras 3 port", *(f"naive: {p} after {record['steps']} steps" for p in PROBLEMS),
-            "closest Keras settings", *(f"settings: {p}" for p in PROBLEMS), "exact TF2 rule (assign arithmetic)",
-            "exact: parity reached"]
+            "closest Keras settings", *(f"settings: {p}" for p in PROBLEMS), "exact TF2 rule",
+            "exact: parity reached, eager", "exact: under tf.function"]
     onednn = record.get("with_onednn")
     if onednn:
-        head.append(f"exact: mlp with oneDNN on ({onednn['machine']['isa']})")
+        head += [f"exact: mlp with oneDNN on ({onednn['machine']['isa']}), {how}" for how in ("eager", "tf.function")]
     rows = []
     for row in record["optimizers"]:
         matched = row.get("matched")
@@ -34,8 +34,8 @@ def optimizer_table(record):
         rows.append([f"`{row['tf1']}`", f"`{row['naive']['keras']}`", *(_distance(row["naive"][p]) for p in PROBLEMS),
                      f"`{matched['keras']}`" if matched else "none exists" if needed else "none needed",
                      *((_distance(matched[p]) if matched else "—") for p in PROBLEMS),
-                     f"`{row['exact']['rule']}`", _reached(row, "exact")]
-                    + ([onednn["exact_mlp"][row["name"]]] if onednn else []))
+                     f"`{row['exact']['rule']}`", _reached(row, "exact"), _reached(row, "exact", ", tf.function")]
+                    + ([onednn["exact_mlp"][row["name"]], onednn["exact_mlp_function"][row["name"]]] if onednn else []))
     return table(head, rows)
 
 
