@@ -24,8 +24,8 @@ def index(probed, folder=DOCS):
     """A probed table with {"status": {symbol: status}} and the false-friends rows by TF1 name."""
     statuses = {symbol: status for status, symbols in probed["statuses"].items() for symbol in symbols}
     friends = load_plain(folder, "false_friends") if record_path(folder, "false_friends").exists() else {}
-    return dict(probed, status=statuses, friends={r["tf1"].replace("tf1.", "tf."): r for r in
-                                                    reversed(friends.get("optimizers", []))})
+    return dict(probed, status=statuses, steps=friends.get("steps"),
+                friends={r["tf1"].replace("tf1.", "tf."): r for r in reversed(friends.get("optimizers", []))})
 
 
 def status(symbol, table):
@@ -58,9 +58,9 @@ def _friend(symbol, table):
         return None
     naive, exact = row["naive"], row["exact"]
     distance = naive["mlp"]["class"] if naive["mlp"]["class"] == "bit-identical" else \
-        f"{naive['mlp']['final']['ulp']:.3g} ULP on the MLP after 20 steps"
-    return (f"tfparity.optimizers.{row['name']} (bit-identical; rule: {exact['rule']}); "
-            f"the namesake {naive['keras']} gives {distance}"), knowledge.FRIENDS + "#optimizers"
+        f"{naive['mlp']['final']['ulp']:.3g} ULP on the MLP after {table['steps']} steps"
+    return (f"{exact['rule']} ({exact['mlp']['class']} to TF1 on the MLP); its Keras 3 namesake "
+            f"{naive['keras']} gives {distance}"), knowledge.FRIENDS
 
 
 def _stopped(call):

@@ -147,7 +147,7 @@ def uses(tree, names):
             yield node.lineno, node.col_offset + 1, idiom[0], idiom[1], node
         if isinstance(node, (ast.Attribute, ast.Name)) and isinstance(node.ctx, ast.Load):
             path = resolve(node, names)
-            if path and path != "tf" and not path.startswith((V2, "tf.python")):
+            if path and path != "tf" and not path.startswith((V2, "tf.python")) and ".__" not in path:
                 yield node.lineno, node.col_offset + 1, "symbol", path, calls.get(id(node))
                 continue  # the chain's inner links are not uses of their own
         stack.extend(reversed(list(ast.iter_child_nodes(node))))
