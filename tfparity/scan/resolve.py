@@ -82,12 +82,17 @@ def bindings(trees):
     assigns = [n for n in nodes if isinstance(n, (ast.Assign, ast.AnnAssign)) and n.value is not None]
     withs = [(item.context_expr, [dotted(item.optional_vars)]) for n in nodes if isinstance(n, (ast.With, ast.AsyncWith))
              for item in n.items if item.optional_vars is not None and dotted(item.optional_vars)]
+    imported = set(names["aliases"])
     for _ in range(2):  # an alias of an alias (slim = tf.contrib.slim; layers = slim.layers)
         for node in assigns:
             path = resolve(node.value, names)
             for target in _targets(node):  # FLAGS = tf.app.flags.FLAGS binds a value, not a module
                 if path and "." not in target and not path.rsplit(".", 1)[-1].isupper():
                     names["aliases"][target] = path
+    # A name also bound to something else (layers = tf.layers here, layers = [] there) is no alias.
+    rebound = {t for n in assigns if resolve(n.value, names) is None for t in _targets(n)} - imported
+    for name in rebound & set(names["aliases"]):
+        del names["aliases"][name]
     for value, targets in [(n.value, _targets(n)) for n in assigns] + withs:
         if isinstance(value, ast.Call):
             made = resolve(value.func, names)
@@ -100,7 +105,8 @@ def bindings(trees):
 
 
 def _session(receiver, names):
-    return receiver in names["sessions"] or "sess" in receiver.rsplit(".", 1)[-1].lower()
+    last = receiver.rsplit(".", 1)[-1].lower()  # sess, mon_sess, self.session, tf_session
+    return receiver in names["sessions"] or last.startswith("sess") or last.endswith(("sess", "session"))
 
 
 def _idiom(node, names):

@@ -22,3 +22,7 @@ update = tf.assign_sub(weights, 0.1 * grads[0])  # expect: tf.assign_sub
 step = tf.group(update, name="step")
 tf.reset_default_graph()  # expect: tf.reset_default_graph
 session = Session()  # expect: tf.Session
+
+cells = tf.nn.rnn_cell  # expect: tf.nn.rnn_cell
+cells = []  # rebound to a list: no longer an alias of the TF module
+cells.append(len(cells))
