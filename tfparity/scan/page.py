@@ -4,6 +4,7 @@ from tfparity.files import write_atomic
 from tfparity.machine import describe
 from tfparity.pages import GENERATED, table
 from tfparity.paths import NOTES
+from tfparity.scan import knowledge
 
 NAME = "scan"
 EXAMPLES = 4  # names shown per status
@@ -11,15 +12,19 @@ EXAMPLES = 4  # names shown per status
 
 def _statuses(record):
     probed = record["table"]
-    rows = [[status, len(names), ", ".join(f"`{n}`" for n in names[:EXAMPLES])]
-            for status, names in probed["statuses"].items()]
+    known = [n for n in knowledge.REPLACEMENTS if n.startswith("tf.")]  # familiar names first
+
+    def examples(names):
+        chosen = [n for n in known if n in set(names)] + [n for n in names if n not in known]
+        return ", ".join(f"`{n}`" for n in chosen[:EXAMPLES])
+    rows = [[status, len(names), examples(names)] for status, names in probed["statuses"].items()]
     moved = [[f"`{s}`", m["position"], f"`{m['tf1']}`", f"`{m['tf2']}`",
               "an int literal there" if m["trigger"] == "int" else "any positional use"]
              for s, m in probed["positional"].items()]
     gradients = [[f"`{s}`", g["tf1"], g["tf2"]] for s, g in probed["gradients"].items()]
     apis = [[f"`{s}`", ", ".join(a["tf1"]), ", ".join(a["tf2"])] for s, a in probed["other_api"].items()]
     idioms = [[f"`{name}`", status] for name, status in probed["idioms"].items()]
-    return [f"## Status classes, probed from TensorFlow {probed['tensorflow']} on {describe(record['machine'])}",
+    return [f"## Status classes, probed on {describe(record['machine'])}",
             "Names the probe walked or looked up, per status:", table(["status", "names", "for example"], rows),
             f"Functions whose TF1 version takes keywords TF2's does not: {len(probed['keywords'])}; "
             f"TF1 classes with members their TF2 namesake lacks: {len(probed['members'])}.",
