@@ -12,7 +12,7 @@ import pytest
 
 from tfparity import cli, records
 from tfparity.paths import DOCS, ROOT
-from tfparity.scan import corpus, findings, probe
+from tfparity.scan import corpus, findings, probe, statuses
 
 TF1, NEGATIVE = corpus.CORPUS / "tf1", corpus.CORPUS / "negative"
 RECALL, PRECISION = 0.95, 0.90  # the targets
@@ -134,3 +134,9 @@ def test_the_tf2_twins_which_this_scanner_was_not_written_against_have_no_findin
     # tf2_eager/ is idiomatic TF2 by the project's own rule (never compat.v1), written by others.
     status, out, _ = scan(capsys, ROOT / "tf2_eager", "--format", "json")
     assert (status, json.loads(out)["findings"]) == (0, [])
+
+
+def test_another_installed_tensorflow_is_probed_instead_of_the_committed_table(monkeypatch):
+    monkeypatch.setattr(statuses, "installed", lambda: "0.0.0")
+    probed = statuses.table()
+    assert probed["source"].endswith("probed for this scan") and probed["status"]["tf.placeholder"] == "only compat.v1"

@@ -1,12 +1,13 @@
 """``tfparity scan PATH...``: every TF1 idiom in the files and folders given, as text, JSON or SARIF.
 
 Exit status 0 when nothing is found, 1 when something is, 2 for bad input (one line on stderr).
-TensorFlow is never loaded: statuses come from the committed table (docs/results/scan.json).
+Statuses come from the committed table (docs/results/scan.json) without loading TensorFlow,
+unless the installed TensorFlow is another release (``tfparity.scan.statuses``).
 """
 import sys
 
 from tfparity.files import NotWritable, check_target, write_atomic
-from tfparity.scan import findings, output, sources
+from tfparity.scan import findings, output, sources, statuses
 
 OK, FOUND, USAGE = 0, 1, 2
 
@@ -21,9 +22,9 @@ def run(args):
     try:
         if args.json:
             check_target(args.json)
-        table = findings.table()
+        table = statuses.table()
         files, found = findings.scan_paths(args.paths, table)
-        report = output.summary(files, found)
+        report = dict(output.summary(files, found), statuses_from=table["source"])
         if args.compare_upgrade:
             from tfparity.scan import upgrade
             report["upgrade"] = upgrade.compare(files, found, table)

@@ -9,7 +9,7 @@ import time
 import tokenize
 
 from tfparity.paths import ROOT
-from tfparity.scan import findings, sources
+from tfparity.scan import findings, sources, statuses
 
 CORPUS = ROOT / "parity_tests" / "scan_corpus"
 MARK = "# expect:"
@@ -79,7 +79,7 @@ def speed(table, lines=SPEED_LINES, folder=CORPUS):
 
 def benchmark():
     """Print the scan speed (python -c 'from tfparity.scan.corpus import benchmark; benchmark()')."""
-    table = findings.table()
+    table = statuses.table()
     for _ in range(3):
         print("scanned {lines} lines in {seconds} s CPU: {lines_per_second} lines/s, {findings} findings"
               .format(**speed(table)))

@@ -1,31 +1,16 @@
 """Findings: each TF use of a file, with its probed status, its replacement and its guide page.
 
-``table()`` reads the committed status table (docs/results/scan.json, written by ``probe``);
-``scan_file(path, table)`` returns the file's findings as plain dicts, in line order.
+``scan_file(path, table)`` returns the file's findings as plain dicts, in line order, with a
+status table from ``tfparity.scan.table``.
 """
 import ast
 import json
 
-from tfparity.paths import DOCS
-from tfparity.records import load_plain, record_path
 from tfparity.scan import knowledge, resolve, sources
 
 NATIVE, MEANING, UNPARSED = "native TF2", "meaning changed", "does not parse"
 # The statuses in porting order: what cannot run at all first, what still runs as it did last.
 ORDER = ("does not parse", "removed", "raises under Keras 3", "meaning changed", "only compat.v1")
-
-
-def table(folder=DOCS):
-    """The committed status table of ``folder``'s scan record, indexed (see ``index``)."""
-    return index(load_plain(folder, "scan")["table"], folder)
-
-
-def index(probed, folder=DOCS):
-    """A probed table with {"status": {symbol: status}} and the false-friends rows by TF1 name."""
-    statuses = {symbol: status for status, symbols in probed["statuses"].items() for symbol in symbols}
-    friends = load_plain(folder, "false_friends") if record_path(folder, "false_friends").exists() else {}
-    return dict(probed, status=statuses, steps=friends.get("steps"),
-                friends={r["tf1"].replace("tf1.", "tf."): r for r in reversed(friends.get("optimizers", []))})
 
 
 def status(symbol, table):

@@ -5,7 +5,7 @@ the scanner reads its table from there.
 """
 from tfparity.machine import fingerprint
 from tfparity.paths import ROOT
-from tfparity.scan import corpus, findings, probe, sources, upgrade
+from tfparity.scan import corpus, findings, probe, sources, statuses, upgrade
 
 SHOWN = ("meaning changed", "raises under Keras 3", "removed")  # statuses whose outcomes the page lists one by one
 
@@ -21,7 +21,7 @@ def compare_on_corpus(table):
 
 def measure():
     probed = probe.probe()
-    table = findings.index(probed)
+    table = statuses.index(probed)
     return {"example": "scan", "machine": fingerprint(), "table": probed, "corpus": corpus.score(table),
             "upgrade": compare_on_corpus(table), "speed": corpus.speed(table),
             "suffixes": list(sources.SUFFIXES)}

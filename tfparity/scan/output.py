@@ -53,6 +53,8 @@ def text(findings, summary):
     for step, entry in enumerate(summary["port_order"], 1):
         lines.append(f"port order {step}. {entry['status']} ({entry['findings']}): {entry['do']}; "
                      f"most often {', '.join(entry['symbols'][:5])}")
+    if "statuses_from" in summary:
+        lines.append(f"statuses: {summary['statuses_from']}")
     if summary["top_symbols"]:
         lines.append("top symbols: " + ", ".join(f"{name} ({count})" for name, count in summary["top_symbols"]))
     return "\n".join(lines) + "\n"
