@@ -72,7 +72,8 @@ def sarif(findings):
               "defaultConfiguration": {"level": LEVELS.get(s, "error")}} for s in statuses]
     results = []
     for f in findings:
-        uri = urllib.parse.quote(pathlib.PurePath(f["path"]).as_posix())
+        path = pathlib.Path(f["path"])  # a relative path stays a relative reference, as CI expects
+        uri = path.as_uri() if path.is_absolute() else urllib.parse.quote(path.as_posix())
         results.append({
             "ruleId": _rule_id(f["status"]), "ruleIndex": statuses.index(f["status"]),
             "level": LEVELS.get(f["status"], "error"),
