@@ -78,8 +78,12 @@ def speed(table, lines=SPEED_LINES, folder=CORPUS):
 
 
 def benchmark():
-    """Print the scan speed (python -c 'from tfparity.scan.corpus import benchmark; benchmark()')."""
+    """Print the scan speed, three times (python -m tfparity.scan.corpus)."""
     table = statuses.table()
     for _ in range(3):
         print("scanned {lines} lines in {seconds} s CPU: {lines_per_second} lines/s, {findings} findings"
               .format(**speed(table)))
+
+
+if __name__ == "__main__":  # python -m tfparity.scan.corpus
+    benchmark()
