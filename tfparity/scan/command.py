@@ -9,7 +9,7 @@ import sys
 from tfparity.files import NotWritable, check_target, write_atomic
 from tfparity.scan import findings, output, sources, statuses
 
-OK, FOUND, USAGE = 0, 1, 2
+OK, FOUND, USAGE = 0, 1, 2  # a CI step fails on findings (1) and tells them from bad input (2)
 
 
 def _fail(message):

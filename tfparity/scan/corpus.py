@@ -12,7 +12,7 @@ from tfparity.paths import ROOT
 from tfparity.scan import findings, sources, statuses
 
 CORPUS = ROOT / "parity_tests" / "scan_corpus"
-MARK = "# expect:"
+MARK = "# expect:"  # a trailing comment: pytest and the scanner both ignore it
 SPEED_LINES = 10_000  # the target: this many lines in at most 2 s on one core
 
 

@@ -10,6 +10,7 @@ import pathlib
 
 from tfparity.scan.findings import ORDER
 
+# The schema URI SARIF 2.1.0 logs name, so validators and viewers know the version.
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 # What to do about each status, in the order to do it (findings.ORDER).
 ACTIONS = {

@@ -6,7 +6,7 @@ from tfparity.pages import GENERATED, table
 from tfparity.paths import NOTES
 from tfparity.scan import knowledge
 
-NAME = "scan"
+NAME = "scan"  # the record's and the page's name
 EXAMPLES = 4  # names shown per status
 
 

@@ -9,7 +9,7 @@ import json
 import os
 import pathlib
 
-SUFFIXES = (".py", ".ipynb")
+SUFFIXES = (".py", ".ipynb")  # what a folder is searched for: Python files and notebooks
 # Folders no one means to scan when naming a tree: environments, caches, checkpoints, VCS.
 SKIPPED = {".git", ".hg", ".venv", "venv", "__pycache__", "site-packages", ".ipynb_checkpoints", ".tox"}
 

@@ -15,6 +15,7 @@ import tempfile
 from tfparity.scan import knowledge, resolve, sources
 from tfparity.scan.convert import convert
 
+# What tf_upgrade_v2 did with a finding: the outcomes, in the order the page's columns give them.
 OUTCOMES = ("flagged", "renamed to compat.v1", "native", "changed meaning", "left untouched")
 # The TF2 keyword that must receive a TF1 positional argument for the call to keep its meaning.
 CARRIES = {"split_dim": "axis", "concat_dim": "axis", "keep_prob": "rate"}
