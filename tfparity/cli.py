@@ -11,7 +11,7 @@ import os
 import sys
 import traceback
 
-from tfparity import check_command, checks, new_command, signals
+from tfparity import check_command, checkpoint_command, checks, new_command, signals
 from tfparity.studies import STUDIES
 
 # Exit statuses. A script must tell a parity failure (1) from bad input (2) from a bug (3, 4).
@@ -99,6 +99,7 @@ def parser():
     docs.add_argument("examples", nargs="*", metavar="EXAMPLE", help="only these (default: all)")
     check_command.add_parser(sub)
     new_command.add_parser(sub)
+    checkpoint_command.add_parser(sub)
     for study in STUDIES:
         if hasattr(study, "add_parser"):
             study.add_parser(sub)

@@ -121,7 +121,10 @@ def index(names, folder):
                         "from legacy TF 1.x code to the twins. [Performance](performance.md): every "
                         "example under Session, eager, `tf.function`, the whole loop and XLA, timed "
                         "with its parity class. [False friends](false_friends.md): TF1 optimizers and losses "
-                        "against their Keras 3 namesakes, and the exact TF2 rules."]) + "\n"
+                        "against their Keras 3 namesakes, and the exact TF2 rules. [Checkpoints](checkpoints.md): "
+                        "a TF1 `Saver` checkpoint carried into TF2 and back, proven by resuming training. "
+                        "[Scan](scan.md): every TF1 idiom in your code, with its status on the installed "
+                        "TensorFlow."]) + "\n"
 
 
 def build(folder, measure=True, names=None, progress=None):

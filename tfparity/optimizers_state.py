@@ -52,6 +52,10 @@ class Optimizer:
         """TF1's slot names, in TF1's creation order."""
         return [slot for slot, _, _ in self._slot_specs]
 
+    def non_slot_names(self):
+        """TF1's names of the state shared by all variables (Adam's beta1_power, beta2_power)."""
+        return [name for name, _ in self._non_slot_specs]
+
     def slot(self, var, name):
         """The ``name`` slot of ``var``, as TF1's ``get_slot(var, name)``."""
         return self.slots[name][self._index[var.ref()]]
@@ -88,6 +92,14 @@ class Optimizer:
                 for slot, _, init in self._slot_specs:
                     self.slots[slot].append(
                         tf.Variable(init(var), trainable=False, name=keys[slot]))
+
+    def checkpointable(self):
+        """The state as one trackable object for ``tf.train.Checkpoint(optimizer=...)``: attribute
+        paths ``slots.<slot>.<i>`` (``i`` as in ``var_list``) and ``non_slots.<name>``. Build first."""
+        state = tf.Module(name=self.name)
+        state.slots = {slot: list(values) for slot, values in self.slots.items()}
+        state.non_slots = dict(self.non_slots)
+        return state
 
     def apply_gradients(self, grads_and_vars):
         """One TF1 step: each dense gradient through its kernel, then the shared state."""

@@ -38,9 +38,9 @@ def _module(name):
     return importlib.import_module(name)
 
 
-def resolve(spec, option, keywords=()):
-    """The function ``spec`` names, checked (without a call) to take one positional argument and
-    the ``keywords``, as the contract calls it."""
+def resolve(spec, option, keywords=(), positional=1):
+    """The function ``spec`` names, checked (without a call) to take ``positional`` positional
+    arguments and the ``keywords``, as the contract calls it."""
     module_name, colon, function_name = spec.rpartition(":")
     if not colon or not module_name or not function_name:
         raise SpecError(f"{option} {spec!r}: expected module:function or path/to/file.py:function")
@@ -53,9 +53,10 @@ def resolve(spec, option, keywords=()):
     except (TypeError, ValueError):  # a builtin: nothing to check
         return function
     try:
-        signature.bind(None, **dict.fromkeys(keywords))
+        signature.bind(*[None] * positional, **dict.fromkeys(keywords))
     except TypeError:
-        wanted = " and ".join(["one positional argument"] + [f"{k}=" for k in keywords])
+        count = {0: "no argument", 1: "one positional argument"}.get(positional, f"{positional} arguments")
+        wanted = " and ".join([count] + [f"{k}=" for k in keywords])
         raise SpecError(f"{option} {spec!r}: {function_name}{signature} cannot be called with {wanted}") from None
     return function
 

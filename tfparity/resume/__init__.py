@@ -1,0 +1,44 @@
+"""Checkpoints: a TF1 Saver checkpoint carried into TF2, proven by resuming training.
+
+A study: ``measure()`` runs the MLP's resume proof here and, with oneDNN off, in a fresh process;
+``render(folder)`` writes docs/checkpoints.md from the record and docs/notes/checkpoints.md.
+"""
+from tfparity import fresh, records
+from tfparity.files import write_atomic
+from tfparity.paths import NOTES
+
+NAME = "checkpoints"  # the record's and the page's name
+MODES = ("tf2_eager", "tf2_function")
+
+
+def verdicts(strict=False):
+    """The MLP resumed in TF2 against its uninterrupted TF1 run, per mode; ``strict`` first
+    switches off what can be switched off in-process, and allows no bound."""
+    import numpy as np
+
+    from tfparity.compare import compare
+    from tfparity.machine import fingerprint
+    from tfparity.resume.mlp import resume
+    from tfparity.tolerances import BIT_IDENTICAL, switch_off, tolerance
+    if strict:
+        switch_off()
+    result = resume()
+    as_steps = lambda trace: {f: v if f == "loss" else np.asarray(v)[np.newaxis] for f, v in trace.items()}
+    desired = as_steps(result["traces"]["uninterrupted"])
+    found = {mode: compare(desired, as_steps(result["traces"][mode]),
+                           *(BIT_IDENTICAL if strict else tolerance("mlp", mode))) for mode in MODES}
+    return {"machine": fingerprint(), "settings": result["settings"], "inspect": result["inspect"],
+            "map": result["map"], "verdicts": {m: str(v) for m, v in found.items()},
+            "statuses": {m: v.status for m, v in found.items()}}
+
+
+def measure():
+    here = verdicts()
+    strict = fresh.call("tfparity.resume:verdicts", {"strict": True}, {"TF_ENABLE_ONEDNN_OPTS": "0"})
+    return {"example": NAME, "machine": here["machine"], "mlp": here, "mlp_strict": strict}
+
+
+def render(folder):
+    if records.record_path(folder, NAME).exists():
+        from tfparity.resume.page import page
+        write_atomic(folder / f"{NAME}.md", page(records.load_plain(folder, NAME), (NOTES / f"{NAME}.md").read_text()))
