@@ -152,3 +152,23 @@ def test_the_mlp_resumed_in_tf2_equals_its_uninterrupted_tf1_run_and_bit_for_bit
     if machine.same_bits(record["machine"]):
         assert record["mlp"]["verdicts"] == here["verdicts"], "re-measure: the committed record is stale"
     assert record["mlp"]["map"] == here["map"]
+
+
+def test_a_keras_model_and_keras_adam_resume_from_the_tf1_checkpoint_with_adams_state(runs, tmp_path):
+    # Keras Adam is a namesake, not TF1's rule, so the resumed run is near the uninterrupted one,
+    # not equal: the proof that the state carried over is that dropping it costs far more.
+    from parity_tests.outside import keras_port
+    from tfparity import checkpoint_keras, checkpoints
+    resumed = keras_port.roots(runs["inputs"])
+    mapping = checkpoint_keras.keras_adam_map(keras_port.WEIGHTS, resumed)
+    checkpoints.convert(str(runs["folder"] / "tf1"), str(tmp_path / "keras"), mapping, into=resumed)
+    tf.train.Checkpoint(**resumed).restore(str(tmp_path / "keras")).expect_partial()  # TF1 has no rate variable
+    assert resumed["optimizer"].iterations.numpy() == SAVED_AT  # beta1_power = 0.9^(5+1)
+    saved = tf.train.load_checkpoint(str(runs["folder"] / "tf1"))
+    assert resumed["optimizer"]._velocities[0].numpy().tobytes() == saved.get_tensor("hidden/weights/Adam_1").tobytes()
+    weights_only = keras_port.roots(runs["inputs"])
+    tf.train.Checkpoint(model=weights_only["model"]).restore(str(tmp_path / "keras")).expect_partial()
+    after = runs["whole"][SAVED_AT:]
+    distance = {name: np.max(np.abs(keras_port.train(runs["inputs"], objects, SAVED_AT, STEPS - SAVED_AT) - after) / after)
+                for name, objects in (("with state", resumed), ("weights only", weights_only))}
+    assert distance["with state"] < 1e-5 < 1e-3 < distance["weights only"], distance

@@ -2,24 +2,21 @@
 
 A map is ``{TF1 variable name: dotted attribute path from a root object}``, e.g.
 ``{"conv1/weights": "model.conv1.weights", "conv1/weights/Adam": "optimizer.slots.m.0"}``; a
-value of None leaves a TF1 variable out on purpose (``global_step``). The TF2 checkpoint written
+value of None leaves a TF1 variable out on purpose (``global_step``); a value
+``{"path": P, "iterations_from_beta": 0.9}`` writes the step count a power ``beta^(t+1)`` encodes
+(TF1 Adam's ``beta1_power`` into a Keras 3 optimizer's ``iterations``: ``checkpoint_keras``). The TF2 checkpoint written
 restores with ``tf.train.Checkpoint(model=..., optimizer=...).restore(DST)`` for roots of those
 names (``tfparity.optimizers``' state: ``optimizer.checkpointable()``). ``auto_map`` derives the
 map from objects whose variables carry the TF1 names. Bad input raises ``CheckpointError`` with
 one line naming the variable or file; DST is written in a temporary folder and renamed into place.
 """
 import os
-import shutil
-import tempfile
 
+from tfparity.checkpoint_files import CheckpointError, staged, tree  # noqa: F401 (raised here too)
 from tfparity.quiet import import_tensorflow
 
 tf = import_tensorflow()
 KEY = "/.ATTRIBUTES/VARIABLE_VALUE"  # the suffix of a variable's key in an object-based checkpoint
-
-
-class CheckpointError(ValueError):
-    pass
 
 
 def read(path):
@@ -48,13 +45,13 @@ def _first_line(error):
 
 
 def paths(roots):
-    """{id(variable): (dotted path, variable)} for every variable reachable from ``roots``."""
-    found, queue = {}, [(name, root) for name, root in roots.items()]
-    seen = set()
+    """{dotted path: variable} for every path to a variable from ``roots``, shortest first (a
+    variable reachable two ways, as a Keras optimizer's slots are, has both paths)."""
+    found, queue, seen = {}, list(roots.items()), set()
     while queue:
         path, obj = queue.pop(0)
-        if isinstance(obj, tf.Variable):
-            found.setdefault(id(obj), (path, obj))
+        if isinstance(obj, tf.Variable) or _keras_variable(obj):
+            found[path] = obj
             continue
         if id(obj) in seen:
             continue
@@ -64,45 +61,21 @@ def paths(roots):
     return found
 
 
+def _keras_variable(obj):
+    """A Keras 3 variable: not a tf.Variable, but a leaf of the object graph all the same."""
+    return type(obj).__name__ == "Variable" and callable(getattr(obj, "assign", None)) and hasattr(obj, "dtype")
+
+
 def auto_map(names, roots):
     """The map for TF1 ``names`` onto the variables of ``roots`` whose ``.name`` is the TF1 name."""
     by_name = {}
-    for path, var in paths(roots).values():
+    for path, var in paths(roots).items():
         by_name.setdefault(var.name.split(":")[0], path)
     missing = [n for n in names if n not in by_name]
     if missing:
         raise CheckpointError(f"TF1 variable {missing[0]} has no TF2 variable of that name in the objects "
                               f"({len(missing)} unmatched): map it by hand with --map")
     return {name: by_name[name] for name in names}
-
-
-def _tree(mapping, values):
-    """Root objects holding a tf.Variable at each mapped path."""
-    roots = {}
-    for name, path in mapping.items():
-        *parents, leaf = path.split(".")
-        if not parents:  # a root that is a variable itself: Checkpoint(step=tf.Variable(...))
-            roots[leaf] = tf.Variable(values[name], name=name)
-            continue
-        node = roots.setdefault(parents[0], tf.Module(name=parents[0]))
-        for part in parents[1:]:
-            node = getattr(node, part, None) or _child(node, part)
-        setattr(node, leaf, tf.Variable(values[name], name=name))
-    return roots
-
-
-def _child(node, part):
-    setattr(node, part, tf.Module(name=part if part.isidentifier() else f"_{part}"))
-    return getattr(node, part)
-
-
-def _replace(staging, dst):
-    """Move the checkpoint files written under ``staging`` to the prefix ``dst``, index last:
-    a reader finds either the old checkpoint or the new one, never half of one."""
-    base = os.path.join(staging, "ckpt")
-    files = sorted(f for f in os.listdir(staging) if f.startswith("ckpt."))
-    for suffix in sorted((f[len("ckpt"):] for f in files), key=lambda s: s == ".index"):
-        os.replace(base + suffix, dst + suffix)
 
 
 def _check_map(found, mapping, src):
@@ -116,31 +89,36 @@ def _check_map(found, mapping, src):
     return {n: p for n, p in mapping.items() if p is not None}
 
 
-def _check_into(mapping, found, into):
-    """Every mapped path exists in the objects ``into``, with the source's shape and dtype."""
-    targets = {path: var for path, var in paths(into).values()}
-    for name, path in mapping.items():
+def _path(entry):
+    return entry["path"] if isinstance(entry, dict) else entry
+
+
+def _value(name, entry, value):
+    """The value to write: the checkpoint's, or the step count ``t`` of a power ``beta^(t+1)``."""
+    if not isinstance(entry, dict):
+        return value
+    import math
+    beta = entry["iterations_from_beta"]
+    exponent = math.log(float(value)) / math.log(beta)
+    if not 0.5 <= exponent < 2 ** 40 or abs(exponent - round(exponent)) > 1e-3:
+        raise CheckpointError(f"{name} = {float(value)!r} is not a power of {beta}: no step count to derive")
+    import numpy as np
+    return np.int64(round(exponent) - 1)  # TF1 starts the power at beta and multiplies after each step
+
+
+def _check_into(mapping, values, into):
+    """Every mapped path exists in the objects ``into``, with the value's shape and dtype."""
+    targets = paths(into)
+    for name, entry in mapping.items():
+        path = _path(entry)
         if path not in targets:
             raise CheckpointError(f"map entry {name}: no variable at {path} in the objects "
                                   f"(known: {', '.join(sorted(targets)[:6])}...)")
-        shape, dtype, _ = found[name]
+        shape, dtype = tuple(values[name].shape), values[name].dtype.name
         var = targets[path]
-        if tuple(var.shape) != shape or var.dtype.name != dtype:
+        if tuple(var.shape) != shape or tf.as_dtype(var.dtype).name != dtype:
             raise CheckpointError(f"{name}: {dtype} {list(shape)} in the checkpoint, but {path} is "
-                                  f"{var.dtype.name} {var.shape.as_list()}")
-
-
-def _staged(dst, write):
-    """``write(prefix)`` into a temporary folder beside ``dst``, then the files renamed to ``dst``."""
-    folder = os.path.dirname(os.path.abspath(dst))
-    if not os.path.isdir(folder):
-        raise CheckpointError(f"cannot write {dst}: {folder} is not a folder")
-    staging = tempfile.mkdtemp(dir=folder, prefix=".tfparity-checkpoint-")
-    try:
-        write(os.path.join(staging, "ckpt"))
-        _replace(staging, dst)
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
+                                  f"{tf.as_dtype(var.dtype).name} {list(var.shape)}")
 
 
 def convert(src, dst, mapping, into=None):
@@ -148,15 +126,15 @@ def convert(src, dst, mapping, into=None):
     ({root name: object}), if given, is checked against: paths, shapes and dtypes."""
     found = read(src)
     mapping = _check_map(found, mapping, src)
+    values = {name: _value(name, entry, found[name][2]()) for name, entry in mapping.items()}
     if into is not None:
-        _check_into(mapping, found, into)
-    values = {name: found[name][2]() for name in mapping}
+        _check_into(mapping, values, into)
 
     def write(prefix):
-        checkpoint = tf.train.Checkpoint(**_tree(mapping, values))
+        checkpoint = tf.train.Checkpoint(**tree({n: _path(e) for n, e in mapping.items()}, values))
         checkpoint.save_counter  # created by every restore: written too, so it matches
         checkpoint.write(prefix)
-    _staged(dst, write)
+    staged(dst, write)
     return mapping
 
 
@@ -183,4 +161,4 @@ def reverse(src, dst, mapping):
             with tf1.Session(graph=graph) as session:
                 session.run(tf1.variables_initializer(list(variables.values())))
                 saver.save(session, prefix, write_meta_graph=False, write_state=False)
-    _staged(dst, write)
+    staged(dst, write)
