@@ -114,3 +114,14 @@ def test_friends_command_prints_the_tables_and_writes_json(tmp_path, capsys, mon
     assert json.loads((tmp_path / "friends.json").read_text()) == record
     printed = capsys.readouterr().out
     assert "| `tf1.train.RMSPropOptimizer` | `keras.optimizers.RMSprop(lr)` |" in printed
+
+
+def test_fit_reproduces_the_session_in_the_parity_setting_and_each_knob_is_measured(fresh, measured):
+    knobs = {row["knob"]: row for row in fresh["fit_knobs"]}
+    assert knobs["parity setting"]["class"] == "bit-identical" and knobs["jit_compile=True"]["jit_compile"] is True
+    assert knobs["parity setting"]["jit_compile"] is False  # "auto", resolved on this CPU-only machine
+    assert knobs["keras.layers.Dense"]["class"] != "bit-identical"  # its bias_add rounds the gradient otherwise
+    for knob in ("shuffle=True (fit's default)", "Keras initializers", "a last partial batch", "mixed_float16 policy"):
+        assert knobs[knob]["class"] != "bit-identical", knob
+    on = {row["knob"]: row["class"] for row in measured["1"]["fit_knobs"]}
+    assert on["parity setting"] == "bit-identical" and on["run_eagerly=True"] != "bit-identical"

@@ -1,7 +1,7 @@
 """Measure every false friend: each TF1 optimizer against its Keras 3 namesake, the closest Keras
 settings and the exact TF2 rule, on both problems; each TF1 loss against its TF2 counterparts.
 The result is a record: no timings, so the same TensorFlow gives the same bytes."""
-from tfparity.friends import keras3, keras3_losses, tf1
+from tfparity.friends import keras3, keras3_losses, keras_fit, tf1
 from shared_data import false_friends as data
 from tfparity.compare import compare, divergence
 
@@ -62,7 +62,9 @@ def measure(seed=0, steps=data.STEPS, data_dir=None):
     return {"example": "false_friends", "machine": fingerprint(),
             "tensorflow": tf.__version__, "keras": keras.__version__,
             "seed": seed, "steps": steps, "learning_rates": data.LEARNING_RATES,
-            "optimizers": optimizers(problems), "losses": losses(data.loss_batch(seed))}
+            "optimizers": optimizers(problems), "losses": losses(data.loss_batch(seed)),
+            "fit_knobs": keras_fit.measure(problems["mlp"], {k: v[-1] for k, v in
+                                                             tf1.train("mlp", problems["mlp"], keras_fit.RULE).items()})}
 
 
 def measure_both():
@@ -79,4 +81,5 @@ def with_onednn(record):
     """Each exact rule's MLP parity class and the machine it was measured on."""
     return {"machine": record["machine"],
             "exact_mlp": {row["name"]: row["exact"]["mlp"]["class"] for row in record["optimizers"]},
-            "exact_mlp_function": {row["name"]: row["exact"]["mlp, tf.function"]["class"] for row in record["optimizers"]}}
+            "exact_mlp_function": {row["name"]: row["exact"]["mlp, tf.function"]["class"] for row in record["optimizers"]},
+            "fit_knobs": {row["knob"]: row["class"] for row in record["fit_knobs"]}}

@@ -53,6 +53,15 @@ def loss_table(record):
     return table(head, rows)
 
 
+def fit_table(record):
+    onednn = record.get("with_onednn", {}).get("fit_knobs")
+    head = ["what the port does", f"final weights vs the TF1 Session after {record['steps']} steps",
+            *([f"the same with oneDNN on ({record['with_onednn']['machine']['isa']})"] if onednn else []),
+            "loss fit reports", "what removes it"]
+    return table(head, [[row["knob"], row["class"], *([onednn[row["knob"]]] if onednn else []),
+                         f"{row['fit_loss']:.7g}", row["removed_by"]] for row in record["fit_knobs"]])
+
+
 def text(record):
     return "\n\n".join([f"Optimizers, {record['steps']} steps (TensorFlow {record['machine']['tensorflow']}, Keras "
                         f"{record['keras']}):", optimizer_table(record), "Losses, one batch:", loss_table(record)]) + "\n"
@@ -83,5 +92,10 @@ def page(record, notes):
                         optimizer_table(record), "![divergence per step](img/false_friends.png)",
                         "## Losses: one batch of 16 rows × 10 classes, a row mask keeping about 3 in 4",
                         loss_table(record),
+                        "## `model.fit`: the knobs that change the numbers",
+                        "The MLP problem trained by `compile`/`fit` with TF1's GradientDescent as a Keras "
+                        "optimizer (`tfparity.keras_optimizers`), against the TF1 Session; the first row is the "
+                        "setting that reproduces it, and each other row changes one thing from there.",
+                        fit_table(record),
                         f"Measured on {describe(record['machine'])}, Keras {record['keras']}, seed {record['seed']}"
                         + (f"; the oneDNN-on column on {describe(onednn['machine'])}." if (onednn := record.get("with_onednn")) else ".")]) + "\n"

@@ -1,0 +1,86 @@
+"""The knobs of Keras 3 ``compile``/``fit`` that change the numbers, measured on the false-friends
+MLP problem against the TF1 Session (GradientDescent, the same batches in the same order).
+
+The parity setting: a model of ``TF1Dense`` layers (``tf.matmul`` then ``tf.math.add``, as TF1's
+``x @ W + b``), ``tfparity.keras_optimizers`` over TF1's rule, ``jit_compile="auto"`` (Keras
+resolves it to False on a CPU-only machine), ``shuffle=False``, the batch size of TF1's batches. Each knob changes one thing from there.
+"""
+import keras
+import numpy as np
+import tensorflow as tf
+
+from tfparity import keras_optimizers, optimizers
+
+RULE = "GradientDescent"
+
+
+class TF1Dense(keras.layers.Dense):
+    """Dense whose bias add is ``tf.math.add``: Keras' own add becomes ``tf.nn.bias_add`` on the
+    TensorFlow backend (keras/src/backend/tensorflow/numpy.py, ``add``), whose gradient
+    (BiasAddGrad) sums the batch in another order than the ``Sum`` behind TF1's ``x @ W + b``."""
+
+    def call(self, inputs):
+        return self.activation(tf.math.add(tf.matmul(inputs, self.kernel), self.bias))
+
+
+def model(variables, dense=TF1Dense, output_activation=None, initial=True):
+    net = keras.Sequential([keras.Input((784,)), dense(15, activation="sigmoid"),
+                            dense(10, activation=output_activation)])
+    if initial:  # the shared initial values; else Keras' own initializers
+        net.layers[0].set_weights([variables["W1"], variables["b1"]])
+        net.layers[1].set_weights([variables["W2"], variables["b2"]])
+    return net
+
+
+def fit(problem, dense=TF1Dense, jit_compile="auto", shuffle=False, run_eagerly=False, steps_per_execution=1,
+        from_logits=True, initial=True, drop=0, policy=None, optimizer=None):
+    """{W1, b1, W2, b2: final value} and fit's reported loss after one pass over the batches;
+    ``drop`` leaves the last rows out of the last batch (a partial batch)."""
+    keras.utils.set_random_seed(0)  # shuffle=True and Keras' initializers draw from it
+    if policy:
+        keras.mixed_precision.set_global_policy(policy)
+    try:
+        net = model(problem["variables"], dense, None if from_logits else "softmax", initial)
+        rule = optimizer or keras_optimizers.wrap(optimizers.GradientDescent(problem["learning_rate"]))
+        net.compile(optimizer=rule, loss=keras.losses.CategoricalCrossentropy(from_logits=from_logits),
+                    jit_compile=jit_compile, run_eagerly=run_eagerly, steps_per_execution=steps_per_execution)
+        x = np.concatenate([b[0] for b in problem["batches"]])
+        y = np.concatenate([b[1] for b in problem["batches"]])
+        history = net.fit(x[:len(x) - drop], y[:len(y) - drop], batch_size=len(problem["batches"][0][0]),
+                          shuffle=shuffle, epochs=1, verbose=0)
+        weights = dict(zip(("W1", "b1", "W2", "b2"), (np.asarray(w, np.float32) for w in net.get_weights())))
+        return weights, float(history.history["loss"][-1]), net
+    finally:
+        if policy:
+            keras.mixed_precision.set_global_policy("float32")
+
+
+# Each knob: (what a port does, fit's options) from the parity setting; the note says what removes it.
+KNOBS = {
+    "parity setting": ({}, "—"),
+    "keras.layers.Dense": ({"dense": keras.layers.Dense}, "a Dense adding its bias with tf.math.add "
+                           "(TF1Dense), or TF1 code that used tf.nn.bias_add / tf1.layers.dense"),
+    "jit_compile=True": ({"jit_compile": True}, "jit_compile=False (\"auto\" is False on a CPU-only machine)"),
+    "run_eagerly=True": ({"run_eagerly": True}, "run_eagerly=False: fit's step as a tf.function, fused like "
+                         "the Session's where oneDNN is on"),
+    "steps_per_execution=4": ({"steps_per_execution": 4}, "steps_per_execution=1"),
+    "shuffle=True (fit's default)": ({"shuffle": True}, "shuffle=False, the batches in TF1's order"),
+    "softmax output, from_logits=False": ({"from_logits": False}, "logits out, from_logits=True"),
+    "Keras initializers": ({"initial": False}, "set_weights from the shared initial values"),
+    "a last partial batch": ({"drop": 8}, "batches of TF1's size only (TF1 loops often dropped the rest)"),
+    "mixed_float16 policy": ({"policy": "mixed_float16"}, "the float32 policy"),
+}
+
+
+def measure(problem, tf1_final):
+    """One row per knob: the port, what removes it, its parity class after the run and fit's
+    reported loss; ``tf1_final`` is {variable: TF1's final value}."""
+    from tfparity.compare import compare
+    rows = []
+    for name, (options, fix) in KNOBS.items():
+        weights, loss, net = fit(problem, **options)
+        verdict = compare({k: v[np.newaxis] for k, v in tf1_final.items()}, {k: v[np.newaxis] for k, v in weights.items()})
+        rows.append({"knob": name, "removed_by": fix, "jit_compile": bool(net.jit_compile), "fit_loss": loss,
+                     "class": "bit-identical" if verdict.status == "bit-identical" else
+                     f"{verdict.max_ulp:g} ULP, abs {verdict.max_abs:.2g}"})
+    return rows
