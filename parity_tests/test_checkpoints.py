@@ -146,6 +146,9 @@ def test_the_mlp_resumed_in_tf2_equals_its_uninterrupted_tf1_run_and_bit_for_bit
     here = resume.verdicts()
     assert here["statuses"]["tf2_function"] == "bit-identical" and set(here["statuses"].values()) <= {
         "bit-identical", "within"}, here["verdicts"]
+    keras = here["keras"]  # the checkpoint into Keras, saved, loaded and predicting in a fresh process
+    assert [keras[kind]["same_predictions"] for kind in ("keras", "weights.h5")] == [keras["test_images"]] * 2
+    assert [keras[kind]["logits"] for kind in ("keras", "weights.h5")] == ["bit-identical"] * 2
     strict = fresh.call("tfparity.resume:verdicts", {"strict": True}, {"TF_ENABLE_ONEDNN_OPTS": "0"})
     assert set(strict["statuses"].values()) == {"bit-identical"}, strict["verdicts"]
     record = records.load_plain(DOCS, resume.NAME)

@@ -22,13 +22,13 @@ def verdicts(strict=False):
     from tfparity.tolerances import BIT_IDENTICAL, switch_off, tolerance
     if strict:
         switch_off()
-    result = resume()
+    result = resume(keras=not strict)
     as_steps = lambda trace: {f: v if f == "loss" else np.asarray(v)[np.newaxis] for f, v in trace.items()}
     desired = as_steps(result["traces"]["uninterrupted"])
     found = {mode: compare(desired, as_steps(result["traces"][mode]),
                            *(BIT_IDENTICAL if strict else tolerance("mlp", mode))) for mode in MODES}
     return {"machine": fingerprint(), "settings": result["settings"], "inspect": result["inspect"],
-            "map": result["map"], "verdicts": {m: str(v) for m, v in found.items()},
+            "map": result["map"], "verdicts": {m: str(v) for m, v in found.items()}, "keras": result["keras"],
             "statuses": {m: v.status for m, v in found.items()}}
 
 

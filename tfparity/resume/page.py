@@ -30,4 +30,17 @@ def page(record, notes):
         proof,
         "The map `--auto` derived from the TF2 twin's module, and what `tfparity checkpoint inspect` "
         "says of each variable:",
-        mapping]) + "\n"
+        mapping, *keras_section(mlp["keras"])]) + "\n"
+
+
+def keras_section(keras):
+    """The same checkpoint into a Keras 3 model, saved, and loaded in a fresh process."""
+    rows = [[f"`{kind}`", f"{keras[kind]['same_predictions']:,} of {keras['test_images']:,}", keras[kind]["logits"]]
+            for kind in ("keras", "weights.h5")]
+    weights = ", ".join(f"`{name}` → `{path}`" for name, path in keras["map"].items())
+    return ["## Into Keras 3, saved, and loaded again",
+            "The same TF1 checkpoint converted into a `keras.Sequential` of two standard `Dense` layers (the "
+            f"map: {weights}, read off the model's weights in TF1's order), restored, then saved with "
+            "`model.save` and `model.save_weights`; a fresh process loads each file and predicts the "
+            "test images, against the TF1 Session's logits when it saved:",
+            table(["saved as", "same predicted class", "logits"], rows)]
