@@ -7,7 +7,7 @@ import pytest
 
 from conftest import quick_options
 from tfparity import fresh
-from tfparity.harness import ALL_MODES, examples
+from tfparity.harness import ALL_MODES, OPTIONAL_MODES, examples
 from tfparity.tolerances import CAUSES, active, bounds, tolerance
 
 OFF = {"TF_ENABLE_ONEDNN_OPTS": "0"}
@@ -17,7 +17,7 @@ def test_every_bound_names_a_known_cause_and_its_measurement():
     declared = {(name, mode): b for name in examples() + ["_template"] for mode, b in bounds(name).items()}
     assert declared, "no example declares a bound: the tests below would prove nothing"
     for key, found in declared.items():
-        assert key[1] in ALL_MODES, key
+        assert key[1] in ALL_MODES + OPTIONAL_MODES, key
         for bound in found:
             assert bound.cause in CAUSES and bound.ulp > 0 and "Measured" in bound.measured, key
 
@@ -41,7 +41,7 @@ def test_switching_off_the_arithmetic_optimizer_deactivates_its_bound():
 
 
 def _strict(name):
-    options = dict(quick_options(name), name=name, modes=list(ALL_MODES), strict=True)
+    options = dict(quick_options(name), name=name, modes=list(ALL_MODES + OPTIONAL_MODES), strict=True)
     if name == "classification":
         options.pop("steps", None)  # its grappler rewrite first shows at step 473 of the default run
     return name, fresh.call("tfparity.harness:verdict_summaries", options, OFF)

@@ -5,7 +5,9 @@ file, section and function, the first one first:
 
 1. Sections: the same ``# %% name`` sections in the same order. The TF2 twin adds one trailing
    section marked ``(TF2 only)`` (``# %% whole loop (TF2 only)``: ``run_loop`` and its helpers)
-   and nothing else. Before the first section: imports and constants only.
+   and nothing else; the TF1 twin may add one trailing section marked ``(TF1 only)``
+   (``# %% eager shim (TF1 only)``: ``run_eager``, its own code run eagerly, the harness's optional
+   ``tf1_eager`` mode). Before the first section: imports and constants only.
 2. Functions: in each shared section the same top-level functions in the same order, with the same
    parameters (TF2's ``run`` adds ``function``) and the same return shape: a value or nothing,
    a tuple's or list's length and a dict's keys where the return statement shows them.
@@ -31,7 +33,7 @@ import pytest
 from conftest import quick_options
 
 from tfparity import pages
-from tfparity.harness import ALL_MODES, examples, load, run_mode
+from tfparity.harness import ALL_MODES, OPTIONAL_MODES, examples, load, run_mode
 from tfparity.paths import ROOT
 
 PAIRS = examples() + ["_template"]
@@ -134,6 +136,21 @@ def drifts(tf1_source, tf2_source, tf1_path="tf1_graph/X.py", tf2_path="tf2_eage
     marked = [t for t in titles2 if t.endswith(pages.TF2_ONLY)]
     if any(t.endswith(pages.TF2_ONLY) for t in titles1):
         found.append(f"{tf1_path}: a section marked {pages.TF2_ONLY} in the TF1 twin")
+    if any(t.endswith(pages.TF1_ONLY) for t in titles2):
+        found.append(f"{tf2_path}: a section marked {pages.TF1_ONLY} in the TF2 twin")
+    marked1 = [t for t in titles1 if t.endswith(pages.TF1_ONLY)]
+    if len(marked1) > 1 or (marked1 and titles1[-1] != marked1[0]):
+        found.append(f"{tf1_path}: at most one trailing section marked {pages.TF1_ONLY}, found {marked1}")
+    own1 = [p for p in parts1 if p[0].endswith(pages.TF1_ONLY)]
+    run1 = next((n for _, nodes in parts1 for n in nodes if isinstance(n, ast.FunctionDef) and n.name == "run"), None)
+    for title, nodes in own1:
+        eager = [n for n in nodes if isinstance(n, ast.FunctionDef) and n.name == "run_eager"]
+        if not eager:
+            found.append(f"{tf1_path}, section {title!r}: a {pages.TF1_ONLY} section holds run_eager")
+        elif run1 and (parameters(eager[0]) != parameters(run1) or shapes(eager[0]) != shapes(run1)):
+            found.append(f"{tf1_path}, section {title!r}, function 'run_eager': takes and returns what run does")
+    parts1 = [p for p in parts1 if not p[0].endswith(pages.TF1_ONLY)]
+    titles1 = [t for t, _ in parts1]
     if len(marked) != 1 or titles2[-1] != marked[0]:
         found.append(f"{tf2_path}: one trailing section marked {pages.TF2_ONLY} holds run_loop, found {marked}")
     shared2 = [p for p in parts2 if not p[0].endswith(pages.TF2_ONLY)]
@@ -171,6 +188,12 @@ def drifts(tf1_source, tf2_source, tf1_path="tf1_graph/X.py", tf2_path="tf2_eage
         for node in nodes:
             if isinstance(node, ast.FunctionDef) and node.name in defined1:
                 found.append(f"{tf2_path}, section {title!r}, function {node.name!r}: TF1 has it too, "
+                             "so it belongs in a shared section")
+    defined2 = {n.name for _, nodes in parts2 for n in nodes if isinstance(n, (ast.FunctionDef, ast.ClassDef))}
+    for title, nodes in own1:
+        for node in nodes:
+            if isinstance(node, ast.FunctionDef) and node.name in defined2:
+                found.append(f"{tf1_path}, section {title!r}, function {node.name!r}: TF2 has it too, "
                              "so it belongs in a shared section")
     mains = []
     for path, source, parts in zip(paths, (tf1_source, tf2_source), (parts1, parts2)):
@@ -286,6 +309,17 @@ PLANTED = {  # (twin, old text, new text) -> the first drift named
         "tf2", "def gradients(inputs):\n    return [], []\n\n\n# %% whole loop (TF2 only)\n",
         "# %% whole loop (TF2 only)\ndef gradients(inputs):\n    return [], []\n\n\n",
         "tf2_eager/X.py, section 'train', function 'gradients'"),
+    "TF1-only section before a shared one": (
+        "tf1", "# %% train\n", "# %% eager shim (TF1 only)\ndef run_eager(inputs):\n    return {}\n\n\n# %% train\n",
+        "tf1_graph/X.py: at most one trailing section marked (TF1 only)"),
+    "TF1-only section without run_eager": (
+        "tf1", 'if __name__ == "__main__":', '# %% eager shim (TF1 only)\ndef shim(inputs):\n    return {}\n\n\n'
+        'if __name__ == "__main__":', "tf1_graph/X.py, section 'eager shim (TF1 only)': a (TF1 only) section holds run_eager"),
+    "run_eager unlike run": (
+        "tf1", 'if __name__ == "__main__":', '# %% eager shim (TF1 only)\ndef run_eager(inputs, eager):\n    return {}\n\n\n'
+        'if __name__ == "__main__":', "tf1_graph/X.py, section 'eager shim (TF1 only)', function 'run_eager': takes and returns"),
+    "TF1-only section in the TF2 twin": (
+        "tf2", "# %% whole loop (TF2 only)", "# %% eager shim (TF1 only)", "tf2_eager/X.py: a section marked (TF1 only)"),
     "unmarked TF2 section": ("tf2", "# %% whole loop (TF2 only)", "# %% whole loop", "tf2_eager/X.py: one trailing section"),
     "__main__ block the guide would show": (
         "tf2", 'if __name__ == "__main__":', 'if "__main__" == __name__:',
@@ -297,6 +331,11 @@ PLANTED = {  # (twin, old text, new text) -> the first drift named
 
 def test_the_planted_pair_keeps_the_contract():
     assert drifts(TF1, TF2) == []
+
+
+def test_a_trailing_tf1_only_section_with_run_eager_keeps_the_contract():
+    shim = '# %% eager shim (TF1 only)\ndef run_eager(inputs):\n    return {"w": []}\n\n\nif __name__ == "__main__":'
+    assert drifts(TF1.replace('if __name__ == "__main__":', shim), TF2) == []
 
 
 @pytest.mark.parametrize("case", PLANTED)
@@ -318,8 +357,11 @@ def test_sections_end_before_the_main_block():
 def test_the_guide_shows_every_shared_section_then_the_tf2_only_one_and_no_main_block(name):
     parts = pages.side_by_side(f"tf1_graph/{name}.py", f"tf2_eager/{name}.py")
     headings = [p for p in parts if p.startswith("### ")]
-    tf1 = [s[0] for s in pages.sections((ROOT / "tf1_graph" / f"{name}.py").read_text())]
-    assert headings == [f"### {s}" for s in tf1] + [f"### whole loop {pages.TF2_ONLY}"]
+    source = (ROOT / "tf1_graph" / f"{name}.py").read_text()
+    own = pages.marked(source, pages.TF1_ONLY)
+    tf1 = [s[0] for s in pages.sections(source) if s[0] not in own]
+    assert headings == ([f"### {s}" for s in tf1] + [f"### whole loop {pages.TF2_ONLY}"]
+                        + [f"### {s} {pages.TF1_ONLY}" for s in own])
     assert not any("__main__" in p for p in parts)
 
 
@@ -327,7 +369,7 @@ def test_the_guide_shows_every_shared_section_then_the_tf2_only_one_and_no_main_
 def test_on_epoch_gets_an_int_and_the_trace_named_as_returned(name):
     data, *twins = load(name)
     inputs = data.make_inputs(0, **quick_options(name))
-    for mode in ("tf1_graph", "tf2_eager", ALL_MODES[-2]):
+    for mode in ("tf1_graph", "tf2_eager", ALL_MODES[-2]) + (OPTIONAL_MODES if hasattr(twins[0], "run_eager") else ()):
         calls = []
         trace = run_mode(twins, mode, inputs, lambda epoch, so_far: calls.append((epoch, dict(so_far))))
         assert calls and all(type(epoch) is int for epoch, _ in calls), (mode, calls)

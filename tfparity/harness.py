@@ -15,6 +15,10 @@ MODES = ("tf1_graph", "tf2_eager", "tf2_function")
 # The TF2 twin's run_loop: the whole loop (or epoch) in one tf.function, then also under XLA.
 LOOP_MODES = ("tf2_loop", "tf2_xla")
 ALL_MODES = MODES + LOOP_MODES
+# The TF1 twin's optional run_eager: its own TF1-style code run eagerly (the shim stage of a
+# migration, e.g. tf1.make_template keeping the variables), in a trailing '# %% ... (TF1 only)'
+# section. Run by default with MODES when the twin has it; skipped for twins without it.
+OPTIONAL_MODES = ("tf1_eager",)
 REFERENCE = MODES[0]
 PACKAGES = ("shared_data", "tf1_graph", "tf2_eager")
 
@@ -33,18 +37,28 @@ def load(name, packages=PACKAGES):
     return tuple(importlib.import_module(f"{p}.{name}") for p in packages)
 
 
+def runnable(twins, modes=None):
+    """The modes to run: ``modes`` (default MODES with the optional modes the twins have, after
+    the reference), without the optional ones the twins lack."""
+    if modes is None:
+        modes = MODES[:1] + OPTIONAL_MODES + MODES[1:]
+    return tuple(m for m in modes if m not in OPTIONAL_MODES or hasattr(twins[0], "run_eager"))
+
+
 def run_mode(twins, mode, inputs, on_epoch=None):
     """One execution mode's trace: the TF1 Session run, TF2 eager, TF2 with the step as a
     tf.function, or the TF2 twin's whole loop as one tf.function (``tf2_loop``), also compiled
-    by XLA (``tf2_xla``).
+    by XLA (``tf2_xla``); or the TF1 twin's own code run eagerly (``tf1_eager``, optional).
 
     ``on_epoch(epoch, trace)`` is passed on to twins whose ``run`` takes it (epoch-based ones):
     ``epoch`` is an int counted from 1, ``trace`` the fields so far, named as in the returned trace
     (an example with several methods counts each method's epochs from 1, its fields ``method/field``)."""
-    if mode not in ALL_MODES:
-        raise ValueError(f"unknown mode {mode!r}; known: {', '.join(ALL_MODES)}")
-    twin = twins[0] if mode == "tf1_graph" else twins[1]
-    if mode in LOOP_MODES:
+    if mode not in ALL_MODES + OPTIONAL_MODES:
+        raise ValueError(f"unknown mode {mode!r}; known: {', '.join(ALL_MODES + OPTIONAL_MODES)}")
+    twin = twins[0] if mode.startswith("tf1_") else twins[1]
+    if mode in OPTIONAL_MODES:
+        run, options = twin.run_eager, {}
+    elif mode in LOOP_MODES:
         run, options = twin.run_loop, {"jit_compile": mode == "tf2_xla"}
     else:
         run, options = twin.run, ({} if mode == "tf1_graph" else {"function": mode == "tf2_function"})
@@ -70,15 +84,16 @@ def gradient_checks(traces):
     return checks
 
 
-def run_example(name, seed=0, modes=MODES, packages=PACKAGES, progress=None, **options):
+def run_example(name, seed=0, modes=None, packages=PACKAGES, progress=None, **options):
     """The whole parity run of one example: inputs, a trace per mode, and the verdicts.
+    ``modes``: as ``runnable`` reads them (None: MODES and the optional modes the twins have).
 
     ``progress(mode, epoch, trace)``, if given, is called with epoch 0 as each mode starts and
     after every epoch of epoch-based examples."""
     data, *twins = load(name, packages)
     inputs = data.make_inputs(seed, **options)
     traces = {}
-    for mode in modes:
+    for mode in runnable(twins, modes):
         if progress:
             progress(mode, 0, None)
         traces[mode] = run_mode(twins, mode, inputs, progress and (
@@ -88,7 +103,7 @@ def run_example(name, seed=0, modes=MODES, packages=PACKAGES, progress=None, **o
                        "manual_vs_auto": gradient_checks(traces)}}
 
 
-def verdict_summaries(name, seed=0, modes=MODES, strict=False, **options):
+def verdict_summaries(name, seed=0, modes=None, strict=False, **options):
     """One run's verdicts as text, shaped as in a record ("verdicts", "manual_vs_auto"), with the
     "machine", every "statuses" (hand-written checks as "MODE, manual vs auto") and the "causes"
     whose bounds were in force: for ``tfparity.fresh.call`` under another setting. ``strict``
@@ -101,4 +116,4 @@ def verdict_summaries(name, seed=0, modes=MODES, strict=False, **options):
                     **{f"{m}, manual vs auto": v.status for m, v in parity["manual_vs_auto"].items()})
     return {"machine": result["machine"], "statuses": statuses,
             **{group: {m: str(v) for m, v in parity[group].items()} for group in ("verdicts", "manual_vs_auto")},
-            "causes": {m: list(tolerance(name, m).causes) for m in modes if m != REFERENCE}}
+            "causes": {m: list(tolerance(name, m).causes) for m in result["traces"] if m != REFERENCE}}

@@ -11,7 +11,7 @@ import nbformat
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
 from tfparity.mapping import RULES
-from tfparity.pages import ROOT, sections
+from tfparity.pages import ROOT, TF1_ONLY, marked, sections
 
 SETUP = """%load_ext tfparity.twin_magic
 from tfparity.twin_magic import namespaces"""
@@ -73,7 +73,8 @@ def notebook(name):
         new_code_cell("%%twin tf1\n" + header(tf1_source)),
         new_code_cell("%%twin tf2\n" + header(tf2_source)),
     ]
-    for (section, _, code1), (_, _, code2) in zip(sections(tf1_source), sections(tf2_source)):
+    shared1 = [s for s in sections(tf1_source) if s[0] not in marked(tf1_source, TF1_ONLY)]
+    for (section, _, code1), (_, _, code2) in zip(shared1, sections(tf2_source)):
         cells += [new_markdown_cell(explain(section, code1, code2)),
                   new_code_cell("%%twin tf1\n" + code1), new_code_cell("%%twin tf2\n" + code2)]
     cells += [new_markdown_cell("## Parity\n\nRun the TF1 Session, TF2 eager and TF2 `tf.function` "

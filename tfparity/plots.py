@@ -10,8 +10,8 @@ import numpy as np  # noqa: E402
 from tfparity.compare import ulp_distance  # noqa: E402
 from tfparity.jsonio import write_atomic  # noqa: E402
 
-STYLE = {"tf1_graph": dict(lw=3, alpha=0.45), "tf2_eager": dict(lw=1.2, ls="--"),
-         "tf2_function": dict(lw=1, ls=":")}
+STYLE = {"tf1_graph": dict(lw=3, alpha=0.45), "tf1_eager": dict(lw=1.6, ls="-."),
+         "tf2_eager": dict(lw=1.2, ls="--"), "tf2_function": dict(lw=1, ls=":")}
 
 
 def save(figure, path):
@@ -78,4 +78,21 @@ def image_grid(images, labels, predictions, path, columns=10):
         wrong = any(int(p[i]) != int(labels[i]) for p in predictions.values())
         axis.set_title(f"{int(labels[i])}: {guesses}", fontsize=8, color="red" if wrong else "black")
     figure.suptitle(f"label: prediction by {', '.join(predictions)} (red where one is wrong)", fontsize=9)
+    save(figure, path)
+
+
+def kernels(weights, path, count=8):
+    """The first ``count`` 2-D kernels (first input channel) of a conv weight [h, w, in, out], a
+    row per mode ({mode: array}), on one colour scale, with each mode's largest gap to the first row."""
+    modes = list(weights)
+    limit = max(float(np.abs(w[..., 0, :count]).max()) for w in weights.values())
+    figure, axes = plt.subplots(len(modes), count, figsize=(count * 1.0, len(modes) * 1.25), squeeze=False)
+    for row, mode in zip(axes, modes):
+        for k, axis in enumerate(row):
+            axis.imshow(weights[mode][..., 0, k], cmap="RdBu_r", vmin=-limit, vmax=limit)
+            axis.set_xticks([])
+            axis.set_yticks([])
+        gap = float(np.abs(weights[mode][..., 0, :count] - weights[modes[0]][..., 0, :count]).max())
+        row[0].set_ylabel(f"{mode}\nmax |Δ| {gap:.2g}", fontsize=7)
+    figure.suptitle(f"first {count} first-layer filters after training, each mode", fontsize=9)
     save(figure, path)

@@ -19,7 +19,11 @@ def _series(array):
 
 
 def make_record(result):
+    """The record of one run. An example may name small final arrays to keep for its own figures
+    (``recorded_arrays`` in its inputs, e.g. first-layer filters): they go under "arrays"."""
     traces, parity = result["traces"], result["parity"]
+    kept = result["inputs"].get("recorded_arrays", ())
+    arrays = {"arrays": {mode: {f: trace[f][-1] for f in kept} for mode, trace in traces.items()}} if kept else {}
     return jsonable({
         "example": result["example"], "seed": result["seed"], "machine": result["machine"],
         "verdicts": {mode: str(v) for mode, v in parity["verdicts"].items()},
@@ -33,6 +37,7 @@ def make_record(result):
                         for mode, trace in traces.items()},
         "settings": {k: v for k, v in result["inputs"].items()
                      if isinstance(v, (int, float, str)) and not isinstance(v, bool)},
+        **arrays,
     })
 
 
