@@ -8,6 +8,21 @@ if SHARED_MNIST.is_dir():
     os.environ.setdefault("MNIST_DIR", str(SHARED_MNIST))
 
 
+def _two_logical_cpus():
+    """data_parallel's MirroredStrategy runs on 2 logical CPUs, which TensorFlow fixes when it first
+    initializes its devices: set before any test does, so it runs in this process (elsewhere its
+    TF2 twin runs itself in a fresh process). Every other example places its ops on /cpu:0 alone."""
+    import tensorflow as tf
+    try:
+        tf.config.set_logical_device_configuration(tf.config.list_physical_devices("CPU")[0],
+                                                   [tf.config.LogicalDeviceConfiguration()] * 2)
+    except RuntimeError:
+        pass  # initialized already (conftest imported late): the fresh-process fallback applies
+
+
+_two_logical_cpus()
+
+
 def quick_options(name):
     """The example's own small setting (``QUICK`` in shared_data); skips examples that need MNIST
     when it is absent."""

@@ -45,6 +45,18 @@ def runnable(twins, modes=None):
     return tuple(m for m in modes if m not in OPTIONAL_MODES or hasattr(twins[0], "run_eager"))
 
 
+def declared_modes(data):
+    """An example's own modes, beyond these (``MODES`` in its shared_data module), run by default
+    after them: ``tfN_NAME`` runs twin N's ``run_NAME(inputs)`` (e.g. a variant run of the TF1 twin)."""
+    return tuple(getattr(data, "MODES", ()))
+
+
+def declared_run(twins, mode):
+    """The twin's ``run_NAME`` for a declared mode ``tfN_NAME``, or None."""
+    twin = {"tf1_": twins[0], "tf2_": twins[1]}.get(mode[:4])
+    return getattr(twin, f"run_{mode[4:]}", None) if mode not in ALL_MODES and twin else None
+
+
 def run_mode(twins, mode, inputs, on_epoch=None):
     """One execution mode's trace: the TF1 Session run, TF2 eager, TF2 with the step as a
     tf.function, or the TF2 twin's whole loop as one tf.function (``tf2_loop``), also compiled
@@ -53,6 +65,9 @@ def run_mode(twins, mode, inputs, on_epoch=None):
     ``on_epoch(epoch, trace)`` is passed on to twins whose ``run`` takes it (epoch-based ones):
     ``epoch`` is an int counted from 1, ``trace`` the fields so far, named as in the returned trace
     (an example with several methods counts each method's epochs from 1, its fields ``method/field``)."""
+    if declared_run(twins, mode):
+        run = declared_run(twins, mode)
+        return run(inputs, **({"on_epoch": on_epoch} if on_epoch and "on_epoch" in inspect.signature(run).parameters else {}))
     if mode not in ALL_MODES + OPTIONAL_MODES:
         raise ValueError(f"unknown mode {mode!r}; known: {', '.join(ALL_MODES + OPTIONAL_MODES)}")
     twin = twins[0] if mode.startswith("tf1_") else twins[1]
@@ -86,14 +101,15 @@ def gradient_checks(traces):
 
 def run_example(name, seed=0, modes=None, packages=PACKAGES, progress=None, **options):
     """The whole parity run of one example: inputs, a trace per mode, and the verdicts.
-    ``modes``: as ``runnable`` reads them (None: MODES and the optional modes the twins have).
+    ``modes``: as ``runnable`` reads them (None: MODES and the optional modes the twins have,
+    then the modes the example declares, ``declared_modes``).
 
     ``progress(mode, epoch, trace)``, if given, is called with epoch 0 as each mode starts and
     after every epoch of epoch-based examples."""
     data, *twins = load(name, packages)
     inputs = data.make_inputs(seed, **options)
     traces = {}
-    for mode in runnable(twins, modes):
+    for mode in runnable(twins, modes) + (declared_modes(data) if modes is None else ()):
         if progress:
             progress(mode, 0, None)
         traces[mode] = run_mode(twins, mode, inputs, progress and (

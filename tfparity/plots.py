@@ -12,6 +12,12 @@ from tfparity.jsonio import write_atomic  # noqa: E402
 
 STYLE = {"tf1_graph": dict(lw=3, alpha=0.45), "tf1_eager": dict(lw=1.6, ls="-."),
          "tf2_eager": dict(lw=1.2, ls="--"), "tf2_function": dict(lw=1, ls=":")}
+# An example's own modes (harness.declared_modes) share one thin dash-dot line.
+OTHER_STYLE = dict(lw=0.8, ls="-.")
+
+
+def style(mode):
+    return STYLE.get(mode, OTHER_STYLE)
 
 
 def save(figure, path):
@@ -33,7 +39,7 @@ def overlay(record, fields, path, title, log=()):
     figure, axes = plt.subplots(len(fields) + 1, 1, figsize=(7, 2.2 * (len(fields) + 1)), sharex=True)
     for axis, field in zip(axes, fields):
         for mode, trace in series.items():
-            axis.plot(_steps(trace[field]), trace[field]["values"], label=mode, **STYLE[mode])
+            axis.plot(_steps(trace[field]), trace[field]["values"], label=mode, **style(mode))
         axis.set_ylabel(field.rpartition("/")[2])
         if field in log:
             axis.set_yscale("log")
@@ -43,7 +49,7 @@ def overlay(record, fields, path, title, log=()):
     for mode, trace in series.items():
         if mode != "tf1_graph":
             gaps = np.max([ulp_distance(reference[f]["values"], trace[f]["values"]) for f in fields], 0)
-            axes[-1].plot(_steps(reference[fields[0]]), gaps, label=f"{mode} vs tf1_graph", **STYLE[mode])
+            axes[-1].plot(_steps(reference[fields[0]]), gaps, label=f"{mode} vs tf1_graph", **style(mode))
     axes[-1].set_yscale("symlog", linthresh=1)
     axes[-1].set_ylabel("ULP gap")
     axes[-1].set_xlabel("epoch" if "epochs" in record["settings"] else "update")
@@ -57,7 +63,7 @@ def methods(record, path, field="epoch_loss"):
     for mode, trace in record["series"].items():
         for name in (f for f in trace if f.endswith("/" + field)):
             axis.plot(_steps(trace[name]), trace[name]["values"], label=f"{name.split('/')[0]} {mode}",
-                      **STYLE[mode])
+                      **style(mode))
     axis.set_yscale("log")
     axis.set_xlabel("epoch")
     axis.set_ylabel(field)

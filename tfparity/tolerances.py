@@ -27,6 +27,10 @@ CAUSES = {
     "grappler_remapper": ("grappler's remapper fuses graph-mode op chains (Conv2D or MatMul + BiasAdd + "
                           "an activation) into one kernel (Session and tf.function alike); eager runs them apart",
                           "tf.config.optimizer.set_experimental_options({'remapping': False})"),
+    "allreduce_order": ("data parallelism: each replica sums its share of the global batch and the "
+                        "all-reduce adds the replicas' sums, where one device sums the whole batch in one "
+                        "reduction; the same numbers in another order round differently. Removed when the "
+                        "one device sums per share, as the replicas do", "one_device_sum='halves'"),
     "xla": ("XLA (jit_compile=True) fuses each step's elementwise ops into generated kernels that round "
             "differently; the same loop without XLA (tf2_loop) is bit-identical", None),
 }
@@ -41,6 +45,8 @@ def active(cause, mode):
     if cause == "onednn":
         from tfparity.machine import onednn_active
         return onednn_active()
+    if cause == "allreduce_order":  # a property of the two runs compared, not of the process
+        return True
     if cause in GRAPPLER:
         import tensorflow as tf
         return tf.config.optimizer.get_experimental_options().get(GRAPPLER[cause], True)
