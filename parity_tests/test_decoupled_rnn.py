@@ -1,4 +1,4 @@
-"""The decoupled RNN: parity per update, hand-written BPTT == autodiff, NumPy float64, the guide's record."""
+"""The decoupled RNN: parity per update (the original's flaws too), hand-written BPTT == autodiff, NumPy float64, the guide's record."""
 import os
 
 import numpy as np
@@ -72,6 +72,34 @@ def test_one_synthetic_gradient_update_matches_numpy_float64():
             assert moved > 0, name
             # float32 weights: within two ULPs of the largest weight.
             np.testing.assert_allclose(actual, value, rtol=0, atol=2 * np.spacing(np.float32(np.abs(value).max())))
+
+
+@pytest.mark.parametrize("flaws", ["sign", "stale", "sign+stale"])
+def test_each_flawed_variant_is_bit_identical_in_every_mode(flaws):
+    verdicts = run_example("decoupled_rnn", 0, flaws=flaws, **SMALL)["parity"]["verdicts"]
+    assert all(v.status == "bit-identical" for v in verdicts.values()), verdicts
+
+
+def test_the_sign_flaw_climbs_what_ours_descends():
+    ours, flawed = (tf2_twin.run(make_inputs(0, epochs=1, train_size=1, test_size=2, flaws=f))
+                    for f in ("none", "sign"))
+    start = make_inputs(0, epochs=1, train_size=1, test_size=2)
+    for name in ("Wx", "Wrec"):
+        down, up = ours[f"synthetic/{name}"][0] - start[name], flawed[f"synthetic/{name}"][0] - start[name]
+        # Opposite steps, entry by entry (W + δ and W − δ round apart, so not bit for bit).
+        assert np.abs(down).max() > 0 and np.all(down * up <= 0) and np.sum(down * up) < 0, name
+
+
+def test_the_stale_flaw_reads_the_previous_images_state():
+    # The first image's output is σ(h2·Wfc) of the original's initial N(0, 1) state, whatever the
+    # image; autodiff then reaches Wfc alone.
+    inputs = make_inputs(0, epochs=1, train_size=2, test_size=2, flaws="stale")
+    out = 1 / (1 + np.exp(-(np.float64(inputs["state0"][2]) @ np.float64(inputs["Wfc"]))))
+    loss = 0.5 * float(((out - inputs["train_y"][0]) ** 2).sum())
+    for trace in (tf1_twin.run(inputs), tf2_twin.run(inputs, function=True)):
+        np.testing.assert_allclose(trace["autodiff/loss"][0], loss, rtol=1e-5)
+        assert np.array_equal(trace["autodiff/Wx"][0], inputs["Wx"]) and np.array_equal(trace["autodiff/Wrec"][0], inputs["Wrec"])
+        assert not np.array_equal(trace["autodiff/Wfc"][0], inputs["Wfc"])
 
 
 def test_the_guides_full_run_record_begins_as_a_fresh_first_epoch():

@@ -12,11 +12,21 @@ METHODS = ("synthetic", "autodiff")
 
 
 # %% model
-def forward(x, W):
-    h0 = tf1.zeros([tf1.shape(x)[0], W["Wrec"].shape[0]])
+def forward(x, W, state=None):
+    """h0 = 0 and each image's own h1, h2; or, with ``state`` (the original's hidden-state
+    variable, the stale-read flaw), h0 fixed and layer 2 and the output reading the previous
+    image's h1 and h2 (r1, r2), as the original's reads ran before its assigns."""
+    h0 = tf1.zeros([tf1.shape(x)[0], W["Wrec"].shape[0]]) if state is None else tf1.identity(state[0])
     h1 = tf1.tanh(tf1.matmul(x, W["Wx"]) + tf1.matmul(h0, W["Wrec"]))
-    h2 = tf1.tanh(tf1.matmul(x, W["Wx"]) + tf1.matmul(h1, W["Wrec"]))
-    return h0, h1, h2, tf1.sigmoid(tf1.matmul(h2, W["Wfc"]))
+    r1 = h1 if state is None else tf1.identity(state[1])
+    h2 = tf1.tanh(tf1.matmul(x, W["Wx"]) + tf1.matmul(r1, W["Wrec"]))
+    r2 = h2 if state is None else tf1.identity(state[2])
+    return h0, h1, h2, tf1.sigmoid(tf1.matmul(r2, W["Wfc"])), r1, r2
+
+
+def remember(state, states):
+    """The original's hidden-state assigns: this image's h1 and h2, for the next image to read."""
+    return [state[1].assign(states[1]), state[2].assign(states[2])]
 
 
 # %% loss
@@ -30,22 +40,22 @@ def outer(a, b):
 
 def synthetic_deltas(x, y, states, W, lr):
     """Each step's update from its synthetic gradient ĝt = ht·Wsg_t, and the modules' own."""
-    h0, h1, h2, out = states
+    h0, h1, h2, out, r1, r2 = states
     e = (out - y) * out * (1 - out)
     g1, g2 = tf1.matmul(h1, W["Wsg1"]), tf1.matmul(h2, W["Wsg2"])
     d1, d2 = g1 * (1 - tf1.square(h1)), g2 * (1 - tf1.square(h2))
     target1 = tf1.matmul(d2, W["Wrec"], transpose_b=True)
     target2 = tf1.matmul(e, W["Wfc"], transpose_b=True)
-    return {"Wfc": lr["lr_x"] * outer(h2, e),
+    return {"Wfc": lr["lr_x"] * outer(r2, e),
             "Wx": lr["lr_rec"] * (outer(x, d1) + outer(x, d2)),
-            "Wrec": lr["lr_rec"] * (outer(h0, d1) + outer(h1, d2)),
-            "Wsg1": lr["lr_sg"] * outer(h1, g1 - target1),
-            "Wsg2": lr["lr_sg"] * outer(h2, g2 - target2)}
+            "Wrec": lr["lr_rec"] * (outer(h0, d1) + outer(r1, d2)),
+            "Wsg1": lr["lr_sg"] * outer(r1, g1 - target1),
+            "Wsg2": lr["lr_sg"] * outer(r2, g2 - target2)}
 
 
 def manual_bptt(x, y, states, W):
     """The true gradient through both steps, by hand: what the synthetic modules stand in for."""
-    h0, h1, h2, out = states
+    h0, h1, h2, out = states[:4]
     e = (out - y) * out * (1 - out)
     d2 = tf1.matmul(e, W["Wfc"], transpose_b=True) * (1 - tf1.square(h2))
     d1 = tf1.matmul(d2, W["Wrec"], transpose_b=True) * (1 - tf1.square(h1))
@@ -57,9 +67,10 @@ def train_step(inputs, method):
     x = tf1.placeholder(tf1.float32, shape=[None, 784], name="x")
     y = tf1.placeholder(tf1.float32, shape=[None, 1], name="y")
     W = {name: tf1.Variable(inputs[name], name=name) for name in WEIGHTS}
+    state = [tf1.Variable(h[np.newaxis], name=f"h{t}") for t, h in enumerate(inputs["state0"])] if inputs["stale"] else None
     lr = {name: inputs[name] for name in ("lr_x", "lr_rec", "lr_sg", "lr_autodiff")}
-    states = forward(x, W)
-    cost = cost_fn(states[-1], y)
+    states = forward(x, W, state)
+    cost = cost_fn(states[3], y)
     if method == "synthetic":
         deltas = synthetic_deltas(x, y, states, W, lr)
         # Assign only after every delta has read the weights the image arrived with.
@@ -68,10 +79,34 @@ def train_step(inputs, method):
     else:
         optimizer = tf1.train.GradientDescentOptimizer(lr["lr_autodiff"])
         train_op = optimizer.minimize(cost, var_list=[W["Wx"], W["Wrec"], W["Wfc"]])
-    return x, y, W, states, cost, tf1.round(states[-1]), train_op
+    if state is not None:  # the original's stale state: assigned after every read of this image
+        with tf1.control_dependencies([train_op, *states]):
+            train_op = tf1.group(*remember(state, states))
+    return x, y, W, states, cost, classify(x, W, state), train_op
+
+
+def classify(x, W, state):
+    """The rounded output; with the original's stale state, fetching it also assigns the state."""
+    states = forward(x, W, state)
+    prediction = tf1.round(states[3])
+    if state is None:
+        return prediction
+    with tf1.control_dependencies(list(states)):  # h2 too: its read of h1 comes before h1's assign
+        advance = remember(state, states)
+    with tf1.control_dependencies(advance):
+        return tf1.identity(prediction)
 
 
 # %% train
+def test_images(inputs, predict):
+    """The rounded outputs for the test images: all at once; with the original's stale state, one
+    image at a time as the original tested, each image's h1 and h2 read by the next."""
+    images = inputs["test_x"]
+    if not inputs["stale"]:
+        return predict(images)
+    return np.concatenate([predict(images[k:k + 1]) for k in range(len(images))])
+
+
 def record_epoch(trace, predictions, labels, updates):
     trace["test_accuracy"].append(np.float32(np.mean(predictions == labels)))
     trace["epoch_loss"].append(np.mean(trace["loss"][-updates:], dtype=np.float32))
@@ -100,7 +135,7 @@ def run(inputs, on_epoch=None):
                     feed = {x: inputs["train_x"][i:i + 1], y: inputs["train_y"][i:i + 1]}
                     _, loss_now = sess.run([train_op, cost], feed_dict=feed)
                     steps["loss"].append(loss_now)
-                predictions = sess.run(prediction, feed_dict={x: inputs["test_x"]})
+                predictions = test_images(inputs, lambda images: sess.run(prediction, feed_dict={x: images}))
                 record_epoch(steps, predictions, inputs["test_y"], len(inputs["schedule"][epoch]))
                 if on_epoch:
                     on_epoch(epoch + 1, {f"{method}/{k}": v for k, v in steps.items()})

@@ -12,17 +12,28 @@ METHODS = ("synthetic", "autodiff")
 
 
 # %% model
-def forward(x, W):
-    h0 = tf.zeros([tf.shape(x)[0], W["Wrec"].shape[0]])
+def forward(x, W, state=None):
+    """h0 = 0 and each image's own h1, h2; or, with ``state`` (the original's hidden-state
+    variable, the stale-read flaw), h0 fixed and layer 2 and the output reading the previous
+    image's h1 and h2 (r1, r2), as the original's reads ran before its assigns."""
+    h0 = tf.zeros([tf.shape(x)[0], W["Wrec"].shape[0]]) if state is None else tf.identity(state[0])
     h1 = tf.tanh(tf.matmul(x, W["Wx"]) + tf.matmul(h0, W["Wrec"]))
-    h2 = tf.tanh(tf.matmul(x, W["Wx"]) + tf.matmul(h1, W["Wrec"]))
-    return h0, h1, h2, tf.sigmoid(tf.matmul(h2, W["Wfc"]))
+    r1 = h1 if state is None else tf.identity(state[1])
+    h2 = tf.tanh(tf.matmul(x, W["Wx"]) + tf.matmul(r1, W["Wrec"]))
+    r2 = h2 if state is None else tf.identity(state[2])
+    return h0, h1, h2, tf.sigmoid(tf.matmul(r2, W["Wfc"])), r1, r2
+
+
+def remember(state, states):
+    """The original's hidden-state assigns: this image's h1 and h2, for the next image to read."""
+    return [state[1].assign(states[1]), state[2].assign(states[2])]
 
 
 class RNN(tf.Module):
     def __init__(self, inputs):
         super().__init__(name="rnn")
         self.W = {name: tf.Variable(inputs[name], name=name) for name in WEIGHTS}
+        self.state = [tf.Variable(h[np.newaxis], name=f"h{t}") for t, h in enumerate(inputs["state0"])] if inputs["stale"] else None
 
 
 # %% loss
@@ -36,22 +47,22 @@ def outer(a, b):
 
 def synthetic_deltas(x, y, states, W, lr):
     """Each step's update from its synthetic gradient ĝt = ht·Wsg_t, and the modules' own."""
-    h0, h1, h2, out = states
+    h0, h1, h2, out, r1, r2 = states
     e = (out - y) * out * (1 - out)
     g1, g2 = tf.matmul(h1, W["Wsg1"]), tf.matmul(h2, W["Wsg2"])
     d1, d2 = g1 * (1 - tf.square(h1)), g2 * (1 - tf.square(h2))
     target1 = tf.matmul(d2, W["Wrec"], transpose_b=True)
     target2 = tf.matmul(e, W["Wfc"], transpose_b=True)
-    return {"Wfc": lr["lr_x"] * outer(h2, e),
+    return {"Wfc": lr["lr_x"] * outer(r2, e),
             "Wx": lr["lr_rec"] * (outer(x, d1) + outer(x, d2)),
-            "Wrec": lr["lr_rec"] * (outer(h0, d1) + outer(h1, d2)),
-            "Wsg1": lr["lr_sg"] * outer(h1, g1 - target1),
-            "Wsg2": lr["lr_sg"] * outer(h2, g2 - target2)}
+            "Wrec": lr["lr_rec"] * (outer(h0, d1) + outer(r1, d2)),
+            "Wsg1": lr["lr_sg"] * outer(r1, g1 - target1),
+            "Wsg2": lr["lr_sg"] * outer(r2, g2 - target2)}
 
 
 def manual_bptt(x, y, states, W):
     """The true gradient through both steps, by hand: what the synthetic modules stand in for."""
-    h0, h1, h2, out = states
+    h0, h1, h2, out = states[:4]
     e = (out - y) * out * (1 - out)
     d2 = tf.matmul(e, W["Wfc"], transpose_b=True) * (1 - tf.square(h2))
     d1 = tf.matmul(d2, W["Wrec"], transpose_b=True) * (1 - tf.square(h1))
@@ -60,23 +71,43 @@ def manual_bptt(x, y, states, W):
 
 # %% step
 def train_step(x, y, rnn, lr, method):
-    W = rnn.W
+    W, state = rnn.W, rnn.state
     if method == "synthetic":
-        states = forward(x, W)
-        cost = cost_fn(states[-1], y)
+        states = forward(x, W, state)
+        cost = cost_fn(states[3], y)
         for name, delta in synthetic_deltas(x, y, states, W, lr).items():
             W[name].assign_sub(delta)
     else:
         with tf.GradientTape() as tape:
-            states = forward(x, W)
-            cost = cost_fn(states[-1], y)
+            states = forward(x, W, state)
+            cost = cost_fn(states[3], y)
         trained = [W["Wx"], W["Wrec"], W["Wfc"]]
         for variable, grad in zip(trained, tape.gradient(cost, trained)):
-            variable.assign_sub(lr["lr_autodiff"] * grad)
+            if grad is not None:  # with the stale state only Wfc reaches the cost
+                variable.assign_sub(lr["lr_autodiff"] * grad)
+    if state is not None:  # the original's stale state: assigned after every read of this image
+        remember(state, states)
     return cost
 
 
+def classify(x, W, state):
+    """The rounded output; with the original's stale state, also assigns the state."""
+    states = forward(x, W, state)
+    if state is not None:
+        remember(state, states)
+    return tf.round(states[3])
+
+
 # %% train
+def test_images(inputs, predict):
+    """The rounded outputs for the test images: all at once; with the original's stale state, one
+    image at a time as the original tested, each image's h1 and h2 read by the next."""
+    images = inputs["test_x"]
+    if not inputs["stale"]:
+        return predict(images)
+    return np.concatenate([predict(images[k:k + 1]) for k in range(len(images))])
+
+
 def record_epoch(trace, predictions, labels, updates):
     trace["test_accuracy"].append(np.float32(np.mean(predictions == labels)))
     trace["epoch_loss"].append(np.mean(trace["loss"][-updates:], dtype=np.float32))
@@ -95,14 +126,14 @@ def run(inputs, function=False, on_epoch=None):
     for method in METHODS:
         rnn = RNN(inputs)
         step = tf.function(train_step) if function else train_step
-        predict = tf.function(forward) if function else forward
+        predict = tf.function(classify) if function else classify
         steps = {"epoch_loss": [], "test_accuracy": [], "loss": []}
         for epoch in range(inputs["epochs"]):
             for i in inputs["schedule"][epoch]:
                 x, y = tf.constant(inputs["train_x"][i:i + 1]), tf.constant(inputs["train_y"][i:i + 1])
                 loss_now = step(x, y, rnn, lr, method).numpy()
                 steps["loss"].append(loss_now)
-            predictions = tf.round(predict(tf.constant(inputs["test_x"]), rnn.W)[-1]).numpy()
+            predictions = test_images(inputs, lambda images: predict(tf.constant(images), rnn.W, rnn.state).numpy())
             record_epoch(steps, predictions, inputs["test_y"], len(inputs["schedule"][epoch]))
             if on_epoch:
                 on_epoch(epoch + 1, {f"{method}/{k}": v for k, v in steps.items()})
@@ -118,7 +149,7 @@ def gradients(inputs, index):
     x, y = tf.constant(inputs["train_x"][index:index + 1]), tf.constant(inputs["train_y"][index:index + 1])
     with tf.GradientTape() as tape:
         states = forward(x, rnn.W)
-        cost = cost_fn(states[-1], y)
+        cost = cost_fn(states[3], y)
     manual = manual_bptt(x, y, states, rnn.W)
     auto = dict(zip(manual, tape.gradient(cost, [rnn.W[name] for name in manual])))
     return [{k: v.numpy() for k, v in group.items()} for group in (manual, auto)]
@@ -141,12 +172,12 @@ def run_loop(inputs, jit_compile=False, on_epoch=None):
     for method in METHODS:
         rnn = RNN(inputs)
         epoch_loop = tf.function(train_epoch, jit_compile=jit_compile)
-        predict = tf.function(forward, jit_compile=jit_compile)
+        predict = tf.function(classify, jit_compile=jit_compile)
         steps = {"epoch_loss": [], "test_accuracy": [], "loss": []}
         for epoch in range(inputs["epochs"]):
             order = tf.constant(inputs["schedule"][epoch])
             steps["loss"].extend(epoch_loop(*data, order, rnn, lr, method).numpy())
-            predictions = tf.round(predict(tf.constant(inputs["test_x"]), rnn.W)[-1]).numpy()
+            predictions = test_images(inputs, lambda images: predict(tf.constant(images), rnn.W, rnn.state).numpy())
             record_epoch(steps, predictions, inputs["test_y"], len(inputs["schedule"][epoch]))
             if on_epoch:
                 on_epoch(epoch + 1, {f"{method}/{k}": v for k, v in steps.items()})
