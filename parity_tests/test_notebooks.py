@@ -6,6 +6,7 @@ from conftest import quick_options
 from tfparity import notebooks
 from tfparity.paths import ROOT
 from tfparity.harness import examples
+from tfparity.tolerances import tolerance
 
 FOLDER = ROOT / "docs" / "notebooks"
 
@@ -27,6 +28,11 @@ def test_notebook_runs_top_to_bottom(name):
     NotebookClient(book, timeout=600, kernel_name="python3",
                    resources={"metadata": {"path": str(ROOT)}}).execute()
     printed = "".join(o.get("text", "") for c in book.cells if c.cell_type == "code" for o in c.outputs)
-    assert "tf2_function vs tf1_graph: bit-identical" in printed, printed
+    # tf.function is bit-identical to the Session, or within the example's bound for a cause
+    # active here (convnet with oneDNN on: a fused bias gradient), named in the verdict.
+    line = next((l for l in printed.splitlines() if l.startswith("tf2_function vs tf1_graph: ")), printed)
+    causes = tolerance(name, "tf2_function").causes
+    assert line == "tf2_function vs tf1_graph: bit-identical" or (
+        causes and f"for {', '.join(causes)};" in line and line.split(": ", 1)[1].startswith("max ")), printed
     assert "MISMATCH" not in printed
     assert any("image/png" in o.get("data", {}) for c in book.cells if c.cell_type == "code" for o in c.outputs)

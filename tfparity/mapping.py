@@ -24,10 +24,10 @@ RULES = [
      "same initial value from shared_data; TF2 variables are resource variables"),
     ("tf1.gradients(loss, var)", r"tf1\.gradients\(", "tf.GradientTape() ... tape.gradient(loss, var)",
      r"tape\.gradient\(", "the tape records the forward pass instead of the graph"),
-    ("GradientDescentOptimizer(lr).minimize(loss)", r"\.minimize\(",
+    ("GradientDescentOptimizer(lr).minimize(loss)", r"^(?!.*Adam).*\.minimize\(",
      "GradientTape + var.assign_sub(lr * grad)", r"assign_sub\(",
      "ApplyGradientDescent computes var − lr·grad, the same arithmetic as assign_sub"),
-    ("optimizer.apply_gradients(zip(grads, vars))", r"apply_gradients\(",
+    ("optimizer.apply_gradients(zip(grads, vars))", r"apply_gradients\((?!zip\(tape)",
      "var.assign_sub(lr * grad) for each pair", r"assign_sub\(",
      "hand-written gradients are applied the same way"),
     ("tf1.control_dependencies", r"tf1\.control_dependencies\(",
@@ -50,6 +50,35 @@ RULES = [
      "tf.range, TensorArray for the trace (run_loop)", r"for step in tf\.range\(",
      "one call instead of one per update: measured bit-identical and faster than the Session "
      "(performance.md)"),
+    ("tf1.variable_scope(name)", r"tf1\.variable_scope\(", "a tf.Module per layer, its variables "
+     "created inside `with self.name_scope:`", r"with self\.name_scope:",
+     "the scope becomes the module: variable names stay TF1's ('model/conv1/weights')"),
+    ("tf1.get_variable(name, initializer=value)", r"tf1\.get_variable\(", "tf.Variable(value, name=name) "
+     "in the layer's module", r"tf\.Variable\(", "the initial value from shared_data either way; "
+     "TF2 has no variable store, so a second call would not find it"),
+    ("tf1.variable_scope(scope, reuse=True)", r"tf1\.variable_scope\(.*reuse=True", "calling the model again with the same "
+     "module", r"None, net\)", "reuse is holding the module, not a flag"),
+    ("tf1.trainable_variables()", r"tf1\.trainable_variables\(", "the module's variables, in TF1's "
+     "order of creation", r"self\.ordered = ", "tf.Module.trainable_variables sorts by attribute name"),
+    ("tf1.nn.conv2d", r"tf1\.nn\.conv2d\(", "tf.nn.conv2d", r"tf\.nn\.conv2d\(",
+     "the same Conv2D op; graph mode may fuse it with its bias add and ReLU"),
+    ("tf1.nn.bias_add", r"tf1\.nn\.bias_add\(", "tf.nn.bias_add", r"tf\.nn\.bias_add\(",
+     "the same BiasAdd op, which fusions match by name"),
+    ("tf1.nn.relu", r"tf1\.nn\.relu\(", "tf.nn.relu", r"tf\.nn\.relu\(", "the same op"),
+    ("tf1.nn.max_pool", r"tf1\.nn\.max_pool\(", "tf.nn.max_pool2d", r"tf\.nn\.max_pool2d\(",
+     "the same MaxPool op; TF2's tf.nn.max_pool is the N-D one"),
+    ("tf1.reshape", r"tf1\.reshape\(", "tf.reshape", r"tf\.reshape\(", "the same op"),
+    ("dropout: x * keep_mask fed per step", r"hidden \* keep_mask", "the same mask, passed as a tensor",
+     r"hidden \* keep_mask", "masks drawn in shared_data: tf1.nn.dropout(keep_prob) and tf.nn.dropout(rate) "
+     "differ in meaning and in draws (pitfalls.md)"),
+    ("tf1.train.AdamOptimizer(lr).minimize(loss)", r"AdamOptimizer\(", "tfparity.optimizers.Adam(lr)"
+     ".apply_gradients(zip(grads, vars))", r"optimizers\.Adam\b", "TF1's ResourceApplyAdam bit for "
+     "bit; Keras 3 Adam computes it otherwise (false_friends.md)"),
+    ("tf1.make_template(name, model) (the eager shim)", r"tf1\.make_template\(", "a tf.Module holding "
+     "the variables", r"class \w+\(tf\.Module\)", "the interim stage: TF1 code run eagerly, the "
+     "template keeping its variables; AUTO_REUSE would not (pitfalls.md)"),
+    ("tf1.GradientTape (the eager shim)", r"tf1\.GradientTape\(", "tf.GradientTape", r"tf\.GradientTape\(",
+     "the same tape; compat.v1 re-exports it"),
     ("GradientDescentOptimizer(python_float) on float64", r"tf1\.constant\(config\[\"learning_rate\"\]",
      "lr * grad in the variable's dtype", r"assign_sub\(learning_rate",
      "TF1 turns a Python learning rate into float32 first: 0.1 becomes 0.10000000149 in float64"),

@@ -1,0 +1,103 @@
+"""Inputs for the MNIST convnet: the images, Glorot-uniform initial weights, the batch order, and
+every dropout mask, drawn here once so that both twins drop the same units at every step."""
+import numpy as np
+
+from shared_data import mnist, positive_float, positive_int, rng
+from tfparity.tolerances import Bound
+
+# conv 5×5×16 → max-pool → conv 5×5×32 → max-pool → dense 128 → dropout → dense 10. SAME padding
+# halves 28 → 14 → 7, so fc1 reads 7·7·32 = 1,568 values: 416 + 12,832 + 200,832 + 1,290 = 215,370.
+SHAPES = {"conv1/weights": (5, 5, 1, 16), "conv1/biases": (16,), "conv2/weights": (5, 5, 16, 32),
+          "conv2/biases": (32,), "fc1/weights": (1568, 128), "fc1/biases": (128,),
+          "fc2/weights": (128, 10), "fc2/biases": (10,)}
+# The model's outer variable scope (TF1, and the shim's make_template) and tf.Module name (TF2).
+SCOPE = "convnet"
+# TF1 variable name -> TF2 attribute path, mechanically: the scope is the model, '/' becomes '.'.
+NAME_MAP = {f"{SCOPE}/{name}": "model." + name.replace("/", ".") for name in SHAPES}
+# The issue's settings: TF1's Adam defaults but the rate, batch 50, 3 epochs, keep half of fc1.
+EPOCHS, BATCH_SIZE, LEARNING_RATE, KEEP_PROB = 3, 50, 1e-3, 0.5
+HIDDEN = SHAPES["fc1/biases"][0]
+# Pixels are standardized by the whole training split's mean and standard deviation: with raw
+# [0, 1] pixels the 3-epoch run stayed short of the 99.0% target under Glorot, He and the TF1
+# tutorial's initializers (seed 0, measured while building this example; docs/notes/convnet.md).
+# A small run that still shows parity: what the tests and the notebooks run by default.
+QUICK = {"epochs": 1, "train_size": 200, "test_size": 100}
+# Allowed differences from the TF1 Session, each with its named cause and its measurement;
+# tfparity/tolerances.py applies a bound only while its cause is active.
+_GRAPH = Bound(
+    "onednn", 512, 0.5,
+    "Graph functions differ from the first update: oneDNN fuses conv2's Conv2DBackpropFilter with its "
+    "BiasAddGrad in tf.function, not in the Session, where minimize() gates the gradients; conv2's "
+    "bias then differs by 1 ULP, and Adam, which scales each coordinate's step by its own gradient, "
+    "turns that into a separate trajectory. Measured on the full default run (seed 0, 3,600 updates; "
+    "AVX-512, oneDNN on by default): loss per step within 0.195, weights within 0.347 absolutely, test "
+    "accuracy per epoch within 0.001 (60 of 10,000 test predictions differ at the end); eager and the "
+    "shim stay bit-identical, and with oneDNN off every mode but XLA is.")
+BOUNDS = {
+    "tf2_function": [_GRAPH], "tf2_loop": [_GRAPH],
+    "tf2_xla": [Bound(
+        "xla", 512, 0.5,
+        "XLA's fused epoch differs from step 1 and Adam separates the trajectories as above. Measured "
+        "over the first full epoch (seed 0, 1,200 updates; AVX-512, oneDNN on): loss per step within "
+        "0.141, weights within 0.21 absolutely, test accuracy within 0.0023.")],
+}
+# What `tfparity run` lets a user set beyond the common options: make_inputs parameter -> argparse settings.
+OPTIONS = {"train_size": {"type": int, "help": "train on the first N images (MNIST has 60,000)"},
+           "test_size": {"type": int, "help": "test on the first N images (MNIST has 10,000)"},
+           "optimizer": {"choices": ("tf1", "keras"), "help": "TF2 twin: the exact TF1 Adam rule "
+                         "(tfparity.optimizers) or Keras 3 Adam (a measured false friend)"}}
+
+
+def glorot_uniform(draw, shape):
+    """Keras's default initializer: a conv kernel's fans count each of its 5×5 positions."""
+    receptive = int(np.prod(shape[:-2]))
+    limit = np.sqrt(6.0 / (receptive * (shape[-2] + shape[-1])))
+    return draw.uniform(-limit, limit, shape).astype(np.float32)
+
+
+def make_inputs(seed=0, epochs=EPOCHS, batch_size=BATCH_SIZE, learning_rate=LEARNING_RATE,
+                keep_prob=KEEP_PROB, train_size=None, test_size=None, optimizer="tf1", data_dir=None,
+                download=False):
+    """Tests pass ``train_size``/``test_size`` to train on the first images only."""
+    epochs, batch_size = positive_int("epochs", epochs), positive_int("batch size", batch_size)
+    learning_rate, keep_prob = positive_float("learning rate", learning_rate), positive_float("keep prob", keep_prob)
+    if keep_prob > 1:
+        raise ValueError(f"keep prob must be at most 1, got {keep_prob!r}")
+    if optimizer not in OPTIONS["optimizer"]["choices"]:
+        raise ValueError(f"optimizer must be tf1 or keras, got {optimizer!r}")
+    draw = rng(seed)
+    data = mnist.load(data_dir, download=download)
+    train_size = positive_int("train size", train_size or len(data["train_x"]))
+    test_size = positive_int("test size", test_size or len(data["test_x"]))
+    if batch_size > train_size:
+        raise ValueError(f"batch size {batch_size} exceeds the {train_size} training images")
+    steps = train_size // batch_size  # the last partial batch of an epoch is dropped
+    initial = {name: glorot_uniform(draw, shape) if name.endswith("weights") else np.zeros(shape, np.float32)
+               for name, shape in SHAPES.items()}
+    # Each epoch's batch order, then its dropout masks: epoch k's draws do not depend on the
+    # number of epochs. A kept unit is scaled by 1/keep_prob and a dropped one is 0, as TF does.
+    schedule, keep = [], []
+    for _ in range(epochs):
+        schedule.append(draw.permutation(train_size)[:steps * batch_size].reshape(steps, batch_size))
+        keep.append(draw.random((steps, batch_size, HIDDEN)) < keep_prob)
+    schedule, keep = np.stack(schedule), np.stack(keep)
+    mean, std = (np.float32(f(data["train_x"], dtype=np.float64)) for f in (np.mean, np.std))
+    return dict(initial, **{
+        "train_x": (data["train_x"][:train_size] - mean) / std, "train_y": data["train_y"][:train_size],
+        "test_x": (data["test_x"][:test_size] - mean) / std, "test_y": data["test_y"][:test_size],
+        "schedule": schedule, "keep_masks": np.where(keep, np.float32(1 / keep_prob), np.float32(0)),
+        "epochs": epochs, "batch_size": batch_size, "learning_rate": learning_rate,
+        "keep_prob": keep_prob, "optimizer": optimizer,
+        "parameter_count": int(sum(np.prod(shape) for shape in SHAPES.values())),
+        "recorded_arrays": ("conv1.weights",),  # the first layer's filters, for the guide's figure
+        "report_every": 1,  # the table shows every epoch
+    })
+
+
+def figures(record, folder):
+    """The guide's own figure for this example: first-layer filters after training, a row per
+    mode. Returns the file names drawn."""
+    from tfparity import plots
+    weights = {mode: np.asarray(kept["conv1.weights"], np.float32) for mode, kept in record["arrays"].items()}
+    plots.kernels(weights, folder / "img" / "convnet-filters.png")
+    return ["convnet-filters.png"]

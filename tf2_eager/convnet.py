@@ -1,0 +1,151 @@
+"""convnet, TF2 eager twin: two conv layers and two dense ones on MNIST, a tf.Module per layer, TF1's Adam.
+
+Each layer is a tf.Module whose variables keep their TF1 names (model.conv1.weights is
+'convnet/conv1/weights'); conv2d and max_pool2d, the same dropout masks from shared_data, and
+TF1's Adam rule from tfparity.optimizers (or Keras 3's Adam, a measured false friend). The step
+runs eager or as a tf.function; the last section runs a whole epoch in one tf.function.
+"""
+import keras
+import numpy as np
+import tensorflow as tf
+
+from tfparity import optimizers
+
+SCOPE = "convnet"
+# Test images per forward pass: 10,000 at once would hold 500 MB of conv1 activations.
+EVAL_BATCH = 1000
+# The Adam rule: TF1's, bit for bit (tfparity.optimizers), or Keras 3's with TF1's epsilon
+# (--optimizer keras: a false friend, measured in parity_tests/test_convnet.py).
+ADAM = {"tf1": optimizers.Adam, "keras": lambda rate: keras.optimizers.Adam(rate, epsilon=1e-8)}
+
+
+# %% model
+def conv_pool(x, name, params):
+    layer = getattr(params, name)
+    conv = tf.nn.conv2d(x, layer.weights, strides=[1, 1, 1, 1], padding="SAME")
+    hidden = tf.nn.relu(tf.nn.bias_add(conv, layer.biases))
+    return tf.nn.max_pool2d(hidden, ksize=[1, 2, 2, 1], strides=[1, 2, 2, 1], padding="SAME")
+
+
+def dense(x, name, params):
+    layer = getattr(params, name)
+    return tf.matmul(x, layer.weights) + layer.biases
+
+
+def model(x, keep_mask, params):
+    """Logits; ``keep_mask`` (0 or 1/keep_prob per unit, from shared_data) is fc1's dropout, None to test."""
+    images = tf.reshape(x, [-1, 28, 28, 1])
+    pooled = conv_pool(conv_pool(images, "conv1", params), "conv2", params)
+    hidden = tf.nn.relu(dense(tf.reshape(pooled, [-1, 7 * 7 * 32]), "fc1", params))
+    if keep_mask is not None:
+        hidden = hidden * keep_mask
+    return dense(hidden, "fc2", params)
+
+
+class Layer(tf.Module):
+    """One layer's variables, created inside its name scope: 'convnet/conv1/weights:0'."""
+
+    def __init__(self, name, inputs):
+        super().__init__(name=name)
+        with self.name_scope:
+            self.weights = tf.Variable(inputs[f"{name}/weights"], name="weights")
+            self.biases = tf.Variable(inputs[f"{name}/biases"], name="biases")
+
+
+class ConvNet(tf.Module):
+    def __init__(self, inputs):
+        super().__init__(name=SCOPE)
+        with self.name_scope:
+            self.conv1, self.conv2 = Layer("conv1", inputs), Layer("conv2", inputs)
+            self.fc1, self.fc2 = Layer("fc1", inputs), Layer("fc2", inputs)
+        # TF1's order of creation (minimize's var_list); tf.Module sorts by attribute name.
+        self.ordered = [v for layer in (self.conv1, self.conv2, self.fc1, self.fc2) for v in (layer.weights, layer.biases)]
+
+
+# %% loss
+def loss_fn(logits, y):
+    return tf.reduce_mean(tf.nn.softmax_cross_entropy_with_logits(labels=y, logits=logits))
+
+
+def predict(logits):
+    return tf.argmax(logits, 1)
+
+
+# %% step
+def train_step(x, y, keep_mask, net, optimizer):
+    with tf.GradientTape() as tape:
+        loss = loss_fn(model(x, keep_mask, net), y)
+    optimizer.apply_gradients(zip(tape.gradient(loss, net.ordered), net.ordered))
+    return loss
+
+
+# %% train
+def record_epoch(trace, predictions, labels, updates):
+    trace["test_accuracy"].append(np.float32(np.mean(predictions == labels)))
+    trace["epoch_loss"].append(np.mean(trace["loss"][-updates:], dtype=np.float32))
+
+
+def finish(trace, final):
+    """Per-step and per-epoch fields as arrays; the final weights as one step."""
+    trace = {name: np.array(values) for name, values in trace.items()}
+    return dict(trace, **{name: value[np.newaxis] for name, value in final.items()})
+
+
+def field(variable):
+    """A variable's trace field: its name inside the model, 'convnet/conv1/weights:0' -> 'conv1.weights'."""
+    return variable.name.split(":")[0].split("/", 1)[1].replace("/", ".")
+
+
+def run(inputs, function=False, on_epoch=None):
+    net, optimizer = ConvNet(inputs), ADAM[inputs["optimizer"]](inputs["learning_rate"])
+    step = tf.function(train_step) if function else train_step
+    evaluate = tf.function(model) if function else model
+    trace = {"test_accuracy": [], "epoch_loss": [], "loss": []}
+    labels = inputs["test_y"].argmax(1)
+    for epoch in range(inputs["epochs"]):
+        for batch, mask in zip(inputs["schedule"][epoch], inputs["keep_masks"][epoch]):
+            x, y = tf.constant(inputs["train_x"][batch]), tf.constant(inputs["train_y"][batch])
+            loss_now = step(x, y, tf.constant(mask), net, optimizer).numpy()
+            trace["loss"].append(loss_now)
+        predictions = np.concatenate([predict(evaluate(tf.constant(inputs["test_x"][i:i + EVAL_BATCH]), None, net)).numpy()
+                                      for i in range(0, len(labels), EVAL_BATCH)])
+        record_epoch(trace, predictions, labels, len(inputs["schedule"][epoch]))
+        if on_epoch:
+            on_epoch(epoch + 1, trace)
+    final = {field(v): v.numpy() for v in net.ordered}
+    return finish(trace, final)
+
+
+# %% whole loop (TF2 only)
+def train_epoch(train_x, train_y, batches, masks, net, optimizer):
+    """One epoch's steps and losses in one graph: a tf.range loop writing a TensorArray."""
+    losses = tf.TensorArray(tf.float32, size=tf.shape(batches)[0])
+    for step in tf.range(tf.shape(batches)[0]):
+        x, y = tf.gather(train_x, batches[step]), tf.gather(train_y, batches[step])
+        losses = losses.write(step, train_step(x, y, masks[step], net, optimizer))
+    return losses.stack()
+
+
+def run_loop(inputs, jit_compile=False, on_epoch=None):
+    net, optimizer = ConvNet(inputs), ADAM[inputs["optimizer"]](inputs["learning_rate"])
+    epoch_loop = tf.function(train_epoch, jit_compile=jit_compile)
+    evaluate = tf.function(model, jit_compile=jit_compile)
+    data = tf.constant(inputs["train_x"]), tf.constant(inputs["train_y"])
+    trace = {"test_accuracy": [], "epoch_loss": [], "loss": []}
+    labels = inputs["test_y"].argmax(1)
+    for epoch in range(inputs["epochs"]):
+        batches, masks = tf.constant(inputs["schedule"][epoch]), tf.constant(inputs["keep_masks"][epoch])
+        trace["loss"].extend(epoch_loop(*data, batches, masks, net, optimizer).numpy())
+        predictions = np.concatenate([predict(evaluate(tf.constant(inputs["test_x"][i:i + EVAL_BATCH]), None, net)).numpy()
+                                      for i in range(0, len(labels), EVAL_BATCH)])
+        record_epoch(trace, predictions, labels, len(inputs["schedule"][epoch]))
+        if on_epoch:
+            on_epoch(epoch + 1, trace)
+    final = {field(v): v.numpy() for v in net.ordered}
+    return finish(trace, final)
+
+
+if __name__ == "__main__":
+    from shared_data.convnet import make_inputs
+
+    run(make_inputs(seed=0), on_epoch=lambda e, t: print(f"epoch {e} test accuracy {t['test_accuracy'][-1]}"))
