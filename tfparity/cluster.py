@@ -14,6 +14,7 @@ import importlib
 import json
 import os
 import pickle
+import re
 import signal
 import socket
 import subprocess
@@ -33,6 +34,8 @@ TIMEOUT = 600
 # TensorFlow's shutdown) and on SIGTERM before SIGKILL; and how often workers are polled.
 GRACE, POLL = 5, 0.05
 PR_SET_PDEATHSIG = 1  # prctl(2): the signal a child gets when its parent dies
+# TensorFlow's notices that ignore TF_CPP_MIN_LOG_LEVEL (absl's "I0000 ..." lines and its warning about them).
+NOTICE = re.compile(r"^([IWE]\d{4} |WARNING: All log messages before absl|To enable the following instructions)")
 
 
 class ClusterError(RuntimeError):
@@ -90,7 +93,9 @@ def stop(processes):
 
 
 def _last_line(folder, index):
+    """The worker's last line on stderr, but for TensorFlow's start-up notices (tfparity.quiet)."""
     lines = (Path(folder) / f"worker-{index}.err").read_text(errors="replace").strip().splitlines()
+    lines = [line for line in lines if not NOTICE.match(line)]
     return lines[-1] if lines else "no message"
 
 
