@@ -48,3 +48,16 @@ def says_what_the_page_says(evidence):
     loop = evidence["ops_in_loop"]
     assert loop["ops after the loop"] > loop["ops after building"]
     assert loop["adding an op after graph.finalize()"].startswith("RuntimeError")
+    dropout = evidence["dropout_keep_prob"]
+    assert abs(dropout["tf1.nn.dropout(x, keep_prob=0.9): fraction kept"] - 0.9) < 0.01
+    assert abs(dropout["tf.nn.dropout(x, 0.9) (rate): fraction kept"] - 0.1) < 0.01
+    assert dropout["keep_prob=0.5 against rate=0.5, global seed 0 and op seed 1: units treated alike"] == 1.0
+    assert dropout["keep_prob=0.5 against rate=0.5, global seed 0 only: units treated alike"] < 0.6
+    reuse = evidence["auto_reuse"]
+    assert reuse["variables created by 3 eager calls, AUTO_REUSE"] == 3 * reuse["variables created by 3 eager calls, make_template"] == 24
+    trained, stuck = reuse["loss of 4 eager Adam steps, make_template"], reuse["loss of 4 eager Adam steps, AUTO_REUSE"]
+    assert trained[0] == stuck[0] and trained[-1] < stuck[-1]
+    tracked = evidence["keras_variables"]
+    assert tracked["tf.Module.trainable_variables, holding a Keras Dense, a keras.Variable and a tf.Variable"] == ["weights:0"]
+    assert tracked["keras.Variable(name='conv1/weights')"].startswith("ValueError")
+    assert tracked["tf.Variable(name='weights') inside tf.name_scope('conv1')"] == "conv1/weights:0"

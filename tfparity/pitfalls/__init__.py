@@ -14,7 +14,8 @@ from tfparity.paths import NOTES
 
 # The page's order; docs/notes/pitfalls.md has a `<!-- pitfall: NAME -->` section for each.
 NAMES = ("random_seeds", "float64_learning_rate", "grappler_arithmetic", "xla", "onednn_fusion",
-         "keras3", "disable_eager_execution", "ops_in_loop")
+         "keras3", "disable_eager_execution", "ops_in_loop", "dropout_keep_prob", "auto_reuse",
+         "keras_variables")
 # Pitfalls measured under several environments (the variable must be set before TF starts).
 # None removes the variable: TensorFlow then follows the CPU's own default.
 ENVIRONMENTS = {"onednn_fusion": {"TF_ENABLE_ONEDNN_OPTS unset (this CPU's default)": {"TF_ENABLE_ONEDNN_OPTS": None},
