@@ -124,7 +124,8 @@ def index(names, folder):
                         "against their Keras 3 namesakes, and the exact TF2 rules. [Checkpoints](checkpoints.md): "
                         "a TF1 `Saver` checkpoint carried into TF2 and back, proven by resuming training. "
                         "[Scan](scan.md): every TF1 idiom in your code, with its status on the installed "
-                        "TensorFlow."]) + "\n"
+                        "TensorFlow. [Keras 3 fit](keras_fit.md): each example's `model.fit` stage against its "
+                        "TF1 Session twin."]) + "\n"
 
 
 def build(folder, measure=True, names=None, progress=None):

@@ -7,20 +7,11 @@ resolves it to False on a CPU-only machine), ``shuffle=False``, the batch size o
 """
 import keras
 import numpy as np
-import tensorflow as tf
 
 from tfparity import keras_optimizers, optimizers
+from tfparity.keras_layers import TF1Dense
 
 RULE = "GradientDescent"
-
-
-class TF1Dense(keras.layers.Dense):
-    """Dense whose bias add is ``tf.math.add``: Keras' own add becomes ``tf.nn.bias_add`` on the
-    TensorFlow backend (keras/src/backend/tensorflow/numpy.py, ``add``), whose gradient
-    (BiasAddGrad) sums the batch in another order than the ``Sum`` behind TF1's ``x @ W + b``."""
-
-    def call(self, inputs):
-        return self.activation(tf.math.add(tf.matmul(inputs, self.kernel), self.bias))
 
 
 def model(variables, dense=TF1Dense, output_activation=None, initial=True):
