@@ -25,6 +25,19 @@ BOUNDS = {
         "step 1, A within 9.5e-7 absolutely (A crosses zero), accuracy by one point at most.")],
 }
 
+# What the recipe printed (McClure, "TensorFlow Machine Learning Cookbook", ch. 2, "Implementing
+# Back Propagation"; the notebook 02_TensorFlow_Way/05_Implementing_Back_Propagation in
+# nfmcclure/tensorflow_cookbook): one unseeded run, A and that sample's loss every 200 steps, then
+# the accuracy over the 100 points, rounded to 2 digits. The guide puts each beside ours and, from
+# docs/results/fidelity.json, beside 1,000 seeds.
+PRINTED = {200: (4.98884058, 9.61972692e-05), 400: (1.25237942, 0.13927367), 600: (-0.43401867, 0.06842836),
+           800: (-0.78914857, 0.18796471), 1000: (-1.01327193, 0.03451081), 1200: (-1.02339005, 0.03584756),
+           1400: (-0.94646472, 0.03685168)}
+PUBLISHED = {"source": "one unseeded run of the recipe", "distribution": "fidelity",
+             "rows": [{"what": f"{field} after step {step}", "printed": value, "field": field, "step": step}
+                      for step, values in PRINTED.items() for field, value in zip(("A", "loss"), values)]
+             + [{"what": "accuracy at the end", "printed": 0.98, "digits": 2, "field": "accuracy", "step": STEPS}]}
+
 
 def make_inputs(seed=0, learning_rate=LEARNING_RATE, steps=STEPS):
     learning_rate = positive_float("learning rate", learning_rate)

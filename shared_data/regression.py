@@ -19,6 +19,15 @@ BOUNDS = {
         "XLA's fused step differs from step 1. Measured over seeds 0-19 (default run, AVX2): A within "
         "105 ULP, the loss within 2.3e-5 absolutely (it nears zero, where ULPs shrink).")],
 }
+# What the recipe printed (McClure, "TensorFlow Machine Learning Cookbook", ch. 2, "Implementing
+# Back Propagation"; the notebook 02_TensorFlow_Way/05_Implementing_Back_Propagation in
+# nfmcclure/tensorflow_cookbook): one unseeded run, A and that sample's loss after these steps.
+# The guide puts each beside ours and, from docs/results/fidelity.json, beside 1,000 seeds.
+PRINTED = {25: (5.40734911, 26.12220001), 50: (8.33076572, 7.52755737),
+           75: (9.41368389, 4.23305845), 100: (9.93231583, 1.10820949)}
+PUBLISHED = {"source": "one unseeded run of the recipe", "distribution": "fidelity",
+             "rows": [{"what": f"{field} after step {step}", "printed": value, "field": field, "step": step}
+                      for step, values in PRINTED.items() for field, value in zip(("A", "loss"), values)]}
 # What `tfparity run` lets a user set beyond the common options: make_inputs parameter -> argparse settings.
 OPTIONS = {"loss": {"choices": LOSSES, "help": "the recipe's squared (l2) or absolute (l1) loss (default l2)"}}
 

@@ -6,6 +6,18 @@ from tfparity.tolerances import Bound
 A, W0, Y = 2.0, 0.8, 1.0
 # The source's two runs: learning rate 1 diverges within 5 updates, 0.1 converges within 25.
 RUNS = ((1.0, 5), (0.1, 25))
+# The source's published table, update by update (it numbers its rows one ahead: update n is
+# its row n + 1): learning rate 1, w and f = a·w after updates 1-5; learning rate 0.1, w after
+# updates 1-4 and the exact float64 tail it printed, w and f after updates 21-23. The guide puts
+# each beside our float64 run.
+TABLE = {1.0: {"w": (-1.6, 15.2, -102.4, 720.8, -5041.6), "f": (-3.2, 30.4, -204.8, 1441.6, -10083.2)},
+         0.1: {"w": {1: 0.56, 2: 0.512, 3: 0.5024, 4: 0.50048, 21: 0.5000000000000007,
+                     22: 0.5000000000000001, 23: 0.5}, "f": {22: 1.0000000000000002, 23: 1.0}}}
+PUBLISHED = {"source": "its gradient-descent table, update by update", "rows": [
+    {"what": f"learning rate {rate:g}: {field} after update {step} (its row {step + 1})", "printed": value,
+     "field": f"lr={rate:g}/float64/{field}", "step": step}
+    for rate, fields in TABLE.items() for field, values in fields.items()
+    for step, value in (values.items() if isinstance(values, dict) else enumerate(values, 1))]}
 # float64 reproduces the published table; float32 is what TF uses by default.
 DTYPES = ("float64", "float32")
 # A small run that still shows parity: what the tests and the notebooks run by default.

@@ -7,7 +7,7 @@ import importlib
 import pathlib
 import re
 
-from tfparity import fresh, machine, mapping, notebooks, plots, records
+from tfparity import fresh, machine, mapping, notebooks, plots, published, records
 from tfparity.pages import GENERATED, porting_page, side_by_side, table
 from tfparity.paths import NOTES, ROOT
 from tfparity.harness import examples, run_example
@@ -38,7 +38,8 @@ def figures(name, record, folder):
     return (own(record, folder) if own else []) + drawn
 
 
-def page(name, record, images, notes=""):
+def page(name, record, images, notes="", printed=()):
+    """``printed``: the parts of published.section, shown after the headline numbers."""
     tf1_source, tf2_source = sources(name)
     title = tf2_source.split("\n")[0].strip('"').split(": ", 1)[-1]
     link = (lambda pkg, line: f"[{line}](../{pkg}/{name}.py#L{line})" if line else "—")
@@ -60,6 +61,7 @@ def page(name, record, images, notes=""):
     parts += ["## Headline numbers (after the last update)",
               table(["field"] + modes, [[f] + [f"{record['final'][m][f]:.9g}" for m in modes]
                                          for f in record["final"][modes[0]]])]
+    parts += list(printed)
     if notes:
         parts += ["## Notes", notes.strip()]
     parts += ["## TF1 → TF2, construct by construct",
@@ -125,7 +127,8 @@ def index(names, folder):
                         "a TF1 `Saver` checkpoint carried into TF2 and back, proven by resuming training. "
                         "[Scan](scan.md): every TF1 idiom in your code, with its status on the installed "
                         "TensorFlow. [Keras 3 fit](keras_fit.md): each example's `model.fit` stage against its "
-                        "TF1 Session twin."]) + "\n"
+                        "TF1 Session twin. [Fidelity](fidelity.md): every number the sources printed, "
+                        "reproduced or placed in its measured distribution."]) + "\n"
 
 
 def build(folder, measure=True, names=None, progress=None):
@@ -144,7 +147,8 @@ def build(folder, measure=True, names=None, progress=None):
         record = records.load(folder, name)
         notes_file = NOTES / f"{name}.md"
         notes = notes_file.read_text() if notes_file.exists() else ""
-        write_atomic(folder / f"{name}.md", page(name, record, figures(name, record, folder), notes))
+        write_atomic(folder / f"{name}.md", page(name, record, figures(name, record, folder), notes,
+                                                       published.section(name, record, folder)))
     write_atomic(folder / "porting.md", porting_page())
     (folder / "notebooks").mkdir(exist_ok=True)
     for name in examples():
