@@ -14,10 +14,10 @@ import tf1_graph.convnet as tf1_twin
 import tf2_eager.convnet as tf2_twin
 from conftest import assert_record_begins_as_a_fresh_run
 from shared_data.convnet import NAME_MAP, SHAPES, make_inputs
-from tfparity import fresh
+from tfparity import fresh, records
 from tfparity.harness import ALL_MODES, OPTIONAL_MODES, run_example
-from tfparity.machine import onednn_active
-from tfparity.paths import NOTES
+from tfparity.machine import onednn_active, same_bits
+from tfparity.paths import DOCS, NOTES
 
 pytestmark = pytest.mark.skipif(not os.environ.get("MNIST_DIR"), reason="needs the real MNIST (MNIST_DIR)")
 # A few steps on a few hundred images keep these fast; the full run is what `tfparity docs` records.
@@ -109,6 +109,13 @@ def test_the_cause_onednn_fuses_the_bias_gradient_into_the_filter_gradient_unles
     assert "_MklNativeConv2DBackpropFilterWithBias" in _session_kernels(tf1.train.Optimizer.GATE_NONE)
 
 
+@pytest.mark.skipif(onednn_active(), reason="Eigen's kernels: measured with oneDNN off")
+def test_grappler_remapper_fuses_conv_bias_relu_in_the_session_and_parity_still_holds():
+    # Not a cause here: with oneDNN off the Session runs the remapper's _FusedConv2D, eager the
+    # three ops apart, and every mode but XLA is bit-identical (the fresh-process test above).
+    assert {"_FusedConv2D", "Conv2DBackpropFilter", "BiasAddGrad"} <= _session_kernels(tf1.train.Optimizer.GATE_OP)
+
+
 def test_the_masks_are_what_tf_nn_dropout_computes():
     inputs = make_inputs(0, **SMALL)
     masks = inputs["keep_masks"]
@@ -187,5 +194,15 @@ def test_keras_3_adam_is_a_false_friend_close_but_not_bit_identical():
 
 
 def test_the_guides_full_run_record_begins_as_a_fresh_first_epoch():
-    # The full 3-epoch run is what `tfparity docs convnet` records; its first epoch is re-run here.
-    assert_record_begins_as_a_fresh_run("convnet", 1, ("tf1_graph", "tf2_function"))
+    # The full 3-epoch run is what `tfparity docs convnet` records; its first epoch is re-run here,
+    # bit for bit where the record's bits apply. Elsewhere (e.g. oneDNN the other way) Adam has
+    # separated the trajectories within the epoch, so only the epoch's loss and accuracy are held,
+    # to 2% and 0.005: measured 0.65% and 0.0023 with oneDNN off against the oneDNN-on record.
+    record = records.load(DOCS, "convnet")
+    if same_bits(record["machine"]):
+        assert_record_begins_as_a_fresh_run("convnet", 1, ("tf1_graph", "tf2_function"))
+        return
+    trace = tf1_twin.run(dict(make_inputs(0), epochs=1))
+    recorded = record["series"]["tf1_graph"]
+    np.testing.assert_allclose(trace["epoch_loss"][0], recorded["epoch_loss"]["values"][0], rtol=0.02)
+    np.testing.assert_allclose(trace["test_accuracy"][0], recorded["test_accuracy"]["values"][0], atol=0.005)
