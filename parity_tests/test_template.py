@@ -51,10 +51,11 @@ def test_a_wrong_twin_is_reported_at_its_first_diverging_step_and_field(tmp_path
 @pytest.mark.parametrize("name", examples())
 def test_every_discovered_example_agrees_on_a_quick_run(name):
     """New twin pairs are picked up here automatically, on small settings their inputs accept.
-    The whole loop in one tf.function is bit-identical; XLA within the table's bound."""
+    The whole loop in one tf.function is bit-identical, unless the example declares a bound for it
+    whose cause is active here (test_tolerances switches the causes off); XLA within its bound."""
     verdicts = run_example(name, 0, modes=ALL_MODES, **quick_options(name))["parity"]["verdicts"]
     assert all(v.ok for v in verdicts.values()), verdicts
-    assert verdicts["tf2_loop"].status == "bit-identical"
+    assert verdicts["tf2_loop"].status == "bit-identical" or verdicts["tf2_loop"].causes, verdicts["tf2_loop"]
 
 
 @pytest.mark.parametrize("name", examples())

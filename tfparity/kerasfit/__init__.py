@@ -9,7 +9,7 @@ from tfparity.files import write_atomic
 from tfparity.paths import NOTES
 
 NAME = "keras_fit"  # the record's and the page's name
-EXAMPLES = ("regression", "mlp")
+EXAMPLES = ("regression", "mlp", "convnet")
 MODE = "tf2_function"  # fit's train step is a tf.function: the bounds of that mode are the ones that apply
 # Each example's TF1 optimizer (tfparity.optimizers) and its Keras 3 namesake.
 OPTIMIZERS = {"regression": ("GradientDescent", "SGD"), "mlp": ("GradientDescent", "SGD"), "convnet": ("Adam", "Adam")}

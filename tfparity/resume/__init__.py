@@ -1,7 +1,7 @@
 """Checkpoints: a TF1 Saver checkpoint carried into TF2, proven by resuming training.
 
-A study: ``measure()`` runs the MLP's resume proof here and, with oneDNN off, in a fresh process;
-``render(folder)`` writes docs/checkpoints.md from the record and docs/notes/checkpoints.md.
+A study: ``measure()`` runs each example's resume proof here and, with oneDNN off, in a fresh
+process; ``render(folder)`` writes docs/checkpoints.md from the record and docs/notes/checkpoints.md.
 """
 from tfparity import fresh, records
 from tfparity.files import write_atomic
@@ -9,33 +9,39 @@ from tfparity.paths import NOTES
 
 NAME = "checkpoints"  # the record's and the page's name
 MODES = ("tf2_eager", "tf2_function")
+EXAMPLES = ("mlp", "convnet")  # plain SGD (the weights only), and Adam (two slots per weight, two powers)
 
 
-def verdicts(strict=False):
-    """The MLP resumed in TF2 against its uninterrupted TF1 run, per mode; ``strict`` first
-    switches off what can be switched off in-process, and allows no bound."""
+def verdicts(example="mlp", strict=False):
+    """The example resumed in TF2 against its uninterrupted TF1 run, per mode; ``strict`` first
+    switches off what can be switched off in-process, and allows no bound (and skips the exports)."""
+    import importlib
+
     import numpy as np
 
     from tfparity.compare import compare
     from tfparity.machine import fingerprint
-    from tfparity.resume.mlp import resume
     from tfparity.tolerances import BIT_IDENTICAL, switch_off, tolerance
     if strict:
         switch_off()
-    result = resume(keras=not strict)
+    result = importlib.import_module(f"tfparity.resume.{example}").resume(keras=not strict)
     as_steps = lambda trace: {f: v if f == "loss" else np.asarray(v)[np.newaxis] for f, v in trace.items()}
     desired = as_steps(result["traces"]["uninterrupted"])
     found = {mode: compare(desired, as_steps(result["traces"][mode]),
-                           *(BIT_IDENTICAL if strict else tolerance("mlp", mode))) for mode in MODES}
+                           *(BIT_IDENTICAL if strict else tolerance(example, mode))) for mode in MODES}
     return {"machine": fingerprint(), "settings": result["settings"], "inspect": result["inspect"],
-            "map": result["map"], "verdicts": {m: str(v) for m, v in found.items()}, "keras": result["keras"],
-            "statuses": {m: v.status for m, v in found.items()}}
+            "map": result["map"], "verdicts": {m: str(v) for m, v in found.items()},
+            "statuses": {m: v.status for m, v in found.items()},
+            **{k: result[k] for k in ("keras", "saved_model") if k in result}}
 
 
 def measure():
-    here = verdicts()
-    strict = fresh.call("tfparity.resume:verdicts", {"strict": True}, {"TF_ENABLE_ONEDNN_OPTS": "0"})
-    return {"example": NAME, "machine": here["machine"], "mlp": here, "mlp_strict": strict}
+    record = {"example": NAME}
+    for example in EXAMPLES:
+        record[example] = verdicts(example)
+        record[f"{example}_strict"] = fresh.call("tfparity.resume:verdicts", {"example": example, "strict": True},
+                                                 {"TF_ENABLE_ONEDNN_OPTS": "0"})
+    return dict(record, machine=record[EXAMPLES[0]]["machine"])
 
 
 def render(folder):

@@ -77,6 +77,6 @@ def resume(seed=0, epochs=EPOCHS, saved_after=SAVED_AFTER, train_size=TRAIN_SIZE
             keras = keras_export.compare_saved(keras_export.export(inputs, tf1_prefix, folder), test_logits, {
                 "seed": seed, "epochs": epochs, "train_size": train_size, "test_size": test_size})
     assert np.array_equal(first, whole["loss"][:len(first)]), "the TF1 graph trained apart is not the twin's run"
-    return {"inspect": rows, "map": mapping, "traces": traces, "keras": keras,
+    return {"inspect": rows, "map": mapping, "traces": traces, "keras": keras or None,
             "settings": {"epochs": epochs, "saved_after": saved_after, "train_size": train_size,
                          "steps_saved": len(first), "steps_resumed": len(traces["tf2_eager"]["loss"])}}
