@@ -1,8 +1,9 @@
 """Data-parallel training measured: docs/distributed.md from docs/results/distributed.json.
 
-A study: ``measure()`` returns the record (each part in a fresh process, ``runs.py``), ``render(folder)``
-writes the page. ``python -m tfparity.distributed`` measures it into docs/ (minutes: it times every
-variant); ``tfparity docs`` re-renders it, and measures it when it measures everything.
+A study: ``render(folder)`` writes the page. It has no ``measure``: timing every variant and
+planting every fault takes tens of minutes on two shared cores, so ``python -m tfparity.distributed``
+measures it into docs/ (``measure_all``, each part in a fresh process, ``runs.py``), as ``tfparity
+bench --docs`` does for its page, not ``tfparity docs``, which re-renders it.
 """
 from tfparity import fresh, records
 from tfparity.files import write_atomic
@@ -27,7 +28,7 @@ def call(function, environment=None, **kwargs):
     return fresh.call(f"tfparity.distributed.runs:{function}", kwargs, environment)
 
 
-def measure(progress=lambda line: None):
+def measure_all(progress=lambda line: None):
     from tfparity.distributed.runs import VARIANTS
     from tfparity.machine import fingerprint
     record = {"example": NAME, "machine": fingerprint(), "parity": {}, "timing": {}, "faults": {}}

@@ -3,5 +3,5 @@ from tfparity import distributed, records
 from tfparity.paths import DOCS
 
 if __name__ == "__main__":
-    records.save(DOCS, distributed.measure(progress=lambda line: print(f"  {line}", flush=True)))
+    records.save(DOCS, distributed.measure_all(progress=lambda line: print(f"  {line}", flush=True)))
     distributed.render(DOCS)
