@@ -4,9 +4,7 @@ A study: ``measure()`` trains each Keras stage here (TF1's rule as a Keras optim
 namesake) and, with oneDNN and grappler's passes off, in a fresh process; ``render(folder)``
 writes docs/keras_fit.md from the record and docs/notes/keras_fit.md.
 """
-from tfparity import fresh, records
-from tfparity.files import write_atomic
-from tfparity.paths import NOTES
+from tfparity import strict_record
 
 NAME = "keras_fit"  # the record's and the page's name
 EXAMPLES = ("regression", "mlp", "convnet")
@@ -38,15 +36,9 @@ def verdicts(example, strict=False, kinds=("tf1", "keras")):
 
 
 def measure():
-    record = {"example": NAME}
-    for example in EXAMPLES:
-        record[example] = verdicts(example)
-        record[f"{example}_strict"] = fresh.call("tfparity.kerasfit:verdicts", {"example": example, "strict": True},
-                                                 {"TF_ENABLE_ONEDNN_OPTS": "0"})
-    return dict(record, machine=record[EXAMPLES[0]]["machine"])
+    return strict_record.measure(NAME, "tfparity.kerasfit:verdicts", EXAMPLES)
 
 
 def render(folder):
-    if records.record_path(folder, NAME).exists():
-        from tfparity.kerasfit.page import page
-        write_atomic(folder / f"{NAME}.md", page(records.load_plain(folder, NAME), (NOTES / f"{NAME}.md").read_text()))
+    from tfparity.kerasfit.page import page
+    strict_record.render(folder, NAME, page)

@@ -3,9 +3,7 @@
 A study: ``measure()`` runs each example's resume proof here and, with oneDNN off, in a fresh
 process; ``render(folder)`` writes docs/checkpoints.md from the record and docs/notes/checkpoints.md.
 """
-from tfparity import fresh, records
-from tfparity.files import write_atomic
-from tfparity.paths import NOTES
+from tfparity import strict_record
 
 NAME = "checkpoints"  # the record's and the page's name
 MODES = ("tf2_eager", "tf2_function")
@@ -36,15 +34,9 @@ def verdicts(example="mlp", strict=False):
 
 
 def measure():
-    record = {"example": NAME}
-    for example in EXAMPLES:
-        record[example] = verdicts(example)
-        record[f"{example}_strict"] = fresh.call("tfparity.resume:verdicts", {"example": example, "strict": True},
-                                                 {"TF_ENABLE_ONEDNN_OPTS": "0"})
-    return dict(record, machine=record[EXAMPLES[0]]["machine"])
+    return strict_record.measure(NAME, "tfparity.resume:verdicts", EXAMPLES)
 
 
 def render(folder):
-    if records.record_path(folder, NAME).exists():
-        from tfparity.resume.page import page
-        write_atomic(folder / f"{NAME}.md", page(records.load_plain(folder, NAME), (NOTES / f"{NAME}.md").read_text()))
+    from tfparity.resume.page import page
+    strict_record.render(folder, NAME, page)
