@@ -71,3 +71,6 @@ def test_docs_keep_other_machines_determinism_beside_this_ones(tmp_path):
     assert list(merged["determinism"]) == ["AVX2 machine", "AVX-512 machine"]
     timed = command.merged(tmp_path, dict(new, examples={"regression": {"timed": "now"}}))
     assert timed["examples"] == {"regression": {"timed": "now"}} and len(timed["determinism"]) == 2
+    # Some examples re-timed on the machine that timed the others: the others' timings stay.
+    here = dict(new, machine=committed["machine"], examples={"mlp": {"timed": "now"}})
+    assert command.merged(tmp_path, here)["examples"] == {"regression": {"timed": "earlier"}, "mlp": {"timed": "now"}}

@@ -48,13 +48,19 @@ def run(args, names):
 
 def merged(docs, result):
     """The new measurements over the committed ones: other machines' determinism matrices stay
-    beside this machine's, and with --determinism-only the committed timings stay too."""
+    beside this machine's; with --determinism-only the committed timings stay too, and a run of
+    some examples keeps the others' committed timings where they were measured on this machine
+    (with the same settings), else replaces them all."""
     import json
     source = docs / "results" / "performance.json"
     committed = json.loads(source.read_text()) if source.exists() else {}
     determinism = dict(committed.get("determinism", {}), **result["determinism"])
-    base = result if result["examples"] or not committed else committed
-    return dict(base, determinism=determinism)
+    if not result["examples"] and committed:
+        return dict(committed, determinism=determinism)
+    same = committed.get("machine") == result["machine"] and all(
+        committed.get(k) == result.get(k) for k in ("quick", "repeats"))
+    examples = dict(committed["examples"], **result["examples"]) if same else result["examples"]
+    return dict(result, examples=examples, determinism=determinism)
 
 
 def render(docs):

@@ -5,7 +5,10 @@ from tfparity.machine import describe
 from tfparity.pages import table
 
 LABELS = {"tf1_graph": "TF1 Session", "tf2_eager": "TF2 eager", "tf2_function": "tf.function per step",
-          "tf2_loop": "whole loop in one tf.function", "tf2_xla": "whole loop, jit_compile=True"}
+          "tf2_loop": "whole loop in one tf.function", "tf2_xla": "whole loop, jit_compile=True",
+          "tf2_keras": "Keras model.fit"}
+# The modes of the timing tables: the harness's, then the Keras stage where an example has one.
+TIMED = ALL_MODES + ("tf2_keras",)
 # The issue's targets: whole loop vs Session per step on scalar examples, XLA likewise, and the
 # MLP's epoch in its fastest bit-identical TF2 mode.
 LOOP_SPEEDUP, XLA_SPEEDUP, MLP_EPOCH_S = 10, 100, 0.3
@@ -27,7 +30,7 @@ def example_table(modes):
     header = ["mode", "parity vs Session", "per step: median (min–max)", "ratio to Session", "long run",
               "setup: build, trace, compile", "peak RSS (MiB)", "repeat runs"]
     rows = []
-    for mode in ALL_MODES:
+    for mode in TIMED:
         m = modes.get(mode)
         if m is None:
             continue
@@ -43,7 +46,7 @@ def example_table(modes):
 
 def recommended(modes):
     """The fastest TF2 mode at the Session's parity class (bit-identical), or None."""
-    same = [m for m in ALL_MODES if m != REFERENCE and modes.get(m, {}).get("status") == "bit-identical"]
+    same = [m for m in TIMED if m != REFERENCE and modes.get(m, {}).get("status") == "bit-identical"]
     return min(same, key=lambda m: modes[m]["per_step_s"]["median"], default=None)
 
 

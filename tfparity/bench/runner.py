@@ -13,12 +13,15 @@ import uuid
 from pathlib import Path
 
 from tfparity.compare import compare
-from tfparity.harness import ALL_MODES, REFERENCE
+from tfparity.harness import ALL_MODES, REFERENCE, declared_modes, load
 from tfparity.machine import describe, fingerprint
 from tfparity.paths import ROOT
 from tfparity.tolerances import tolerance
 
 FULL_REPEATS, QUICK_REPEATS = 5, 2
+# The Keras fit stage, timed too where an example declares it (the example's other own modes, such
+# as data_parallel's worker processes, are timed on their own pages).
+FIT = "tf2_keras"
 # The determinism matrix: each setting is a fresh process with these environment variables.
 SETTINGS = {
     "default": {},
@@ -54,7 +57,7 @@ def parity_class(verdict):
 def time_example(name, quick, repeats, folder, progress):
     flags = ["--repeats", str(repeats)] + (["--quick"] if quick else [])
     modes, traces = {}, {}
-    for mode in ALL_MODES:
+    for mode in ALL_MODES + tuple(m for m in declared_modes(load(name)[0]) if m == FIT):
         progress(f"{name}: {mode}")
         try:
             modes[mode], traces[mode] = _worker(["time", name, "--modes", mode] + flags, {}, folder)
