@@ -27,7 +27,7 @@ def test_run_prints_table_and_verdicts_and_writes_exact_json(tmp_path, capsys):
     document = json.loads(path.read_text())
     assert [key for key in document if key != "machine"] == ["example", "seed", "inputs", "traces", "parity"]
     assert {"x", "y", "A0", "schedule", "learning_rate", "steps"} <= set(document["inputs"])
-    assert set(document["traces"]) == {"tf1_graph", "tf2_eager", "tf2_function"}
+    assert set(document["traces"]) == {"tf1_graph", "tf2_eager", "tf2_function", "tf2_keras"}  # tf2_keras: model.fit
     assert document["parity"]["verdicts"]["tf2_eager"]["status"] == "bit-identical"
     traces = traces_from_json(document)
     from tfparity.harness import run_example

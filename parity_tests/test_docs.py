@@ -68,7 +68,11 @@ def test_scalar_records_match_a_fresh_measurement(name):
 def test_sections_and_mapping_lines_come_from_the_twins():
     tf1_source, tf2_source = guide.sources("regression")
     assert [s[0] for s in pages.sections(tf1_source)] == ["model", "loss", "step", "train"]
-    assert [s[0] for s in pages.sections(tf2_source)] == ["model", "loss", "step", "train", "whole loop"]
+    assert [s[0] for s in pages.sections(tf2_source)] == ["model", "loss", "step", "train", "whole loop", "keras fit"]
     rows = {rule[0]: (a, b) for rule, a, b in guide.mapping.rows(tf1_source, tf2_source)}
     line = rows["tf1.placeholder"][0]
     assert "tf1.placeholder(" in tf1_source.splitlines()[line - 1]
+    # The Keras stage's rows point into the TF2 twin's Keras section.
+    keras = {rule[0]: b for rule, a, b in guide.mapping.rows(tf1_source, tf2_source, guide.mapping.KERAS_RULES)}
+    start = next(line for name, line, _ in pages.sections(tf2_source) if name == "keras fit")
+    assert keras and all(line >= start for line in keras.values()), keras

@@ -9,7 +9,7 @@ import os
 import numpy as np
 import pytest
 
-from tfparity.friends import keras3, measurement, report, tf1
+from tfparity.friends import keras3, keras_fit, measurement, report, tf1
 from shared_data import false_friends as data
 from tfparity import fresh as fresh_process
 from tfparity.cli import main
@@ -123,5 +123,8 @@ def test_fit_reproduces_the_session_in_the_parity_setting_and_each_knob_is_measu
     assert knobs["keras.layers.Dense"]["class"] != "bit-identical"  # its bias_add rounds the gradient otherwise
     for knob in ("shuffle=True (fit's default)", "Keras initializers", "a last partial batch", "mixed_float16 policy"):
         assert knobs[knob]["class"] != "bit-identical", knob
+    # fit's reported loss is a running mean: not TF1's printed loss; the batch's own loss is.
+    reported = knobs[keras_fit.REPORTED[0]]
+    assert reported["class"] != "bit-identical" and reported["batch_loss_class"] == "bit-identical"
     on = {row["knob"]: row["class"] for row in measured["1"]["fit_knobs"]}
     assert on["parity setting"] == "bit-identical" and on["run_eagerly=True"] != "bit-identical"

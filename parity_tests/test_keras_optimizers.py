@@ -31,7 +31,7 @@ def problem():
 @pytest.mark.parametrize("name", RULES)
 def test_fit_with_the_wrapped_rule_is_bit_identical_to_the_session(problem, name):
     desired = tf1.train("mlp", problem, name)
-    weights, _, net = keras_fit.fit(problem, optimizer=keras_optimizers.wrap(RULES[name](problem["learning_rate"])))
+    weights, _, _, net = keras_fit.fit(problem, optimizer=keras_optimizers.wrap(RULES[name](problem["learning_rate"])))
     assert {k: desired[k][-1].tobytes() == v.tobytes() for k, v in weights.items()} == dict.fromkeys(weights, True)
     assert net.optimizer.iterations.numpy() == len(problem["batches"])
 

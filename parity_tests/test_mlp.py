@@ -35,6 +35,9 @@ def test_every_mode_bit_identical_or_within_the_bound_of_an_active_cause(small):
         assert verdict.status == "bit-identical" or (verdict.ok and verdict.causes == ("onednn",)), (
             f"{mode}: {verdict}")
     assert small["parity"]["verdicts"]["tf2_function"].status == "bit-identical"
+    # Keras fit over 2 epochs, the learning rate decayed between them: bit-identical too.
+    assert small["parity"]["verdicts"]["tf2_keras"].status == "bit-identical"
+    assert len(set(small["inputs"]["learning_rates"])) == 2
     assert small["traces"]["tf2_eager"]["test_predictions"].shape == (1, 1000)
 
 
@@ -51,7 +54,7 @@ def test_bit_identical_with_onednn_switched_off(gradients):
 
 
 def test_with_onednn_on_eager_stays_within_the_tables_bound_and_graph_modes_agree():
-    assert _statuses("1") == {"tf2_eager": "within", "tf2_function": "bit-identical"}
+    assert _statuses("1") == {"tf2_eager": "within", "tf2_function": "bit-identical", "tf2_keras": "bit-identical"}
 
 
 @pytest.mark.parametrize("twin", [tf1_twin, tf2_twin], ids=["tf1_graph", "tf2_eager"])
@@ -88,6 +91,9 @@ def test_training_driven_by_hand_written_gradients(small):
     assert all(v.ok for v in manual["parity"]["verdicts"].values())
     auto_trace, manual_trace = small["traces"]["tf1_graph"], manual["traces"]["tf1_graph"]
     np.testing.assert_allclose(manual_trace["loss"], auto_trace["loss"], rtol=1e-3)
+    # fit through the overridden train_step follows the hand-written gradient, not the tape's.
+    assert not np.array_equal(manual_trace["loss"], auto_trace["loss"])
+    assert manual["parity"]["verdicts"]["tf2_keras"].status == "bit-identical"
     assert abs(manual_trace["test_accuracy"][-1] - auto_trace["test_accuracy"][-1]) <= 0.01
 
 

@@ -42,7 +42,8 @@ def test_switching_off_the_arithmetic_optimizer_deactivates_its_bound():
 
 
 def _strict(name):
-    options = dict(quick_options(name), name=name, modes=list(ALL_MODES + OPTIONAL_MODES), strict=True)
+    keras = [m for m in declared_modes(load(name)[0]) if m == "tf2_keras"]  # the Keras fit stage, where there is one
+    options = dict(quick_options(name), name=name, modes=list(ALL_MODES + OPTIONAL_MODES) + keras, strict=True)
     if name == "classification":
         options.pop("steps", None)  # its grappler rewrite first shows at step 473 of the default run
     return name, fresh.call("tfparity.harness:verdict_summaries", options, OFF)

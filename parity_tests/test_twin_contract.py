@@ -4,8 +4,9 @@ Checked on both twins' source (``ast``) for every example and the template; a dr
 file, section and function, the first one first:
 
 1. Sections: the same ``# %% name`` sections in the same order. The TF2 twin adds one trailing
-   section marked ``(TF2 only)`` (``# %% whole loop (TF2 only)``: ``run_loop`` and its helpers)
-   and nothing else; the TF1 twin may add one trailing section marked ``(TF1 only)``
+   section marked ``(TF2 only)`` (``# %% whole loop (TF2 only)``: ``run_loop`` and its helpers),
+   and may add a second after it, ``# %% keras fit (TF2 only)``, holding ``run_keras`` (the
+   example's declared ``tf2_keras`` mode, ``model.fit``), and nothing else; the TF1 twin may add one trailing section marked ``(TF1 only)``
    (``# %% eager shim (TF1 only)``: ``run_eager``, its own code run eagerly, the harness's optional
    ``tf1_eager`` mode). Before the first section: imports and constants only.
 2. Functions: in each shared section the same top-level functions in the same order, with the same
@@ -38,6 +39,8 @@ from tfparity.paths import ROOT
 
 PAIRS = examples() + ["_template"]
 MARKER = re.compile(r"# %% (.+)$")
+# The TF2 twin's optional last section: the Keras 3 model trained by model.fit (run_keras).
+KERAS_SECTION = "keras fit"
 
 
 def outline(source):
@@ -151,8 +154,13 @@ def drifts(tf1_source, tf2_source, tf1_path="tf1_graph/X.py", tf2_path="tf2_eage
             found.append(f"{tf1_path}, section {title!r}, function 'run_eager': takes and returns what run does")
     parts1 = [p for p in parts1 if not p[0].endswith(pages.TF1_ONLY)]
     titles1 = [t for t, _ in parts1]
-    if len(marked) != 1 or titles2[-1] != marked[0]:
-        found.append(f"{tf2_path}: one trailing section marked {pages.TF2_ONLY} holds run_loop, found {marked}")
+    keras = [f"{KERAS_SECTION} {pages.TF2_ONLY}"] if titles2[-1:] == [f"{KERAS_SECTION} {pages.TF2_ONLY}"] else []
+    if len(marked) != 1 + len(keras) or titles2[len(titles2) - len(marked):] != marked:
+        found.append(f"{tf2_path}: one trailing section marked {pages.TF2_ONLY} holds run_loop, then "
+                     f"optionally '{KERAS_SECTION} {pages.TF2_ONLY}' run_keras; found {marked}")
+    for title, nodes in parts2:
+        if keras and title == keras[0] and not any(isinstance(n, ast.FunctionDef) and n.name == "run_keras" for n in nodes):
+            found.append(f"{tf2_path}, section {title!r}: a {KERAS_SECTION} section holds run_keras")
     shared2 = [p for p in parts2 if not p[0].endswith(pages.TF2_ONLY)]
     if titles1 != [t for t, _ in shared2]:
         t1, t2 = first_difference(titles1, [t for t, _ in shared2])
@@ -320,6 +328,12 @@ PLANTED = {  # (twin, old text, new text) -> the first drift named
         'if __name__ == "__main__":', "tf1_graph/X.py, section 'eager shim (TF1 only)', function 'run_eager': takes and returns"),
     "TF1-only section in the TF2 twin": (
         "tf2", "# %% whole loop (TF2 only)", "# %% eager shim (TF1 only)", "tf2_eager/X.py: a section marked (TF1 only)"),
+    "Keras section without run_keras": (
+        "tf2", 'if __name__ == "__main__":', '# %% keras fit (TF2 only)\ndef fit(inputs):\n    return {}\n\n\n'
+        'if __name__ == "__main__":', "tf2_eager/X.py, section 'keras fit (TF2 only)': a keras fit section holds run_keras"),
+    "Keras section before the whole loop": (
+        "tf2", "# %% whole loop (TF2 only)", "# %% keras fit (TF2 only)\ndef run_keras(inputs):\n    return {}\n\n\n"
+        "# %% whole loop (TF2 only)", "tf2_eager/X.py: one trailing section marked (TF2 only) holds run_loop"),
     "unmarked TF2 section": ("tf2", "# %% whole loop (TF2 only)", "# %% whole loop", "tf2_eager/X.py: one trailing section"),
     "__main__ block the guide would show": (
         "tf2", 'if __name__ == "__main__":', 'if "__main__" == __name__:',
@@ -360,7 +374,9 @@ def test_the_guide_shows_every_shared_section_then_the_tf2_only_one_and_no_main_
     source = (ROOT / "tf1_graph" / f"{name}.py").read_text()
     own = pages.marked(source, pages.TF1_ONLY)
     tf1 = [s[0] for s in pages.sections(source) if s[0] not in own]
-    assert headings == ([f"### {s}" for s in tf1] + [f"### whole loop {pages.TF2_ONLY}"]
+    tf2_source = (ROOT / "tf2_eager" / f"{name}.py").read_text()
+    keras = [f"### {KERAS_SECTION} {pages.TF2_ONLY}"] if pages.marked(tf2_source, pages.TF2_ONLY)[1:] else []
+    assert headings == ([f"### {s}" for s in tf1] + [f"### whole loop {pages.TF2_ONLY}"] + keras
                         + [f"### {s} {pages.TF1_ONLY}" for s in own])
     assert not any("__main__" in p for p in parts)
 
@@ -369,7 +385,8 @@ def test_the_guide_shows_every_shared_section_then_the_tf2_only_one_and_no_main_
 def test_on_epoch_gets_an_int_and_the_trace_named_as_returned(name):
     data, *twins = load(name)
     inputs = data.make_inputs(0, **quick_options(name))
-    for mode in ("tf1_graph", "tf2_eager", ALL_MODES[-2]) + (OPTIONAL_MODES if hasattr(twins[0], "run_eager") else ()):
+    for mode in (("tf1_graph", "tf2_eager", ALL_MODES[-2]) + (OPTIONAL_MODES if hasattr(twins[0], "run_eager") else ())
+                 + (("tf2_keras",) if hasattr(twins[1], "run_keras") else ())):
         calls = []
         trace = run_mode(twins, mode, inputs, lambda epoch, so_far: calls.append((epoch, dict(so_far))))
         assert calls and all(type(epoch) is int for epoch, _ in calls), (mode, calls)

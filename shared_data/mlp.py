@@ -32,6 +32,9 @@ BOUNDS = {
         "XLA's fused epoch differs from step 1. Measured over 2 full epochs (seed 0, AVX2): the loss "
         "within 28 ULP, weights within 2.9e-6 absolutely, test predictions identical.")],
 }
+# The example's own mode beyond the harness's (tfN_NAME runs twin N's run_NAME): the TF2 twin's
+# last section, the Keras 3 model trained by model.fit, compared with the Session like the others.
+MODES = ("tf2_keras",)
 # What `tfparity run` lets a user set beyond the common options: make_inputs parameter -> argparse settings.
 OPTIONS = {"batch_size": {"type": int, "help": "images per update"},
            "train_size": {"type": int, "help": "train on the first N images (MNIST has 60,000)"},

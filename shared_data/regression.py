@@ -28,6 +28,9 @@ PRINTED = {25: (5.40734911, 26.12220001), 50: (8.33076572, 7.52755737),
 PUBLISHED = {"source": "one unseeded run of the recipe", "distribution": "fidelity",
              "rows": [{"what": f"{field} after step {step}", "printed": value, "field": field, "step": step}
                       for step, values in PRINTED.items() for field, value in zip(("A", "loss"), values)]}
+# The example's own mode beyond the harness's (tfN_NAME runs twin N's run_NAME): the TF2 twin's
+# last section, the Keras 3 model trained by model.fit, compared with the Session like the others.
+MODES = ("tf2_keras",)
 # What `tfparity run` lets a user set beyond the common options: make_inputs parameter -> argparse settings.
 OPTIONS = {"loss": {"choices": LOSSES, "help": "the recipe's squared (l2) or absolute (l1) loss (default l2)"}}
 

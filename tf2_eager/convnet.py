@@ -3,13 +3,15 @@
 Each layer is a tf.Module whose variables keep their TF1 names (model.conv1.weights is
 'convnet/conv1/weights'); conv2d and max_pool2d, the same dropout masks from shared_data, and
 TF1's Adam rule from tfparity.optimizers (or Keras 3's Adam, a measured false friend). The step
-runs eager or as a tf.function; the last section runs a whole epoch in one tf.function.
+runs eager or as a tf.function; then a whole epoch in one tf.function, and last the same network as
+a Keras 3 model of standard layers trained by ``model.fit``.
 """
 import keras
 import numpy as np
 import tensorflow as tf
 
-from tfparity import optimizers
+from tfparity import keras_optimizers, keras_trace, optimizers
+from tfparity.keras_layers import TF1Dense
 
 SCOPE = "convnet"
 # Test images per forward pass: 10,000 at once would hold 500 MB of conv1 activations.
@@ -142,6 +144,53 @@ def run_loop(inputs, jit_compile=False, on_epoch=None):
         if on_epoch:
             on_epoch(epoch + 1, trace)
     final = {field(v): v.numpy() for v in net.ordered}
+    return finish(trace, final)
+
+
+# %% keras fit (TF2 only)
+def keras_model(inputs):
+    """Conv2D and MaxPooling2D (their bias add is bias_add, as above), TF1Dense for the dense layers
+    (``+``, as above; Keras' Dense would bias_add), the shared dropout mask as a second input
+    (ones to test), layers named as the tf.Modules, the shared initial values."""
+    units = {name: inputs[f"{name}/biases"].shape[0] for name in ("conv1", "conv2", "fc1", "fc2")}
+    images, keep_mask = keras.Input((784,)), keras.Input((units["fc1"],))
+    x = keras.layers.Reshape((28, 28, 1))(images)
+    for name in ("conv1", "conv2"):
+        x = keras.layers.Conv2D(units[name], 5, padding="same", activation="relu", name=name)(x)
+        x = keras.layers.MaxPooling2D(2, padding="same")(x)
+    hidden = TF1Dense(units["fc1"], activation="relu", name="fc1")(keras.layers.Flatten()(x))
+    logits = TF1Dense(units["fc2"], name="fc2")(keras.layers.Multiply()([hidden, keep_mask]))
+    net = keras.Model([images, keep_mask], logits)
+    for name in ("conv1", "conv2", "fc1", "fc2"):
+        net.get_layer(name).set_weights([inputs[f"{name}/weights"], inputs[f"{name}/biases"]])
+    return net
+
+
+def run_keras(inputs, on_epoch=None):
+    """``model.fit`` over the shared batches and masks in their order; TF1's Adam rule as a Keras
+    optimizer, or with ``optimizer="keras"`` in the inputs Keras 3's Adam."""
+    net, rule = keras_model(inputs), ADAM[inputs["optimizer"]](inputs["learning_rate"])
+    rule = keras_optimizers.wrap(rule) if isinstance(rule, optimizers.Optimizer) else rule
+    loss = keras.losses.CategoricalCrossentropy(from_logits=True)
+    net.compile(optimizer=rule, loss=loss, metrics=[keras_trace.BatchLoss(loss)])
+    train_x, train_y = tf.constant(inputs["train_x"]), tf.constant(inputs["train_y"])
+    masks = inputs["keep_masks"]
+    steps = tf.data.Dataset.from_tensor_slices((inputs["schedule"].reshape(-1, masks.shape[2]),
+                                                masks.reshape(-1, *masks.shape[2:])))
+    batches = steps.map(lambda rows, mask: ((tf.gather(train_x, rows), mask), tf.gather(train_y, rows)))
+    trace, labels = {"test_accuracy": [], "epoch_loss": [], "loss": []}, inputs["test_y"].argmax(1)
+    test = [inputs["test_x"], np.ones((len(labels), masks.shape[-1]), np.float32)]
+
+    def after_epoch(epoch):
+        logits = net.predict(test, batch_size=EVAL_BATCH, verbose=0)
+        record_epoch(trace, predict(logits).numpy(), labels, len(inputs["schedule"][epoch - 1]))
+        if on_epoch:
+            on_epoch(epoch, trace)
+    # steps_per_epoch: fit reads the one pipeline on across epochs, each epoch's batches in turn.
+    net.fit(batches, epochs=inputs["epochs"], steps_per_epoch=len(inputs["schedule"][0]), shuffle=False,
+            verbose=0, callbacks=[keras_trace.Trace(trace, after_epoch=after_epoch)])
+    final = {f"{name}.{kind}": value for name in ("conv1", "conv2", "fc1", "fc2")
+             for kind, value in zip(("weights", "biases"), net.get_layer(name).get_weights())}
     return finish(trace, final)
 
 

@@ -2,9 +2,14 @@
 
 A tf.Module holds the variables; each batch is a tensor argument; the step runs eager or as a
 tf.function. Training follows the automatic gradient (GradientTape) or the hand-written one.
+The last section is the same network as a Keras 3 model trained by ``model.fit``.
 """
+import keras
 import numpy as np
 import tensorflow as tf
+
+from tfparity import keras_optimizers, keras_trace, optimizers
+from tfparity.keras_layers import TF1Dense
 
 PARAMS = ("W1", "b1", "W2", "b2")
 
@@ -125,6 +130,55 @@ def run_loop(inputs, jit_compile=False, on_epoch=None):
             on_epoch(epoch + 1, trace)
     final = dict(zip(PARAMS, [p.numpy() for p in mlp.params]), test_predictions=predictions)
     return finish(trace, final)
+
+
+# %% keras fit (TF2 only)
+class HandWritten(keras.Sequential):
+    """fit on the hand-written gradient: overriding train_step is Keras' way to change fit's step."""
+
+    def train_step(self, data):
+        x, y = data
+        hidden = self.layers[0](x)
+        logits = self.layers[1](hidden)
+        grads = manual_gradients(x, y, hidden, logits, [v.value for v in self.trainable_variables])
+        self.optimizer.apply(grads, self.trainable_variables)
+        return self.compute_metrics(x, y, logits)
+
+
+def keras_model(inputs):
+    """TF1Dense layers: TF1's ``x @ W + b`` (Keras' Dense adds its bias with bias_add, which
+    differs in the gradient); the shared initial values."""
+    net = (HandWritten if inputs["gradients"] == "manual" else keras.Sequential)(
+        [keras.Input((784,)), TF1Dense(15, activation="sigmoid"), TF1Dense(10)])
+    for layer, names in zip(net.layers, (PARAMS[:2], PARAMS[2:])):
+        layer.set_weights([inputs[name] for name in names])
+    return net
+
+
+def run_keras(inputs, on_epoch=None, optimizer="tf1"):
+    """``model.fit`` over the shared batches in their order; TF1's GradientDescent rule as a Keras
+    optimizer ("tf1"), or Keras 3's SGD ("keras"), reading each epoch's rate from one variable."""
+    net, rate = keras_model(inputs), tf.Variable(inputs["learning_rates"][0])
+    rule = (keras_optimizers.wrap(optimizers.GradientDescent(rate)) if optimizer == "tf1"
+            else keras.optimizers.SGD(lambda: rate))
+    loss = keras.losses.CategoricalCrossentropy(from_logits=True)
+    net.compile(optimizer=rule, loss=loss, metrics=[keras_trace.BatchLoss(loss)])
+    train_x, train_y = tf.constant(inputs["train_x"]), tf.constant(inputs["train_y"])
+    rows = tf.data.Dataset.from_tensor_slices(inputs["schedule"].reshape(-1, inputs["batch_size"]))
+    batches = rows.map(lambda r: (tf.gather(train_x, r), tf.gather(train_y, r)))
+    trace, labels = {"test_accuracy": [], "epoch_loss": [], "loss": []}, inputs["test_y"].argmax(1)
+
+    def after_epoch(epoch):
+        logits = net.predict(inputs["test_x"], batch_size=len(labels), verbose=0)
+        record_epoch(trace, predict(logits).numpy(), labels, len(inputs["schedule"][epoch - 1]))
+        if on_epoch:
+            on_epoch(epoch, trace)
+    rates = keras.callbacks.LambdaCallback(on_epoch_begin=lambda e, logs: rate.assign(inputs["learning_rates"][e]))
+    # steps_per_epoch: fit reads the one pipeline on across epochs, each epoch's batches in turn.
+    net.fit(batches, epochs=inputs["epochs"], steps_per_epoch=len(inputs["schedule"][0]), shuffle=False,
+            verbose=0, callbacks=[rates, keras_trace.Trace(trace, after_epoch=after_epoch)])
+    predictions = predict(net.predict(inputs["test_x"], batch_size=len(labels), verbose=0)).numpy()
+    return finish(trace, dict(zip(PARAMS, net.get_weights()), test_predictions=predictions))
 
 
 if __name__ == "__main__":

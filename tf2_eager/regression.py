@@ -1,10 +1,18 @@
 """regression, TF2 eager twin: fit x·A = 10 by single-sample gradient descent (cookbook recipe).
 
 Each step passes one sample as a tensor argument, takes the gradient with GradientTape, then
-evaluates A and that sample's loss after the update, as the recipe prints them.
+evaluates A and that sample's loss after the update, as the recipe prints them. The last section
+is the one-weight model in Keras 3, trained by ``model.fit``.
 """
+import keras
 import numpy as np
 import tensorflow as tf
+
+from tfparity import keras_optimizers, keras_trace, optimizers
+from tfparity.keras_layers import Scale
+
+# The Keras stage's loss for each of the recipe's losses.
+KERAS_LOSSES = {"l2": keras.losses.MeanSquaredError, "l1": keras.losses.MeanAbsoluteError}
 
 
 # %% model
@@ -59,6 +67,26 @@ def run_loop(inputs, jit_compile=False):
     data = [tf.constant(inputs[name]) for name in ("x", "y", "schedule")]
     trace = loop(*data, A, inputs["learning_rate"], inputs["loss"])
     return {name: values.numpy() for name, values in trace.items()}
+
+
+# %% keras fit (TF2 only)
+def run_keras(inputs, optimizer="tf1"):
+    """``model.fit`` on one sample a step in the schedule's order; TF1's GradientDescent rule as a
+    Keras optimizer ("tf1") or Keras 3's SGD ("keras"). After each step the callback reads A and
+    that sample's loss with this twin's model and loss_fn, as run does."""
+    net = keras.Sequential([keras.Input((1,)), Scale()])
+    net.layers[0].set_weights([inputs["A0"]])
+    rate = inputs["learning_rate"]
+    rule = keras_optimizers.wrap(optimizers.GradientDescent(rate)) if optimizer == "tf1" else keras.optimizers.SGD(rate)
+    net.compile(optimizer=rule, loss=KERAS_LOSSES[inputs["loss"]]())
+    x, y = (inputs[name][inputs["schedule"]].reshape(-1, 1) for name in ("x", "y"))
+
+    def after_step(step, logs):
+        A, x_now, y_now = net.layers[0].A.value, x[step:step + 1, 0], y[step:step + 1, 0]
+        return {"A": A.numpy()[0], "loss": loss_fn(model(x_now, A), y_now, inputs["loss"]).numpy()}
+    trace = {"A": [], "loss": []}
+    net.fit(x, y, batch_size=1, shuffle=False, verbose=0, callbacks=[keras_trace.Trace(trace, after_step)])
+    return {name: np.array(values) for name, values in trace.items()}
 
 
 if __name__ == "__main__":

@@ -67,8 +67,15 @@ def page(name, record, images, notes="", printed=()):
     parts += ["## TF1 → TF2, construct by construct",
               table(["TF1", "line", "TF2", "line", "why"],
                      [[f"`{r[0]}`", link("tf1_graph", a), r[2], link("tf2_eager", b), r[4]]
-                      for r, a, b in mapping.rows(tf1_source, tf2_source)]),
-              "## The code, section by section"]
+                      for r, a, b in mapping.rows(tf1_source, tf2_source)])]
+    keras = mapping.rows(tf1_source, tf2_source, mapping.KERAS_RULES)
+    if keras:
+        parts += ["## TF1 → Keras `fit`, construct by construct",
+                  "The third stage, the TF2 twin's Keras section (the `tf2_keras` mode; "
+                  "[Keras 3 fit](keras_fit.md) has what it takes):",
+                  table(["TF1", "line", "Keras", "line", "why"],
+                        [[f"`{r[0]}`", link("tf1_graph", a), r[2], link("tf2_eager", b), r[4]] for r, a, b in keras])]
+    parts += ["## The code, section by section"]
     parts += side_by_side(f"tf1_graph/{name}.py", f"tf2_eager/{name}.py")
     parts += ["## Plots"] + [f"![{image}](img/{image})" for image in images]
     return "\n\n".join(parts) + "\n"
@@ -101,8 +108,15 @@ def api_map(names):
     rows = [[f"`{r[0]}`", r[2], ", ".join(used[r]), r[4]] for r in mapping.RULES if r in used]
     rows.append(["`tf1.random_normal(..., seed=s)`", "inputs drawn once with NumPy in shared_data",
                  "every example", "TF1 and TF2 random ops give different numbers for one seed"])
+    keras = {}
+    for name in names:
+        for rule, line1, line2 in mapping.rows(*sources(name), mapping.KERAS_RULES):
+            keras.setdefault(rule, []).append(f"[{name}]({name}.md)")
+    keras_rows = [[f"`{r[0]}`", r[2], ", ".join(keras[r]), r[4]] for r in mapping.KERAS_RULES if r in keras]
     return "\n\n".join(["# TF1 → TF2: every construct the twins use", GENERATED,
-                        table(["TF1", "TF2 replacement", "shown in", "why"], rows)]) + "\n"
+                        table(["TF1", "TF2 replacement", "shown in", "why"], rows),
+                        "## TF1 → Keras 3 `model.fit`: the Keras stage's constructs",
+                        table(["TF1", "in a Keras fit port", "shown in", "why"], keras_rows)]) + "\n"
 
 
 def index(names, folder):

@@ -84,6 +84,37 @@ RULES = [
      "TF1 turns a Python learning rate into float32 first: 0.1 becomes 0.10000000149 in float64"),
 ]
 
+# The Keras stage (the TF2 twin's ``# %% keras fit (TF2 only)`` section): each TF1 construct and
+# its counterpart in a ``model.fit`` port, listed where the TF1 twin uses it and the TF2 twin's
+# Keras section has the counterpart. The same shape as RULES.
+KERAS_RULES = [
+    ("a Python loop of sess.run(train_op, feed_dict=...) over the batches", r"feed_dict=",
+     "model.fit(batches, epochs=E, steps_per_epoch=S, shuffle=False) over a tf.data pipeline in TF1's order",
+     r"\.fit\(", "with steps_per_epoch set, fit reads the one pipeline on from epoch to epoch; shuffle=False "
+     "is fit's only way not to reorder arrays (false_friends.md)"),
+    ("tf1.global_variables_initializer() of values from shared_data", r"global_variables_initializer\(",
+     "layer.set_weights([...]) from shared_data", r"set_weights\(", "Keras' initializers draw other values"),
+    ("tf1.matmul(x, W) + b", r"tf1\.matmul\(.*\) \+ ", "tfparity.keras_layers.TF1Dense", r"TF1Dense\(",
+     "keras.layers.Dense adds with tf.nn.bias_add, whose gradient sums the batch in another order"),
+    ("tf1.nn.conv2d + tf1.nn.bias_add", r"tf1\.nn\.conv2d\(", "keras.layers.Conv2D(filters, 5, padding=\"same\")",
+     r"layers\.Conv2D\(", "the same Conv2D and BiasAdd ops"),
+    ("tf1.nn.max_pool", r"tf1\.nn\.max_pool\(", "keras.layers.MaxPooling2D(2, padding=\"same\")",
+     r"MaxPooling2D\(", "the same MaxPool op"),
+    ("dropout: x * keep_mask fed per step", r"hidden \* keep_mask", "the mask as a second model input, "
+     "keras.layers.Multiply", r"layers\.Multiply\(", "keras.layers.Dropout would draw masks of its own"),
+    ("tf1.train.GradientDescentOptimizer(lr)", r"GradientDescentOptimizer\(", "keras_optimizers.wrap("
+     "optimizers.GradientDescent(lr)) in compile", r"optimizers\.GradientDescent\(",
+     "TF1's kernel inside fit; keras.optimizers.SGD also matched here (keras_fit.md)"),
+    ("tf1.train.AdamOptimizer(lr)", r"AdamOptimizer\(", "keras_optimizers.wrap(optimizers.Adam(lr)) in compile",
+     r"keras_optimizers\.wrap\(", "TF1's ResourceApplyAdam inside fit; keras.optimizers.Adam rounds otherwise"),
+    ("learning rate fed per epoch", r"learning_rate = tf1\.placeholder\(", "a tf.Variable the rule reads, "
+     "set by keras.callbacks.LambdaCallback(on_epoch_begin=...)", r"LambdaCallback\(",
+     "fit's optimizer is built once; the callback changes what it reads"),
+    ("the loss each sess.run fetched with its step", r"sess\.run\(\[train_op, loss\]",
+     "keras_trace.BatchLoss as a metric, keras_trace.Trace as a callback", r"BatchLoss\(",
+     "fit's reported loss is the epoch's running mean, not the batch's (false_friends.md)"),
+]
+
 
 def first_line(source, pattern):
     """1-based number of the first line matching ``pattern``, or None."""
@@ -93,11 +124,12 @@ def first_line(source, pattern):
     return None
 
 
-def rows(tf1_source, tf2_source):
-    """(rule, TF1 line, TF2 line) for every rule the TF1 twin uses."""
+def rows(tf1_source, tf2_source, rules=RULES):
+    """(rule, TF1 line, TF2 line) for every rule the TF1 twin uses; with ``rules=KERAS_RULES``,
+    for those whose counterpart the TF2 twin has too (its Keras section)."""
     found = []
-    for rule in RULES:
-        tf1_line = first_line(tf1_source, rule[1])
-        if tf1_line:
-            found.append((rule, tf1_line, first_line(tf2_source, rule[3])))
+    for rule in rules:
+        tf1_line, tf2_line = first_line(tf1_source, rule[1]), first_line(tf2_source, rule[3])
+        if tf1_line and (tf2_line or rules is RULES):
+            found.append((rule, tf1_line, tf2_line))
     return found

@@ -19,8 +19,11 @@ BIT_IDENTICAL = Tolerance(0, 0.0, ())
 # What each cause does, and how it is switched off (None: only by not using it).
 CAUSES = {
     "onednn": ("oneDNN fusion: with oneDNN's custom ops on (TF_ENABLE_ONEDNN_OPTS=1, or a CPU where TF "
-               "turns them on by default), graph mode (Session, tf.function) fuses each MatMul with its "
-               "bias add into one oneDNN kernel; eager runs them apart", "TF_ENABLE_ONEDNN_OPTS=0"),
+               "turns them on by default), graph mode (Session, tf.function, Keras fit) fuses op chains into "
+               "one oneDNN kernel: a MatMul with its bias add, a convolution's filter gradient with its bias "
+               "gradient where no gate stands between them (minimize() gates them in the Session); eager "
+               "runs the ops apart, and two graphs that fuse differently round differently",
+               "TF_ENABLE_ONEDNN_OPTS=0"),
     "grappler_arithmetic": ("grappler's arithmetic optimizer rewrites graph-mode arithmetic (Session and "
                             "tf.function alike); eager runs the ops as written",
                             "tf.config.optimizer.set_experimental_options({'arithmetic_optimization': False})"),

@@ -8,7 +8,7 @@ resolves it to False on a CPU-only machine), ``shuffle=False``, the batch size o
 import keras
 import numpy as np
 
-from tfparity import keras_optimizers, optimizers
+from tfparity import keras_optimizers, keras_trace, optimizers
 from tfparity.keras_layers import TF1Dense
 
 RULE = "GradientDescent"
@@ -25,22 +25,24 @@ def model(variables, dense=TF1Dense, output_activation=None, initial=True):
 
 def fit(problem, dense=TF1Dense, jit_compile="auto", shuffle=False, run_eagerly=False, steps_per_execution=1,
         from_logits=True, initial=True, drop=0, policy=None, optimizer=None):
-    """{W1, b1, W2, b2: final value} and fit's reported loss after one pass over the batches;
-    ``drop`` leaves the last rows out of the last batch (a partial batch)."""
+    """{W1, b1, W2, b2: final value}, fit's reported loss and the last batch's own loss (BatchLoss)
+    after one pass over the batches, and the model; ``drop`` leaves the last rows out of the last
+    batch (a partial batch)."""
     keras.utils.set_random_seed(0)  # shuffle=True and Keras' initializers draw from it
     if policy:
         keras.mixed_precision.set_global_policy(policy)
     try:
         net = model(problem["variables"], dense, None if from_logits else "softmax", initial)
         rule = optimizer or keras_optimizers.wrap(optimizers.GradientDescent(problem["learning_rate"]))
-        net.compile(optimizer=rule, loss=keras.losses.CategoricalCrossentropy(from_logits=from_logits),
-                    jit_compile=jit_compile, run_eagerly=run_eagerly, steps_per_execution=steps_per_execution)
+        loss = keras.losses.CategoricalCrossentropy(from_logits=from_logits)
+        net.compile(optimizer=rule, loss=loss, metrics=[keras_trace.BatchLoss(loss)], jit_compile=jit_compile,
+                    run_eagerly=run_eagerly, steps_per_execution=steps_per_execution)
         x = np.concatenate([b[0] for b in problem["batches"]])
         y = np.concatenate([b[1] for b in problem["batches"]])
         history = net.fit(x[:len(x) - drop], y[:len(y) - drop], batch_size=len(problem["batches"][0][0]),
                           shuffle=shuffle, epochs=1, verbose=0)
         weights = dict(zip(("W1", "b1", "W2", "b2"), (np.asarray(w, np.float32) for w in net.get_weights())))
-        return weights, float(history.history["loss"][-1]), net
+        return weights, history.history["loss"][-1], history.history["batch_loss"][-1], net
     finally:
         if policy:
             keras.mixed_precision.set_global_policy("float32")
@@ -63,15 +65,32 @@ KNOBS = {
 }
 
 
-def measure(problem, tf1_final):
-    """One row per knob: the port, what removes it, its parity class after the run and fit's
-    reported loss; ``tf1_final`` is {variable: TF1's final value}."""
+# Not a setting but a reading: fit's reported loss (history, logs["loss"], the progress bar) is the
+# running mean over the epoch, where a TF1 loop printed each batch's own loss.
+REPORTED = ("reading fit's reported loss as TF1's printed loss", "a metric keeping the batch's own loss "
+            "(tfparity.keras_trace.BatchLoss): bit-identical to TF1's last batch loss in the parity setting")
+
+
+def distance(desired, actual):
     from tfparity.compare import compare
+    verdict = compare({k: np.asarray(v)[np.newaxis] for k, v in desired.items()},
+                      {k: np.asarray(v, np.float32)[np.newaxis] for k, v in actual.items()})
+    return "bit-identical" if verdict.status == "bit-identical" else f"{verdict.max_ulp:g} ULP, abs {verdict.max_abs:.2g}"
+
+
+def measure(problem, tf1_trace):
+    """One row per knob: the port, what removes it, its parity class after the run (final weights),
+    fit's reported loss and the last batch's loss; then the reading of fit's reported loss, its
+    distance from TF1's last batch loss. ``tf1_trace`` is TF1's {variable or "loss": per step}."""
+    final = {k: v[-1] for k, v in tf1_trace.items() if k != "loss"}
     rows = []
     for name, (options, fix) in KNOBS.items():
-        weights, loss, net = fit(problem, **options)
-        verdict = compare({k: v[np.newaxis] for k, v in tf1_final.items()}, {k: v[np.newaxis] for k, v in weights.items()})
-        rows.append({"knob": name, "removed_by": fix, "jit_compile": bool(net.jit_compile), "fit_loss": loss,
-                     "class": "bit-identical" if verdict.status == "bit-identical" else
-                     f"{verdict.max_ulp:g} ULP, abs {verdict.max_abs:.2g}"})
+        weights, loss, batch_loss, net = fit(problem, **options)
+        rows.append({"knob": name, "removed_by": fix, "jit_compile": bool(net.jit_compile), "fit_loss": float(loss),
+                     "batch_loss": float(batch_loss), "class": distance(final, weights)})
+    parity = rows[0]
+    rows.append({"knob": REPORTED[0], "removed_by": REPORTED[1], "jit_compile": parity["jit_compile"],
+                 "fit_loss": parity["fit_loss"], "batch_loss": parity["batch_loss"],
+                 "class": distance({"loss": tf1_trace["loss"][-1]}, {"loss": parity["fit_loss"]}),
+                 "batch_loss_class": distance({"loss": tf1_trace["loss"][-1]}, {"loss": parity["batch_loss"]})})
     return rows

@@ -63,8 +63,7 @@ def measure(seed=0, steps=data.STEPS, data_dir=None):
             "tensorflow": tf.__version__, "keras": keras.__version__,
             "seed": seed, "steps": steps, "learning_rates": data.LEARNING_RATES,
             "optimizers": optimizers(problems), "losses": losses(data.loss_batch(seed)),
-            "fit_knobs": keras_fit.measure(problems["mlp"], {k: v[-1] for k, v in
-                                                             tf1.train("mlp", problems["mlp"], keras_fit.RULE).items()})}
+            "fit_knobs": keras_fit.measure(problems["mlp"], tf1.train("mlp", problems["mlp"], keras_fit.RULE, with_loss=True))}
 
 
 def measure_both():

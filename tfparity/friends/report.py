@@ -55,7 +55,8 @@ def loss_table(record):
 
 def fit_table(record):
     onednn = record.get("with_onednn", {}).get("fit_knobs")
-    head = ["what the port does", f"final weights vs the TF1 Session after {record['steps']} steps",
+    head = ["what the port does", f"final weights vs the TF1 Session after {record['steps']} steps "
+            "(the last row: the loss read)",
             *([f"the same with oneDNN on ({record['with_onednn']['machine']['isa']})"] if onednn else []),
             "loss fit reports", "what removes it"]
     return table(head, [[row["knob"], row["class"], *([onednn[row["knob"]]] if onednn else []),

@@ -26,22 +26,26 @@ def loss_of(problem, x, y, variables):
     return mlp_twin.loss_fn(mlp_twin.model(x, list(variables.values()))[1], y)
 
 
-def train(problem, data, optimizer):
-    """{variable: value after each step} for one optimizer on one problem."""
+def train(problem, data, optimizer, with_loss=False):
+    """{variable: value after each step} for one optimizer on one problem; ``with_loss`` adds
+    "loss", each batch's loss fetched with its step, as TF1 loops printed it."""
     graph = tf1.Graph()
     with graph.as_default():
         x_batch, y_batch = data["batches"][0]
         x = tf1.placeholder(tf1.float32, x_batch.shape, name="x")
         y = tf1.placeholder(tf1.float32, y_batch.shape, name="y")
         variables = {name: tf1.Variable(value, name=name) for name, value in data["variables"].items()}
-        step = OPTIMIZERS[optimizer](data["learning_rate"]).minimize(loss_of(problem, x, y, variables))
+        loss = loss_of(problem, x, y, variables)
+        step = OPTIMIZERS[optimizer](data["learning_rate"]).minimize(loss)
         init = tf1.global_variables_initializer()
     graph.finalize()
-    trace = {name: [] for name in variables}
+    trace = dict({name: [] for name in variables}, **({"loss": []} if with_loss else {}))
     with tf1.Session(graph=graph) as sess:
         sess.run(init)
         for x_batch, y_batch in data["batches"]:
-            sess.run(step, feed_dict={x: x_batch, y: y_batch})
+            fetched = sess.run([step] + ([loss] if with_loss else []), feed_dict={x: x_batch, y: y_batch})
+            if with_loss:
+                trace["loss"].append(fetched[1])
             for name, value in zip(variables, sess.run(list(variables.values()))):
                 trace[name].append(value)
     return {name: np.array(values) for name, values in trace.items()}

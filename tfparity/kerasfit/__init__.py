@@ -1,36 +1,51 @@
-"""Keras 3 as the destination: each example's ``model.fit`` stage against its TF1 Session twin.
+"""Keras 3 as the destination: each example's ``model.fit`` stage (its TF2 twin's ``run_keras``,
+the ``tf2_keras`` mode) against its TF1 Session twin, with TF1's rule as a Keras optimizer and
+with the Keras namesake of TF1's optimizer.
 
-A study: ``measure()`` trains each Keras stage here (TF1's rule as a Keras optimizer, and the Keras
-namesake) and, with oneDNN and grappler's passes off, in a fresh process; ``render(folder)``
-writes docs/keras_fit.md from the record and docs/notes/keras_fit.md.
+A study: ``measure()`` trains each stage here and, with oneDNN and grappler's passes off, in a
+fresh process; ``render(folder)`` writes docs/keras_fit.md from the record and docs/notes/keras_fit.md.
+The examples' own records (``tfparity docs``) hold the full runs of the ``tf2_keras`` mode.
 """
 from tfparity import strict_record
 
 NAME = "keras_fit"  # the record's and the page's name
 EXAMPLES = ("regression", "mlp", "convnet")
-MODE = "tf2_function"  # fit's train step is a tf.function: the bounds of that mode are the ones that apply
+MODE = "tf2_keras"  # the example's own mode: the bounds it declares for it are the ones that apply
 # Each example's TF1 optimizer (tfparity.optimizers) and its Keras 3 namesake.
 OPTIMIZERS = {"regression": ("GradientDescent", "SGD"), "mlp": ("GradientDescent", "SGD"), "convnet": ("Adam", "Adam")}
+# Short runs, so that both optimizers and the strict process fit in the suite: the recipe's 100
+# steps; the MLP's first 10,000 images (312 updates); the convnet's first 1,000 (20 updates).
+SETTINGS = {"regression": {}, "mlp": {"epochs": 1, "train_size": 10_000, "test_size": 1_000},
+            "convnet": {"epochs": 1, "train_size": 1_000, "test_size": 100}}
+
+
+def stage(example, kind):
+    """(inputs, the Keras stage's trace) with TF1's rule ("tf1") or the Keras namesake ("keras"):
+    ``run_keras(inputs, optimizer=kind)``, or the inputs' ``optimizer`` where the twin reads it there."""
+    import inspect
+
+    from tfparity.harness import load
+    data, _, twin = load(example)
+    asks = "optimizer" in inspect.signature(twin.run_keras).parameters
+    inputs = data.make_inputs(0, **SETTINGS[example], **({} if asks else {"optimizer": kind}))
+    return inputs, twin.run_keras(inputs, **({"optimizer": kind} if asks else {}))
 
 
 def verdicts(example, strict=False, kinds=("tf1", "keras")):
-    """{optimizer kind: verdict text, status} of the Keras stage against the TF1 twin's run, for
-    TF1's rule as a Keras optimizer ("tf1") and the Keras namesake ("keras")."""
-    import importlib
-
+    """{optimizer kind: verdict text, status, steps} of the Keras stage against the TF1 twin's run
+    on the same inputs, for TF1's rule ("tf1") and the Keras namesake ("keras")."""
     from tfparity.compare import compare
+    from tfparity.harness import load
     from tfparity.machine import fingerprint
     from tfparity.tolerances import BIT_IDENTICAL, switch_off, tolerance
     if strict:
         switch_off()
-    stage = importlib.import_module(f"tfparity.kerasfit.{example}")
-    twin = importlib.import_module(f"tf1_graph.{example}")
-    result, desired = {"machine": fingerprint(), "settings": stage.SETTINGS}, None
+    result, desired = {"machine": fingerprint(), "settings": SETTINGS[example]}, None
     for kind in kinds:
-        inputs, trace = stage.run(optimizer=kind)
-        desired = desired or {field: twin.run(inputs)[field] for field in stage.FIELDS}
+        inputs, trace = stage(example, kind)
+        desired = desired or load(example)[1].run(inputs)
         bound = BIT_IDENTICAL if strict or kind == "keras" else tolerance(example, MODE)
-        verdict = compare(desired, {field: trace[field] for field in stage.FIELDS}, *bound)
+        verdict = compare(desired, trace, *bound)
         result[kind] = {"verdict": str(verdict), "status": verdict.status, "steps": len(trace["loss"])}
     return result
 

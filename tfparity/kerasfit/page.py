@@ -21,9 +21,10 @@ def page(record, notes):
                      result["keras"]["verdict"], off["keras"]["verdict"]])
     return "\n\n".join([notes.strip(), GENERATED,
                         "## Each example's `fit` stage against its TF1 Session twin",
-                        "Every step's loss and the final weights (the regression: A and the loss after every "
-                        "step), compiled with `jit_compile` left at \"auto\" and `shuffle=False` over the "
-                        "shared schedule. A bound applies only for its cause, as for the example's "
-                        "`tf2_function` mode (fit's train step is a tf.function); the namesake rows allow none.",
+                        "Every field the twins record, at every step (the loss, each epoch's test accuracy, "
+                        "the final weights; the regression: A and the loss after every step), on a short run "
+                        "of each example; the full runs are on the examples' pages. `jit_compile` is left at "
+                        "\"auto\" (False on a CPU-only machine). A bound applies only for its cause, as "
+                        "declared for the example's `tf2_keras` mode; the namesake rows allow none.",
                         table(["example", "Keras model", "optimizer", "steps", f"on {describe(here['machine'])}",
                                f"on {describe(strict['machine'])}, strict"], rows)]) + "\n"

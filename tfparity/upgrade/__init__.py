@@ -55,7 +55,7 @@ def measure():
 def page(record, regression):
     legacy = (ROOT / "legacy" / "regression_tf1x.py").read_text().strip()
     stages = [[k, v] for k, v in record.items() if k[0].isdigit()]
-    how = {"tf2_eager": "eager", "tf2_function": "as a tf.function"}
+    how = {"tf2_eager": "eager", "tf2_function": "as a tf.function", "tf2_keras": "its Keras model trained by fit"}
     stages += [[f"4. tf2_eager twin, {how.get(mode, mode)}, vs the tf1_graph twin", verdict]
                for mode, verdict in regression["verdicts"].items()]
     return "\n\n".join([(NOTES / "upgrade.md").read_text().strip(), GENERATED,
