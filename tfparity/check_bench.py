@@ -9,6 +9,7 @@ import statistics
 import time
 
 from tfparity import fresh, specs
+from tfparity.parity import runner
 
 REPEATS = 3  # warm runs after the first: enough for a median on 2 cores, short for a check
 
@@ -22,15 +23,11 @@ def _absolute(spec):
 def time_mode(named, seed, mode, repeats=REPEATS):
     """In a fresh process: the first run's seconds and the warm runs' median, min and max."""
     functions = {k: specs.resolve(spec, k) for k, spec in named.items()}
-    inputs = functions["inputs"](seed)
-    calls = {"tf1_graph": (functions["tf1"], {}), "tf2_eager": (functions["tf2"], {}),
-             "tf2_function": (functions["tf2"], {"function": True}),
-             "tf2_loop": (functions.get("loop"), {}), "tf2_xla": (functions.get("loop"), {"jit_compile": True})}
-    function, options = calls[mode]
+    run = runner(functions["inputs"](seed), functions["tf1"], functions["tf2"], functions.get("loop"))
     seconds = []
     for _ in range(1 + repeats):
         start = time.perf_counter()
-        function(inputs, **options)
+        run(mode, desired=mode == "tf1_graph")
         seconds.append(time.perf_counter() - start)
     warm = seconds[1:]
     return {"first": seconds[0], "median": statistics.median(warm), "min": min(warm), "max": max(warm)}

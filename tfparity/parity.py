@@ -47,8 +47,9 @@ def _modes(modes, tf2_loop):
     return modes
 
 
-def _runner(inputs, tf1_run, tf2_run, tf2_loop):
-    """run(mode, desired=False): one mode's trace, or the TF1 program's."""
+def runner(inputs, tf1_run, tf2_run, tf2_loop):
+    """run(mode, desired=False): one mode's trace, or the TF1 program's; what each mode calls
+    (also timed by ``tfparity check --bench``)."""
     calls = {"tf2_eager": (tf2_run, {}), "tf2_function": (tf2_run, {"function": True}),
              "tf2_loop": (tf2_loop, {}), "tf2_xla": (tf2_loop, {"jit_compile": True})}
 
@@ -71,7 +72,7 @@ def check(make_inputs, tf1_run, tf2_run, seed=0, modes=None, tolerances=None, tf
     if strict:
         switch_off()
     inputs = _guarded("make_inputs", make_inputs, seed)
-    run = _runner(inputs, tf1_run, tf2_run, tf2_loop)
+    run = runner(inputs, tf1_run, tf2_run, tf2_loop)
     desired = run(None, desired=True)
     traces = {mode: run(mode) for mode in modes}
     verdicts = {mode: compare(desired, traces[mode], *applicable(tolerances or {}, mode)) for mode in modes}
@@ -99,7 +100,7 @@ def statuses(named, seed, off):
     """In a fresh process: every non-XLA mode's status with the grappler causes ``off`` switched off."""
     functions = {k: specs.resolve(spec, k) for k, spec in named.items()}
     inputs = functions["make_inputs"](seed)
-    run = _runner(inputs, functions["tf1_run"], functions["tf2_run"], functions.get("tf2_loop"))
+    run = runner(inputs, functions["tf1_run"], functions["tf2_run"], functions.get("tf2_loop"))
     with attribution.grappler_off(off):
         desired = run(None, desired=True)
         return {m: compare(desired, run(m)).status for m in MODES + (LOOP_MODES[:1] if "tf2_loop" in named else ())}
