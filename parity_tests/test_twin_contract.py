@@ -39,8 +39,6 @@ from tfparity.paths import ROOT
 
 PAIRS = examples() + ["_template"]
 MARKER = re.compile(r"# %% (.+)$")
-# The TF2 twin's optional last section: the Keras 3 model trained by model.fit (run_keras).
-KERAS_SECTION = "keras fit"
 
 
 def outline(source):
@@ -154,13 +152,13 @@ def drifts(tf1_source, tf2_source, tf1_path="tf1_graph/X.py", tf2_path="tf2_eage
             found.append(f"{tf1_path}, section {title!r}, function 'run_eager': takes and returns what run does")
     parts1 = [p for p in parts1 if not p[0].endswith(pages.TF1_ONLY)]
     titles1 = [t for t, _ in parts1]
-    keras = [f"{KERAS_SECTION} {pages.TF2_ONLY}"] if titles2[-1:] == [f"{KERAS_SECTION} {pages.TF2_ONLY}"] else []
+    keras = [f"{pages.KERAS_FIT} {pages.TF2_ONLY}"] if titles2[-1:] == [f"{pages.KERAS_FIT} {pages.TF2_ONLY}"] else []
     if len(marked) != 1 + len(keras) or titles2[len(titles2) - len(marked):] != marked:
         found.append(f"{tf2_path}: one trailing section marked {pages.TF2_ONLY} holds run_loop, then "
-                     f"optionally '{KERAS_SECTION} {pages.TF2_ONLY}' run_keras; found {marked}")
+                     f"optionally '{pages.KERAS_FIT} {pages.TF2_ONLY}' run_keras; found {marked}")
     for title, nodes in parts2:
         if keras and title == keras[0] and not any(isinstance(n, ast.FunctionDef) and n.name == "run_keras" for n in nodes):
-            found.append(f"{tf2_path}, section {title!r}: a {KERAS_SECTION} section holds run_keras")
+            found.append(f"{tf2_path}, section {title!r}: a {pages.KERAS_FIT} section holds run_keras")
     shared2 = [p for p in parts2 if not p[0].endswith(pages.TF2_ONLY)]
     if titles1 != [t for t, _ in shared2]:
         t1, t2 = first_difference(titles1, [t for t, _ in shared2])
@@ -375,7 +373,7 @@ def test_the_guide_shows_every_shared_section_then_the_tf2_only_one_and_no_main_
     own = pages.marked(source, pages.TF1_ONLY)
     tf1 = [s[0] for s in pages.sections(source) if s[0] not in own]
     tf2_source = (ROOT / "tf2_eager" / f"{name}.py").read_text()
-    keras = [f"### {KERAS_SECTION} {pages.TF2_ONLY}"] if pages.marked(tf2_source, pages.TF2_ONLY)[1:] else []
+    keras = [f"### {pages.KERAS_FIT} {pages.TF2_ONLY}"] if pages.marked(tf2_source, pages.TF2_ONLY)[1:] else []
     assert headings == ([f"### {s}" for s in tf1] + [f"### whole loop {pages.TF2_ONLY}"] + keras
                         + [f"### {s} {pages.TF1_ONLY}" for s in own])
     assert not any("__main__" in p for p in parts)

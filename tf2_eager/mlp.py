@@ -167,18 +167,18 @@ def run_keras(inputs, on_epoch=None, optimizer="tf1"):
     rows = tf.data.Dataset.from_tensor_slices(inputs["schedule"].reshape(-1, inputs["batch_size"]))
     batches = rows.map(lambda r: (tf.gather(train_x, r), tf.gather(train_y, r)))
     trace, labels = {"test_accuracy": [], "epoch_loss": [], "loss": []}, inputs["test_y"].argmax(1)
+    predicted = []  # each epoch's test predictions; the last are the run's
 
     def after_epoch(epoch):
-        logits = net.predict(inputs["test_x"], batch_size=len(labels), verbose=0)
-        record_epoch(trace, predict(logits).numpy(), labels, len(inputs["schedule"][epoch - 1]))
+        predicted.append(predict(net.predict(inputs["test_x"], batch_size=len(labels), verbose=0)).numpy())
+        record_epoch(trace, predicted[-1], labels, len(inputs["schedule"][epoch - 1]))
         if on_epoch:
             on_epoch(epoch, trace)
     rates = keras.callbacks.LambdaCallback(on_epoch_begin=lambda e, logs: rate.assign(inputs["learning_rates"][e]))
     # steps_per_epoch: fit reads the one pipeline on across epochs, each epoch's batches in turn.
     net.fit(batches, epochs=inputs["epochs"], steps_per_epoch=len(inputs["schedule"][0]), shuffle=False,
             verbose=0, callbacks=[rates, keras_trace.Trace(trace, after_epoch=after_epoch)])
-    predictions = predict(net.predict(inputs["test_x"], batch_size=len(labels), verbose=0)).numpy()
-    return finish(trace, dict(zip(PARAMS, net.get_weights()), test_predictions=predictions))
+    return finish(trace, dict(zip(PARAMS, net.get_weights()), test_predictions=predicted[-1]))
 
 
 if __name__ == "__main__":

@@ -11,12 +11,10 @@ import nbformat
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
 from tfparity.mapping import RULES
-from tfparity.pages import ROOT, TF1_ONLY, marked, sections
+from tfparity.pages import KERAS_FIT, ROOT, TF1_ONLY, marked, sections
 
 # Where the TF2 twin has a Keras stage, its trace joins the others before the verdicts.
 KERAS_TRACE = 'traces["tf2_keras"] = namespaces["tf2"]["run_keras"](inputs)  # the Keras stage: model.fit\n'
-# The TF2 twin's optional last section, the Keras stage (``# %% keras fit (TF2 only)``, ``run_keras``).
-KERAS_SECTION = "keras fit"
 KERAS_TEXT = ("The third stage, TF1 → tape → Keras: the same network as a Keras 3 model, trained by "
               "`model.fit` over the same batches in the same order, TF1's update rule as a Keras optimizer "
               "(`tfparity.keras_optimizers`), and a callback recording the same per-step trace.")
@@ -84,7 +82,7 @@ def notebook(name):
     for (section, _, code1), (_, _, code2) in zip(shared1, sections(tf2_source)):
         cells += [new_markdown_cell(explain(section, code1, code2)),
                   new_code_cell("%%twin tf1\n" + code1), new_code_cell("%%twin tf2\n" + code2)]
-    keras = [(section, code) for section, _, code in sections(tf2_source) if section == KERAS_SECTION]
+    keras = [(section, code) for section, _, code in sections(tf2_source) if section == KERAS_FIT]
     for section, code in keras:
         cells += [new_markdown_cell(f"## {section} (TF2 only)\n\n{KERAS_TEXT}"), new_code_cell("%%twin tf2\n" + code)]
     modes = ", TF2 `tf.function` and the Keras stage" if keras else " and TF2 `tf.function`"

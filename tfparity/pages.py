@@ -8,6 +8,9 @@ TF2_ONLY = "(TF2 only)"
 # And how the TF1 twin marks its optional trailing section that TF2 has no counterpart of: the same
 # TF1 code run eagerly, the shim stage (``# %% eager shim (TF1 only)``: ``run_eager``).
 TF1_ONLY = "(TF1 only)"
+# The TF2 twin's optional second TF2-only section, after the whole loop: the Keras stage
+# (``# %% keras fit (TF2 only)``: ``run_keras``, the example's ``tf2_keras`` mode).
+KERAS_FIT = "keras fit"
 
 
 def sections(source):

@@ -1,5 +1,6 @@
 """Bench results as text: the per-example table, the targets with their verdicts, the
 determinism matrix, and a bar chart of the time per step."""
+from tfparity.bench.runner import FIT
 from tfparity.harness import ALL_MODES, REFERENCE
 from tfparity.machine import describe
 from tfparity.pages import table
@@ -8,7 +9,7 @@ LABELS = {"tf1_graph": "TF1 Session", "tf2_eager": "TF2 eager", "tf2_function": 
           "tf2_loop": "whole loop in one tf.function", "tf2_xla": "whole loop, jit_compile=True",
           "tf2_keras": "Keras model.fit"}
 # The modes of the timing tables: the harness's, then the Keras stage where an example has one.
-TIMED = ALL_MODES + ("tf2_keras",)
+TIMED = ALL_MODES + (FIT,)
 # The issue's targets: whole loop vs Session per step on scalar examples, XLA likewise, and the
 # MLP's epoch in its fastest bit-identical TF2 mode.
 LOOP_SPEEDUP, XLA_SPEEDUP, MLP_EPOCH_S = 10, 100, 0.3
