@@ -64,17 +64,15 @@ def page(name, record, images, notes="", printed=()):
     parts += list(printed)
     if notes:
         parts += ["## Notes", notes.strip()]
-    parts += ["## TF1 → TF2, construct by construct",
-              table(["TF1", "line", "TF2", "line", "why"],
-                     [[f"`{r[0]}`", link("tf1_graph", a), r[2], link("tf2_eager", b), r[4]]
-                      for r, a, b in mapping.rows(tf1_source, tf2_source)])]
+    def constructs(label, found):
+        return table(["TF1", "line", label, "line", "why"],
+                     [[f"`{r[0]}`", link("tf1_graph", a), r[2], link("tf2_eager", b), r[4]] for r, a, b in found])
+    parts += ["## TF1 → TF2, construct by construct", constructs("TF2", mapping.rows(tf1_source, tf2_source))]
     keras = mapping.rows(tf1_source, tf2_source, mapping.KERAS_RULES)
     if keras:
         parts += ["## TF1 → Keras `fit`, construct by construct",
                   "The third stage, the TF2 twin's Keras section (the `tf2_keras` mode; "
-                  "[Keras 3 fit](keras_fit.md) has what it takes):",
-                  table(["TF1", "line", "Keras", "line", "why"],
-                        [[f"`{r[0]}`", link("tf1_graph", a), r[2], link("tf2_eager", b), r[4]] for r, a, b in keras])]
+                  "[Keras 3 fit](keras_fit.md) has what it takes):", constructs("Keras", keras)]
     parts += ["## The code, section by section"]
     parts += side_by_side(f"tf1_graph/{name}.py", f"tf2_eager/{name}.py")
     parts += ["## Plots"] + [f"![{image}](img/{image})" for image in images]
@@ -101,18 +99,16 @@ def other_setting(name):
 
 
 def api_map(names):
-    used = {}
-    for name in names:
-        for rule, line1, line2 in mapping.rows(*sources(name)):
-            used.setdefault(rule, []).append(f"[{name}]({name}.md)")
-    rows = [[f"`{r[0]}`", r[2], ", ".join(used[r]), r[4]] for r in mapping.RULES if r in used]
-    rows.append(["`tf1.random_normal(..., seed=s)`", "inputs drawn once with NumPy in shared_data",
-                 "every example", "TF1 and TF2 random ops give different numbers for one seed"])
-    keras = {}
-    for name in names:
-        for rule, line1, line2 in mapping.rows(*sources(name), mapping.KERAS_RULES):
-            keras.setdefault(rule, []).append(f"[{name}]({name}.md)")
-    keras_rows = [[f"`{r[0]}`", r[2], ", ".join(keras[r]), r[4]] for r in mapping.KERAS_RULES if r in keras]
+    def shown(rules):
+        """A row per rule some example uses: the rule, its replacement, the examples, why."""
+        used = {}
+        for name in names:
+            for rule, _, _ in mapping.rows(*sources(name), rules):
+                used.setdefault(rule, []).append(f"[{name}]({name}.md)")
+        return [[f"`{r[0]}`", r[2], ", ".join(used[r]), r[4]] for r in rules if r in used]
+    rows = shown(mapping.RULES) + [["`tf1.random_normal(..., seed=s)`", "inputs drawn once with NumPy in shared_data",
+                                    "every example", "TF1 and TF2 random ops give different numbers for one seed"]]
+    keras_rows = shown(mapping.KERAS_RULES)
     return "\n\n".join(["# TF1 → TF2: every construct the twins use", GENERATED,
                         table(["TF1", "TF2 replacement", "shown in", "why"], rows),
                         "## TF1 → Keras 3 `model.fit`: the Keras stage's constructs",
