@@ -55,7 +55,7 @@ def test_scalar_records_match_a_fresh_measurement(name):
     if same_bits(committed.pop("machine"), here):
         assert fresh == committed, f"re-measure: tfparity docs {name}"
     elif same_bits(other["machine"], here):
-        for group in ("verdicts", "manual_vs_auto"):
+        for group in ("verdicts", "manual_vs_auto", "final"):
             assert fresh[group] == other[group], f"re-measure: tfparity docs {name}"
     else:
         assert {m: _class(v) for m, v in fresh["verdicts"].items()} == {

@@ -57,10 +57,7 @@ def page(name, record, images, notes="", printed=()):
     if causes:
         parts += ["Bounds by cause (`tfparity/tolerances.py`); with every switchable cause off, every mode "
                   "but XLA must be bit-identical (`parity_tests/test_tolerances.py`):", "\n".join(causes)]
-    modes = list(record["final"])
-    parts += ["## Headline numbers (after the last update)",
-              table(["field"] + modes, [[f] + [f"{record['final'][m][f]:.9g}" for m in modes]
-                                         for f in record["final"][modes[0]]])]
+    parts += ["## Headline numbers (after the last update)"] + headline(record)
     parts += list(printed)
     if notes:
         parts += ["## Notes", notes.strip()]
@@ -91,11 +88,24 @@ def parity_table(record, group="verdicts"):
                  [[mode] + [s[group].get(mode, "—") for s in settings] for mode in record[group]])
 
 
+def headline(record):
+    """Each mode's final values, a table per machine setting measured; a recorded other setting
+    that gives the same numbers to the digits shown says so in a line instead."""
+    shown = lambda final: table(["field"] + list(final), [[f] + [f"{final[m][f]:.9g}" for m in final]
+                                                           for f in next(iter(final.values()))])
+    parts = []
+    for setting in (s for s in measured_settings(record) if "final" in s):
+        scope, own = f"Measured on {machine.describe(setting['machine'])}", shown(setting["final"])
+        same = setting is not record and own == shown(record["final"])
+        parts += [f"{scope}: the same numbers, to the digits shown."] if same else [f"{scope}:", own]
+    return parts
+
+
 def other_setting(name):
     """The same default run's verdicts with oneDNN the other way, in a fresh process."""
     flip = "0" if machine.onednn_active() else "1"
     found = fresh.call("tfparity.harness:verdict_summaries", {"name": name}, {"TF_ENABLE_ONEDNN_OPTS": flip})
-    return {key: found[key] for key in ("machine", "verdicts", "manual_vs_auto")}
+    return {key: found[key] for key in ("machine", "verdicts", "manual_vs_auto", "final")}
 
 
 def api_map(names):

@@ -8,7 +8,9 @@ import inspect
 import pkgutil
 
 from tfparity.compare import compare
+from tfparity.jsonio import jsonable
 from tfparity.machine import fingerprint
+from tfparity.records import final_values
 from tfparity.tolerances import switch_off, tolerance
 
 MODES = ("tf1_graph", "tf2_eager", "tf2_function")
@@ -120,7 +122,7 @@ def run_example(name, seed=0, modes=None, packages=PACKAGES, progress=None, **op
 
 
 def verdict_summaries(name, seed=0, modes=None, strict=False, **options):
-    """One run's verdicts as text, shaped as in a record ("verdicts", "manual_vs_auto"), with the
+    """One run's verdicts as text, shaped as in a record ("verdicts", "manual_vs_auto", "final"), with the
     "machine", every "statuses" (hand-written checks as "MODE, manual vs auto") and the "causes"
     whose bounds were in force: for ``tfparity.fresh.call`` under another setting. ``strict``
     first switches off every cause that can be switched off in the process (``tolerances.switch_off``)."""
@@ -130,6 +132,6 @@ def verdict_summaries(name, seed=0, modes=None, strict=False, **options):
     parity = result["parity"]
     statuses = dict({m: v.status for m, v in parity["verdicts"].items()},
                     **{f"{m}, manual vs auto": v.status for m, v in parity["manual_vs_auto"].items()})
-    return {"machine": result["machine"], "statuses": statuses,
+    return {"machine": result["machine"], "statuses": statuses, "final": jsonable(final_values(result["traces"])),
             **{group: {m: str(v) for m, v in parity[group].items()} for group in ("verdicts", "manual_vs_auto")},
             "causes": {m: list(tolerance(name, m).causes) for m in result["traces"] if m != REFERENCE}}

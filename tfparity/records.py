@@ -18,6 +18,12 @@ def _series(array):
     return {"every": every, "dtype": str(array.dtype), "values": array[every - 1::every]}
 
 
+def final_values(traces):
+    """Each mode's scalar fields after its last step: a record's "final"."""
+    return {mode: {f: a[-1] for f, a in trace.items() if a.ndim == 1 and a.dtype.kind == "f"}
+            for mode, trace in traces.items()}
+
+
 def make_record(result):
     """The record of one run. An example may name small final arrays to keep for its own figures
     (``recorded_arrays`` in its inputs, e.g. first-layer filters): they go under "arrays"."""
@@ -28,8 +34,7 @@ def make_record(result):
         "example": result["example"], "seed": result["seed"], "machine": result["machine"],
         "verdicts": {mode: str(v) for mode, v in parity["verdicts"].items()},
         "manual_vs_auto": {mode: str(v) for mode, v in parity["manual_vs_auto"].items()},
-        "final": {mode: {f: a[-1] for f, a in trace.items() if a.ndim == 1 and a.dtype.kind == "f"}
-                  for mode, trace in traces.items()},
+        "final": final_values(traces),
         "series": {mode: {f: _series(a) for f, a in trace.items() if a.ndim == 1}
                    for mode, trace in traces.items()},
         "predictions": {mode: {f: a[0] for f, a in trace.items()
