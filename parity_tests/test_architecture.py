@@ -12,13 +12,14 @@ FLOORS = {
     "tfparity.guide": 2, "tfparity.notebooks": 2, "tfparity.mapping": 2, "tfparity.twin_magic": 2,
     "tfparity.bench": 2, "tfparity.friends": 2, "tfparity.pitfalls": 2, "tfparity.upgrade": 2, "tfparity.scan": 2,
     "tfparity.resume": 2, "tfparity.kerasfit": 2, "tfparity.distributed": 2, "tfparity.fidelity": 2,
+    "tfparity.seeds": 2,
     "tfparity.cli": 3, "tfparity.commands": 3, "tfparity.checks": 3, "tfparity.studies": 3,
     "tfparity.check_command": 3, "tfparity.check_run": 3, "tfparity.new_command": 3,  # check, new
     "tfparity.checkpoint_command": 3,
 }
 # A room on floor 2: its modules may import each other, but not another room on the same floor.
 ROOMS = ("tfparity.bench", "tfparity.friends", "tfparity.pitfalls", "tfparity.upgrade", "tfparity.scan",
-         "tfparity.resume", "tfparity.kerasfit", "tfparity.distributed", "tfparity.fidelity")
+         "tfparity.resume", "tfparity.kerasfit", "tfparity.distributed", "tfparity.fidelity", "tfparity.seeds")
 
 
 def floor(module):

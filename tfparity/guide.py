@@ -148,7 +148,8 @@ def index(names, folder):
                         "[Scan](scan.md): every TF1 idiom in your code, with its status on the installed "
                         "TensorFlow. [Keras 3 fit](keras_fit.md): each example's `model.fit` stage against its "
                         "TF1 Session twin. [Fidelity](fidelity.md): every number the sources printed, "
-                        "reproduced or placed in its measured distribution."]) + "\n"
+                        "reproduced or placed in its measured distribution. [Seeds](seeds.md): an accuracy "
+                        "target against the seed-to-seed spread."]) + "\n"
 
 
 def build(folder, measure=True, names=None, progress=None):

@@ -4,7 +4,9 @@ An example declares ``PUBLISHED`` in its shared_data module: ``source`` (what th
 ``rows`` (each the printed value, as a number or the text's words, with the record ``field`` and
 ``step`` that hold ours, or the record ``setting``; a ``variant`` other than "ours" has no
 seed-0 value in the example's record) and optionally ``distribution``, the record whose
-``examples[name]["rows"]`` summarises each row over many seeds (``tfparity.fidelity``).
+``examples[name]["rows"]`` summarises each row over many seeds (``tfparity.fidelity``), and
+``target``: the rows are a target the example was built to reach, not a printed run, and the
+distribution's summaries carry seed 0's value and the seeds below it (``tfparity.seeds``).
 """
 import importlib
 
@@ -62,6 +64,13 @@ def section(name, record, folder):
     show = lambda v: "—" if v is None else (f"{v:,}" if isinstance(v, int) else str(v))
     text = lambda p: f"{p:,}" if isinstance(p, int) else (repr(p) if isinstance(p, float) else p)
     rows = declared_["rows"]
+    if declared_.get("target"):  # a target the example was built to, not a printed run (tfparity.seeds)
+        header = ["what", "the target", "ours (seed 0)", "ours over seeds: median (lowest to highest)", "seeds below the target"]
+        body = [[r["what"], text(r["printed"]), *(
+            [f"{found[r['what']]['first']:.4f}", spread(found[r["what"]]), f"{found[r['what']]['below']} of {found[r['what']]['n']}"]
+            if r["what"] in found else ["—", "not measured yet", "—"])] for r in rows]
+        return ["## The target vs what we measure", f"The target: {declared_['source']}. Beside it, ours from "
+                f"docs/results/ (`PUBLISHED` in `shared_data/{name}.py` holds the target).", table(header, body)]
     if declared_.get("distribution"):
         header = ["what", "the source printed", "ours (seed 0)", "ours over many seeds: median (range)",
                   "the printed value's percentile among them"]

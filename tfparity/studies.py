@@ -6,6 +6,6 @@
 
 A new study is a package under tfparity/ and a line here.
 """
-from tfparity import bench, distributed, fidelity, friends, kerasfit, pitfalls, resume, scan, upgrade
+from tfparity import bench, distributed, fidelity, friends, kerasfit, pitfalls, resume, scan, seeds, upgrade
 
-STUDIES = (pitfalls, upgrade, friends, bench, scan, resume, kerasfit, distributed, fidelity)  # the order their pages are built in
+STUDIES = (pitfalls, upgrade, friends, bench, scan, resume, kerasfit, distributed, fidelity, seeds)  # the order their pages are built in
