@@ -9,7 +9,7 @@ from tfparity.paths import ROOT
 FLOORS = {
     "tfparity": 0,  # the core: harness, compare, tolerances, machine, records, JSON, files, pages
     "shared_data": 1, "tf1_graph": 1, "tf2_eager": 1,  # the examples: they may use the core
-    "tfparity.guide": 2, "tfparity.notebooks": 2, "tfparity.mapping": 2, "tfparity.twin_magic": 2,
+    "tfparity.guide": 2, "tfparity.guide_settings": 2, "tfparity.notebooks": 2, "tfparity.mapping": 2, "tfparity.twin_magic": 2,
     "tfparity.bench": 2, "tfparity.friends": 2, "tfparity.pitfalls": 2, "tfparity.upgrade": 2, "tfparity.scan": 2,
     "tfparity.resume": 2, "tfparity.kerasfit": 2, "tfparity.distributed": 2, "tfparity.fidelity": 2,
     "tfparity.seeds": 2,
