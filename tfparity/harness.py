@@ -8,7 +8,6 @@ import inspect
 import pkgutil
 
 from tfparity.compare import compare
-from tfparity.jsonio import jsonable
 from tfparity.machine import fingerprint
 from tfparity.records import final_values
 from tfparity.tolerances import switch_off, tolerance
@@ -132,6 +131,6 @@ def verdict_summaries(name, seed=0, modes=None, strict=False, **options):
     parity = result["parity"]
     statuses = dict({m: v.status for m, v in parity["verdicts"].items()},
                     **{f"{m}, manual vs auto": v.status for m, v in parity["manual_vs_auto"].items()})
-    return {"machine": result["machine"], "statuses": statuses, "final": jsonable(final_values(result["traces"])),
+    return {"machine": result["machine"], "statuses": statuses, "final": final_values(result["traces"]),
             **{group: {m: str(v) for m, v in parity[group].items()} for group in ("verdicts", "manual_vs_auto")},
             "causes": {m: list(tolerance(name, m).causes) for m in result["traces"] if m != REFERENCE}}
