@@ -48,6 +48,13 @@ def same(value, printed):
     return "yes" if round(float(value), printed_digits(printed)) == printed else "no"
 
 
+def lowest_to_highest(values):
+    """Median and range of one quantity over a few seeds: what ``spread`` shows."""
+    values = np.asarray(values, np.float64)
+    return {"n": len(values), "low": values.min(), "median": float(np.median(values)), "high": values.max(),
+            "span": "lowest to highest"}
+
+
 def spread(summary):
     return (f"{summary['median']:.4g} ({summary['low']:.4g} to {summary['high']:.4g}: "
             f"{summary['span']}, {summary['n']:,} seeds)")
@@ -66,9 +73,8 @@ def section(name, record, folder):
     rows = declared_["rows"]
     if declared_.get("target"):  # a target the example was built to, not a printed run (tfparity.seeds)
         header = ["what", "the target", "ours (seed 0)", "ours over seeds: median (lowest to highest)", "seeds below the target"]
-        body = [[r["what"], text(r["printed"]), *(
-            [f"{found[r['what']]['first']:.4f}", spread(found[r["what"]]), f"{found[r['what']]['below']} of {found[r['what']]['n']}"]
-            if r["what"] in found else ["—", "not measured yet", "—"])] for r in rows]
+        measured = lambda s: [f"{s['first']:.4f}", spread(s), f"{s['below']} of {s['n']}"] if s else ["—", "not measured yet", "—"]
+        body = [[r["what"], text(r["printed"]), *measured(found.get(r["what"]))] for r in rows]
         return ["## The target vs what we measure", f"The target: {declared_['source']}. Beside it, ours from "
                 f"docs/results/ (`PUBLISHED` in `shared_data/{name}.py` holds the target).", table(header, body)]
     if declared_.get("distribution"):

@@ -8,6 +8,7 @@ last epoch's mean loss, per method.
 import numpy as np
 
 from tfparity.harness import load
+from tfparity.published import lowest_to_highest
 
 METHODS = ("synthetic", "autodiff")
 
@@ -24,13 +25,6 @@ def variant(options, seeds, **sizes):
     return {method: {k: np.array(v) for k, v in fields.items()} for method, fields in found.items()}
 
 
-def summary(values):
-    """Median and range of one quantity over a few seeds."""
-    values = np.asarray(values, np.float64)
-    return {"n": len(values), "low": values.min(), "median": float(np.median(values)), "high": values.max(),
-            "span": "lowest to highest"}
-
-
 def study(seeds, rows, variants, **sizes):
     """Every variant over ``seeds``; then the summaries the example's PUBLISHED rows name (a row's
     ``variant``, "ours" by default, and its ``field``: method/test_accuracy after the last epoch)."""
@@ -38,5 +32,5 @@ def study(seeds, rows, variants, **sizes):
     final = lambda name, field: measured[name][field.split("/")[0]]["test_accuracy"][:, -1]
     return {"seeds": len(seeds), "sizes": sizes, "variants": {name: dict(options) for name, options in variants.items()},
             "measured": measured,
-            "rows": {row["what"]: summary(final(row.get("variant", "ours"), row["field"]))
+            "rows": {row["what"]: lowest_to_highest(final(row.get("variant", "ours"), row["field"]))
                      for row in rows if row.get("variant", "ours") in measured}}

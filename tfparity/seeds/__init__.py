@@ -10,14 +10,17 @@ import numpy as np
 
 from tfparity import fresh, records
 from tfparity.files import write_atomic
-from tfparity.machine import describe
+from tfparity.harness import load
+from tfparity.jsonio import jsonable
+from tfparity.machine import describe, fingerprint
 from tfparity.pages import GENERATED, table
 from tfparity.paths import NOTES
+from tfparity.published import declared, lowest_to_highest
 
 NAME = "seeds"  # the record's and the page's name
 # The examples with a target: the convnet's is at least 0.99 after its three epochs.
 EXAMPLES = ("convnet",)
-# Five seeds: each is a full run of about a minute on 2 cores (60,000 images, three epochs).
+# Five seeds: a full run each (60,000 images, three epochs), the whole study a few minutes on 2 cores.
 SEEDS = range(5)
 # oneDNN's fusions change the convnet's rounding and so its trajectory (docs/convnet.md): both.
 SETTINGS = {"oneDNN on": {"TF_ENABLE_ONEDNN_OPTS": "1"}, "oneDNN off": {"TF_ENABLE_ONEDNN_OPTS": "0"}}
@@ -25,8 +28,6 @@ SETTINGS = {"oneDNN on": {"TF_ENABLE_ONEDNN_OPTS": "1"}, "oneDNN off": {"TF_ENAB
 
 def accuracies(name, seeds, **sizes):
     """In this process: the Session twin's test accuracy after every epoch, a list per seed."""
-    from tfparity.harness import load
-    from tfparity.machine import fingerprint
     data, tf1_twin, _ = load(name)
     return {"machine": fingerprint(),
             "test_accuracy": [tf1_twin.run(data.make_inputs(seed, **sizes))["test_accuracy"].tolist() for seed in seeds]}
@@ -36,14 +37,12 @@ def summary(values, target):
     """The first seed's value, median and range over the seeds, and how many fell short of the
     target (a seed that reaches it exactly has reached it)."""
     values = np.asarray(values, np.float64)
-    return {"n": len(values), "first": values[0], "low": values.min(), "median": float(np.median(values)),
-            "high": values.max(), "span": "lowest to highest", "below": int(np.sum(values < target))}
+    return dict(lowest_to_highest(values), first=values[0], below=int(np.sum(values < target)))
 
 
 def study(name, seeds=SEEDS, **sizes):
     """Every setting's runs, and a summary per row of the example's PUBLISHED (a row's ``variant``
     is the setting; its value is the test accuracy after the row's ``step``-th epoch)."""
-    from tfparity.published import declared
     runs = {label: fresh.call(f"{__name__}:accuracies", {"name": name, "seeds": list(seeds), **sizes}, environment)
             for label, environment in SETTINGS.items()}
     at = lambda row: [run[row["step"] - 1] for run in runs[row["variant"]]["test_accuracy"]]
@@ -52,8 +51,6 @@ def study(name, seeds=SEEDS, **sizes):
 
 
 def measure(names=EXAMPLES, seeds=SEEDS, **sizes):
-    from tfparity.jsonio import jsonable
-    from tfparity.machine import fingerprint
     return jsonable({"example": NAME, "machine": fingerprint(),
                      "examples": {name: study(name, seeds, **sizes) for name in names}})
 
