@@ -166,10 +166,10 @@ def keras_model(inputs):
     return net
 
 
-def run_keras(inputs, on_epoch=None):
+def run_keras(inputs, on_epoch=None, optimizer=None):
     """``model.fit`` over the shared batches and masks in their order; TF1's Adam rule as a Keras
-    optimizer, or with ``optimizer="keras"`` in the inputs Keras 3's Adam."""
-    net, rule = keras_model(inputs), ADAM[inputs["optimizer"]](inputs["learning_rate"])
+    optimizer ("tf1") or Keras 3's Adam ("keras"), by default the inputs' ``optimizer``."""
+    net, rule = keras_model(inputs), ADAM[optimizer or inputs["optimizer"]](inputs["learning_rate"])
     rule = keras_optimizers.wrap(rule) if isinstance(rule, optimizers.Optimizer) else rule
     loss = keras.losses.CategoricalCrossentropy(from_logits=True)
     net.compile(optimizer=rule, loss=loss, metrics=[keras_trace.BatchLoss(loss)])

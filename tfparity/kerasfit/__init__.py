@@ -21,14 +21,11 @@ SETTINGS = {"regression": {}, "mlp": {"epochs": 1, "train_size": 10_000, "test_s
 
 def stage(example, kind):
     """(inputs, the Keras stage's trace) with TF1's rule ("tf1") or the Keras namesake ("keras"):
-    ``run_keras(inputs, optimizer=kind)``, or the inputs' ``optimizer`` where the twin reads it there."""
-    import inspect
-
+    ``run_keras(inputs, optimizer=kind)``."""
     from tfparity.harness import load
     data, _, twin = load(example)
-    asks = "optimizer" in inspect.signature(twin.run_keras).parameters
-    inputs = data.make_inputs(0, **SETTINGS[example], **({} if asks else {"optimizer": kind}))
-    return inputs, twin.run_keras(inputs, **({"optimizer": kind} if asks else {}))
+    inputs = data.make_inputs(0, **SETTINGS[example])
+    return inputs, twin.run_keras(inputs, optimizer=kind)
 
 
 def verdicts(example, strict=False, kinds=("tf1", "keras")):
