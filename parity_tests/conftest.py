@@ -30,14 +30,14 @@ def quick_options(name):
 
     import pytest
 
-    from tfparity.harness import load
+    from tfparity.core.harness import load
     data = load(name)[0]
     if "data_dir" in inspect.signature(data.make_inputs).parameters and not os.environ.get("MNIST_DIR"):
         pytest.skip("needs the real MNIST (MNIST_DIR)")
     return dict(data.QUICK)
 
 
-# A record from another machine (tfparity.machine.BITS differ) is held to these instead of bit
+# A record from another machine (tfparity.core.machine.BITS differ) is held to these instead of bit
 # identity: its first epoch, re-run here, was measured within 9.4e-7 relative or 1.1e-7 absolute
 # of an AVX2 record on AVX-512 with oneDNN on and off (ULP-level kernel differences, one epoch).
 OTHER_MACHINE_RTOL, OTHER_MACHINE_ATOL = 1e-4, 1e-6
@@ -50,9 +50,9 @@ def assert_record_begins_as_a_fresh_run(name, epochs, modes):
     Whole-loop modes are held to the Session's series."""
     import numpy as np
 
-    from tfparity import machine, records
-    from tfparity.paths import DOCS
-    from tfparity.harness import load, run_mode
+    from tfparity.core import machine, records
+    from tfparity.core.harness import load, run_mode
+    from tfparity.core.paths import DOCS
     data, *twins = load(name)
     inputs = dict(data.make_inputs(0), epochs=epochs)  # the default inputs, first epochs only
     record = records.load(DOCS, name)

@@ -5,9 +5,9 @@ import json
 
 import pytest
 
-from tfparity.bench import report, runner, worker
 from tfparity.cli import main
-from tfparity.harness import ALL_MODES
+from tfparity.core.modes import ALL_MODES
+from tfparity.studies.performance import report, runner, worker
 
 
 def test_bench_writes_json_table_and_chart_with_a_parity_class_per_mode(tmp_path, capsys):
@@ -60,17 +60,17 @@ def test_bench_bad_input_is_one_line_and_exit_2(args, message, capsys):
 
 
 def test_docs_keep_other_machines_determinism_beside_this_ones(tmp_path):
-    from tfparity.bench import command
+    from tfparity.studies import performance
     (tmp_path / "results").mkdir()
     committed = {"examples": {"regression": {"timed": "earlier"}}, "machine": {"isa": "AVX2"},
                  "determinism": {"AVX2 machine": {"matrix": {"regression": {}}}}}
     (tmp_path / "results" / "performance.json").write_text(json.dumps(committed))
     new = {"examples": {}, "machine": {"isa": "AVX-512"}, "determinism": {"AVX-512 machine": {"matrix": {}}}}
-    merged = command.merged(tmp_path, new)  # --determinism-only: the committed timings stay
+    merged = performance.merged(tmp_path, new)  # --determinism-only: the committed timings stay
     assert merged["examples"] == committed["examples"] and merged["machine"] == {"isa": "AVX2"}
     assert list(merged["determinism"]) == ["AVX2 machine", "AVX-512 machine"]
-    timed = command.merged(tmp_path, dict(new, examples={"regression": {"timed": "now"}}))
+    timed = performance.merged(tmp_path, dict(new, examples={"regression": {"timed": "now"}}))
     assert timed["examples"] == {"regression": {"timed": "now"}} and len(timed["determinism"]) == 2
     # Some examples re-timed on the machine that timed the others: the others' timings stay.
     here = dict(new, machine=committed["machine"], examples={"mlp": {"timed": "now"}})
-    assert command.merged(tmp_path, here)["examples"] == {"regression": {"timed": "earlier"}, "mlp": {"timed": "now"}}
+    assert performance.merged(tmp_path, here)["examples"] == {"regression": {"timed": "earlier"}, "mlp": {"timed": "now"}}

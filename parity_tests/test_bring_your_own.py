@@ -7,9 +7,10 @@ import sys
 
 import pytest
 
-import tfparity
-from tfparity import cli, parity
-from tfparity.tolerances import Bound, active
+from tfparity import cli
+from tfparity.check import parity
+from tfparity.core.exits import Exit
+from tfparity.core.tolerances import Bound, active
 
 USER = "user_port"
 CHECK = ["check", "--inputs", f"{USER}.data:make_inputs", "--tf1", f"{USER}.old:run", "--tf2"]
@@ -52,12 +53,12 @@ def _pytest(folder):
 
 def test_the_scaffold_is_proven_by_check_and_by_the_users_own_pytest_run(user_repo):
     from user_port import data, new, old
-    report = tfparity.check(data.make_inputs, old.run, new.run)
+    report = parity.check(data.make_inputs, old.run, new.run)
     assert report.ok and {m: v.status for m, v in report.verdicts.items()} == {
         "tf2_eager": "bit-identical", "tf2_function": "bit-identical"}, report
     done = _pytest(user_repo)
     assert done.returncode == 0 and "1 passed" in done.stdout, done.stdout + done.stderr
-    assert cli.main(["new", USER, "--dir", str(user_repo)]) == cli.USAGE  # nothing is overwritten
+    assert cli.main(["new", USER, "--dir", str(user_repo)]) == Exit.USAGE  # nothing is overwritten
 
 
 def test_a_slip_fails_the_users_pytest_run_at_its_first_step(user_repo):
@@ -72,17 +73,18 @@ def test_a_slip_fails_the_users_pytest_run_at_its_first_step(user_repo):
 def test_each_planted_slip_is_named_by_a_hint(user_repo, plant):
     from user_port import data, old
     old_text, new_text, words = PLANTS[plant]
-    report = tfparity.check(data.make_inputs, old.run, _plant(user_repo, plant, old_text, new_text).run,
+    report = parity.check(data.make_inputs, old.run, _plant(user_repo, plant, old_text, new_text).run,
                             attribute=False)
     assert not report.ok and all(any(words in hint for hint in report.hints[m]) for m in report.verdicts), report
 
 
 def test_an_optimizer_namesake_is_named_and_the_exact_rule_is_bit_identical(user_repo):
-    from parity_tests.planted import momentum
     from user_port import data
-    exact = tfparity.check(data.make_inputs, momentum.tf1_run, momentum.tf2_run)
+
+    from parity_tests.planted import momentum
+    exact = parity.check(data.make_inputs, momentum.tf1_run, momentum.tf2_run)
     assert {v.status for v in exact.verdicts.values()} == {"bit-identical"}, exact
-    namesake = tfparity.check(data.make_inputs, momentum.tf1_run, momentum.keras_run, attribute=False)
+    namesake = parity.check(data.make_inputs, momentum.tf1_run, momentum.keras_run, attribute=False)
     assert not namesake.ok and "optimizer namesake" in namesake.hints["tf2_eager"][0], namesake
 
 
@@ -91,7 +93,7 @@ def test_a_bound_applies_only_for_its_cause(user_repo):
     from user_port import data, new, old
     slipped = lambda inputs, **kw: new.run(dict(inputs, learning_rate=inputs["learning_rate"] * (1 + 2 ** -20)), **kw)
     bounds = {"tf2_eager": [Bound("xla", 1 << 20, 1.0, "Measured: planted, to show it cannot apply")]}
-    report = tfparity.check(data.make_inputs, old.run, slipped, tolerances=bounds)
+    report = parity.check(data.make_inputs, old.run, slipped, tolerances=bounds)
     assert report.verdicts["tf2_eager"].status == "mismatch" and not report.explained, report
 
 
@@ -99,11 +101,11 @@ def test_dtype_shape_and_missing_fields_are_verdicts(user_repo):
     import numpy as np
     from user_port import data, new, old
     as64 = lambda inputs, **kw: {k: v.astype(np.float64) for k, v in new.run(inputs, **kw).items()}
-    report = tfparity.check(data.make_inputs, old.run, as64, modes=("tf2_eager",))
+    report = parity.check(data.make_inputs, old.run, as64, modes=("tf2_eager",))
     assert str(report.verdicts["tf2_eager"]) == (
         "MISMATCH: field w: dtype float64, desired float32 (after casting: bit-identical)"), report
     short = lambda inputs, **kw: {k: v[:-1] for k, v in new.run(inputs, **kw).items() if k != "b"}
-    verdict = tfparity.check(data.make_inputs, old.run, short, modes=("tf2_eager",)).verdicts["tf2_eager"]
+    verdict = parity.check(data.make_inputs, old.run, short, modes=("tf2_eager",)).verdicts["tf2_eager"]
     assert str(verdict) == "MISMATCH: field b is absent in the TF2 trace, present in the TF1 trace"
 
 
@@ -111,7 +113,7 @@ def test_a_grappler_difference_is_explained_not_failed():
     from shared_data import classification
     from tf1_graph import classification as tf1_twin
     from tf2_eager import classification as tf2_twin
-    report = tfparity.check(classification.make_inputs, tf1_twin.run, tf2_twin.run)
+    report = parity.check(classification.make_inputs, tf1_twin.run, tf2_twin.run)
     eager = report.verdicts["tf2_eager"]
     assert eager.status == "mismatch" and report.ok, report  # no bound given: explained, so it passes
     assert report.explained == {"tf2_eager": ("grappler_arithmetic",)}, report
@@ -124,7 +126,7 @@ def test_onednn_is_switched_off_in_a_fresh_process():
     from tf2_eager import mlp as tf2_twin
     remote = parity._remote(pairs.mlp_inputs, tf1_twin.run, tf2_twin.run, None, 0)
     assert remote([]) == {"tf2_eager": "bit-identical", "tf2_function": "bit-identical"}
-    report = tfparity.check(pairs.mlp_inputs, tf1_twin.run, tf2_twin.run)
+    report = parity.check(pairs.mlp_inputs, tf1_twin.run, tf2_twin.run)
     if active("onednn", "tf2_eager"):  # the fused MatMul + BiasAdd: grappler fuses, oneDNN computes
         assert report.explained == {"tf2_eager": ("grappler_remapper",)}, report
     assert report.ok, report

@@ -6,7 +6,9 @@ import sys
 
 import pytest
 
-from tfparity import bounds_file, cli
+from tfparity import cli
+from tfparity.check import bounds_file
+from tfparity.core.exits import Exit
 
 USER = "user_port"
 PAIR = ["check", "--inputs", f"{USER}.data:make_inputs", "--tf1", f"{USER}.old:run"]
@@ -36,7 +38,7 @@ def _cli(folder, *arguments):
 
 
 def test_parity_exits_0_and_writes_json(user_repo, capsys):
-    assert cli.main(PAIR + ["--tf2", f"{USER}.new:run", "--json", "report.json"]) == cli.OK
+    assert cli.main(PAIR + ["--tf2", f"{USER}.new:run", "--json", "report.json"]) == Exit.OK
     assert "tf2_function: bit-identical" in capsys.readouterr().out
     report = json.loads((user_repo / "report.json").read_text())
     assert report["ok"] and report["modes"]["tf2_eager"]["status"] == "bit-identical"
@@ -53,20 +55,20 @@ def test_parity_exits_0_and_writes_json(user_repo, capsys):
     (["--tf2", f"{USER}.new:run", "--tolerances", "absent.toml"], "cannot read absent.toml"),
 ])
 def test_bad_input_is_one_line_and_exit_2(user_repo, capsys, arguments, message):
-    assert cli.main(PAIR + arguments) == cli.USAGE
+    assert cli.main(PAIR + arguments) == Exit.USAGE
     err = capsys.readouterr().err
     assert message in err and err.count("\n") == 1, err
 
 
 def test_an_error_in_the_users_code_exits_3_with_their_traceback(user_repo, capsys):
-    assert cli.main(PAIR + ["--tf2", f"{USER}.raises:run"]) == cli.EXAMPLE_ERROR
+    assert cli.main(PAIR + ["--tf2", f"{USER}.raises:run"]) == Exit.USER_CODE
     err = capsys.readouterr().err
     assert "raises.py" in err and "RuntimeError: my own bug" in err, err
     assert "error inside your own code, in tf2_run (tf2_function)" in err
 
 
 def test_a_mismatch_exits_1(user_repo):
-    assert cli.main(PAIR + ["--tf2", f"{USER}.slipped:run", "--no-attribute"]) == cli.MISMATCH
+    assert cli.main(PAIR + ["--tf2", f"{USER}.slipped:run", "--no-attribute"]) == Exit.MISMATCH
 
 
 def test_a_bound_in_pyproject_applies_while_its_cause_is_active_and_never_under_strict(user_repo):
@@ -84,15 +86,15 @@ def test_a_bound_in_pyproject_applies_while_its_cause_is_active_and_never_under_
 
 def test_write_bound_measures_an_explained_difference_over_seeds(tmp_path, capsys):
     target = tmp_path / "bounds.toml"
-    assert cli.main(CLASSIFICATION + ["--modes", "tf2_eager", "--write-bound", str(target), "--seeds", "2"]) == cli.OK
+    assert cli.main(CLASSIFICATION + ["--modes", "tf2_eager", "--write-bound", str(target), "--seeds", "2"]) == Exit.OK
     assert "bound written to" in capsys.readouterr().out
     [bound] = bounds_file.load(target)["tf2_eager"]
     assert bound.cause == "grappler_arithmetic" and bound.ulp > 0 and "over seeds 0-1" in bound.measured
-    assert cli.main(CLASSIFICATION + ["--modes", "tf2_eager", "--tolerances", str(target), "--no-attribute"]) == cli.OK
+    assert cli.main(CLASSIFICATION + ["--modes", "tf2_eager", "--tolerances", str(target), "--no-attribute"]) == Exit.OK
 
 
 def test_bench_times_every_mode_beside_its_parity_class(user_repo, capsys):
-    assert cli.main(PAIR + ["--tf2", f"{USER}.new:run", "--bench", "--json", "bench.json"]) == cli.OK
+    assert cli.main(PAIR + ["--tf2", f"{USER}.new:run", "--bench", "--json", "bench.json"]) == Exit.OK
     out = capsys.readouterr().out
     assert "first run s" in out and "tf2_function" in out.split("first run s")[1], out
     bench = json.loads((user_repo / "bench.json").read_text())["bench"]

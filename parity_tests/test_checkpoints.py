@@ -10,6 +10,7 @@ import tensorflow as tf
 
 from parity_tests.outside import tf1_script, tf2_port
 from tfparity import cli
+from tfparity.core.exits import Exit
 
 SAVED_AT, STEPS = 5, 12  # save after 5 of 12 updates: Adam's slots and powers are mid-run
 PORT = "parity_tests.outside.tf2_port"
@@ -107,7 +108,7 @@ def test_bad_input_is_one_line_exit_2_and_writes_nothing(runs, tmp_path, capsys,
     status = cli.main(["checkpoint", "convert", str(source), str(tmp_path / "tf2"), "--map", str(tmp_path / "map.json"),
                        "--into", into])
     err = capsys.readouterr().err
-    assert status == cli.USAGE and message in err and err.count("\n") == 1, err
+    assert status == Exit.USAGE and message in err and err.count("\n") == 1, err
     assert not list(tmp_path.glob("tf2*")) and not list(tmp_path.glob(".tfparity-*"))
 
 
@@ -142,8 +143,9 @@ def test_saver_reads_an_object_based_checkpoint_only_by_the_names_variables_were
 
 @pytest.mark.parametrize("example", ["mlp", "convnet"])
 def test_resumed_in_tf2_equals_the_uninterrupted_tf1_run_and_bit_for_bit_with_causes_off(example):
-    from tfparity import fresh, machine, records, resume
-    from tfparity.paths import DOCS
+    from tfparity.core import fresh, machine, records
+    from tfparity.core.paths import DOCS
+    from tfparity.studies import checkpoints as resume
     here = resume.verdicts(example)
     assert set(here["statuses"].values()) <= {"bit-identical", "within"}, here["verdicts"]
     if example == "mlp":  # the checkpoint into Keras, saved, loaded and predicting in a fresh process
@@ -153,7 +155,7 @@ def test_resumed_in_tf2_equals_the_uninterrupted_tf1_run_and_bit_for_bit_with_ca
     else:  # the resumed convnet as a SavedModel, loaded in a fresh process
         assert here["saved_model"]["same_predictions"] == here["saved_model"]["test_images"]
         assert {row["slot"] for row in here["inspect"] if row.get("optimizer")} == {"m", "v", "beta1_power", "beta2_power"}
-    strict = fresh.call("tfparity.resume:verdicts", {"example": example, "strict": True}, {"TF_ENABLE_ONEDNN_OPTS": "0"})
+    strict = fresh.call("tfparity.studies.checkpoints:verdicts", {"example": example, "strict": True}, {"TF_ENABLE_ONEDNN_OPTS": "0"})
     assert set(strict["statuses"].values()) == {"bit-identical"}, strict["verdicts"]
     record = records.load_plain(DOCS, resume.NAME)
     if machine.same_bits(record["machine"]):

@@ -5,8 +5,8 @@ import pytest
 import tf1_graph.classification as tf1_twin
 import tf2_eager.classification as tf2_twin
 from shared_data.classification import make_inputs
-from tfparity.harness import run_example
-from tfparity.tolerances import tolerance
+from tfparity.core.harness import run_example
+from tfparity.core.tolerances import tolerance
 
 
 def numpy_reference(inputs):

@@ -8,8 +8,8 @@ import numpy as np
 import pytest
 
 from tfparity.cli import main
-from tfparity.harness import examples
-from tfparity.jsonio import traces_from_json
+from tfparity.core.harness import examples
+from tfparity.core.jsonio import traces_from_json
 
 
 def test_list_prints_one_name_per_line(capsys):
@@ -30,7 +30,7 @@ def test_run_prints_table_and_verdicts_and_writes_exact_json(tmp_path, capsys):
     assert set(document["traces"]) == {"tf1_graph", "tf2_eager", "tf2_function", "tf2_keras"}  # tf2_keras: model.fit
     assert document["parity"]["verdicts"]["tf2_eager"]["status"] == "bit-identical"
     traces = traces_from_json(document)
-    from tfparity.harness import run_example
+    from tfparity.core.harness import run_example
     again = run_example("regression", 3)["traces"]["tf1_graph"]
     for field, values in again.items():
         assert traces["tf1_graph"][field].tobytes() == values.tobytes()  # exact round trip
@@ -108,7 +108,7 @@ def test_mlp_json_names_large_inputs_by_digest_and_carries_the_headline(tmp_path
 def test_progress_is_one_live_line_per_mode_with_its_time():
     import io
 
-    from tfparity.progress import Bars
+    from tfparity.cli.progress import Bars
     stream = io.StringIO()
     bars = Bars("mlp", epochs=2, stream=stream, live=True)
     for mode in ("tf1_graph", "tf2_eager"):

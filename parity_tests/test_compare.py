@@ -1,7 +1,7 @@
 import numpy as np
 import pytest
 
-from tfparity.compare import compare, ulp_distance
+from tfparity.core.compare import compare, ulp_distance
 
 f32 = np.float32
 

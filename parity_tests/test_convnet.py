@@ -9,15 +9,16 @@ import numpy as np
 import pytest
 import tensorflow as tf
 import tensorflow.compat.v1 as tf1
+from conftest import assert_record_begins_as_a_fresh_run
 
 import tf1_graph.convnet as tf1_twin
 import tf2_eager.convnet as tf2_twin
-from conftest import assert_record_begins_as_a_fresh_run
 from shared_data.convnet import NAME_MAP, SHAPES, make_inputs
-from tfparity import fresh, records
-from tfparity.harness import ALL_MODES, OPTIONAL_MODES, run_example
-from tfparity.machine import onednn_active, same_bits
-from tfparity.paths import DOCS, NOTES
+from tfparity.core import fresh, records
+from tfparity.core.harness import run_example
+from tfparity.core.machine import onednn_active, same_bits
+from tfparity.core.modes import ALL_MODES, OPTIONAL_MODES
+from tfparity.core.paths import DOCS, NOTES
 
 pytestmark = pytest.mark.skipif(not os.environ.get("MNIST_DIR"), reason="needs the real MNIST (MNIST_DIR)")
 # A few steps on a few hundred images keep these fast; the full run is what `tfparity docs` records.
@@ -68,7 +69,7 @@ def test_every_stage_and_mode_bit_identical_or_within_the_bound_of_an_active_cau
 
 
 def _statuses(onednn):
-    found = fresh.call("tfparity.harness:verdict_summaries", dict(name="convnet", modes=[m for m in EVERY if m != "tf2_xla"], **SMALL),
+    found = fresh.call("tfparity.core.harness:verdict_summaries", dict(name="convnet", modes=[m for m in EVERY if m != "tf2_xla"], **SMALL),
                        {"TF_ENABLE_ONEDNN_OPTS": onednn})
     assert found["machine"]["onednn"] == (onednn == "1"), found["machine"]
     return found["statuses"]

@@ -20,9 +20,9 @@ import tf1_graph.mlp as tf1_mlp
 import tf2_eager.data_parallel as tf2_twin
 from shared_data import mlp
 from shared_data.data_parallel import make_inputs
-from tfparity import cluster, fresh
-from tfparity.compare import compare
-from tfparity.harness import run_example
+from tfparity.core import cluster, fresh
+from tfparity.core.compare import compare
+from tfparity.core.harness import run_example
 
 pytestmark = pytest.mark.skipif(not os.environ.get("MNIST_DIR"), reason="needs the real MNIST (MNIST_DIR)")
 # Ten updates of 32: a second of work per mode, enough for the halves to differ from one sum.
@@ -57,7 +57,7 @@ def test_summed_per_half_one_device_is_bit_identical_to_every_replicated_run():
 
 
 def _statuses(onednn, **options):
-    found = fresh.call("tfparity.harness:verdict_summaries", dict(
+    found = fresh.call("tfparity.core.harness:verdict_summaries", dict(
         name="data_parallel", modes=list(IN_PROCESS), strict=True, **SMALL, **options), {"TF_ENABLE_ONEDNN_OPTS": onednn})
     assert found["machine"]["onednn"] == (onednn == "1"), found["machine"]
     return found["statuses"]
@@ -95,7 +95,7 @@ def test_pitfall_reduce_mean_inside_strategy_run_doubles_every_update(small):
 
 
 def children(parent=None):
-    """The child processes of ``parent`` (default: this process) alive or unreaped that run tfparity.cluster."""
+    """The child processes of ``parent`` (default: this process) alive or unreaped that run tfparity.core.cluster."""
     found, parent_pid = [], parent or os.getpid()
     for stat in os.listdir("/proc"):
         try:
@@ -105,7 +105,7 @@ def children(parent=None):
                 command = f.read()
         except (OSError, ValueError, IndexError):
             continue
-        if ppid == parent_pid and b"tfparity.cluster" in command:
+        if ppid == parent_pid and b"tfparity.core.cluster" in command:
             found.append(int(stat))
     return found
 
@@ -119,7 +119,7 @@ def _fails(*args, **options):
 
 def test_a_worker_that_exits_mid_run_is_one_line_within_the_timeout_and_leaves_no_process():
     inputs = make_inputs(0, **dict(SMALL, epochs=2, train_size=64))
-    targets = ["tf2_eager.data_parallel:run", "tfparity.distributed.faults:exit_mid_run"]
+    targets = ["tf2_eager.data_parallel:run", "tfparity.studies.distributed.faults:exit_mid_run"]
     message, seconds = _fails(targets, inputs, 2, timeout=GENEROUS_TIMEOUT_S, function=True)
     assert message.startswith("worker 1 exited with status 3") and "\n" not in message, message
     assert seconds < GENEROUS_TIMEOUT_S and children() == []
@@ -137,7 +137,7 @@ def test_a_port_already_taken_is_one_line_at_once_and_starts_no_process():
 
 
 def test_a_worker_that_never_joins_times_out_in_bounded_time_and_leaves_no_process():
-    targets = ["tf2_eager.data_parallel:run", "tfparity.distributed.faults:never_joins"]
+    targets = ["tf2_eager.data_parallel:run", "tfparity.studies.distributed.faults:never_joins"]
     message, seconds = _fails(targets, make_inputs(0, **SMALL), 2, timeout=FAULT_TIMEOUT_S, function=True)
     assert message.startswith(f"the cluster did not finish within {FAULT_TIMEOUT_S} s") and "\n" not in message
     assert FAULT_TIMEOUT_S <= seconds < FAULT_TIMEOUT_S + cluster.GRACE + 2 and children() == []

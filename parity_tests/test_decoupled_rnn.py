@@ -3,12 +3,13 @@ import os
 
 import numpy as np
 import pytest
+from conftest import assert_record_begins_as_a_fresh_run
 
 import tf1_graph.decoupled_rnn as tf1_twin
 import tf2_eager.decoupled_rnn as tf2_twin
 from shared_data.decoupled_rnn import make_inputs
-from conftest import assert_record_begins_as_a_fresh_run
-from tfparity.harness import MODES, run_example
+from tfparity.core.harness import run_example
+from tfparity.core.modes import MODES
 
 pytestmark = pytest.mark.skipif(not os.environ.get("MNIST_DIR"), reason="needs the real MNIST (MNIST_DIR)")
 SMALL = dict(epochs=2, train_size=20, test_size=10)

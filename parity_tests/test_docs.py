@@ -6,12 +6,14 @@ import shutil
 import numpy as np
 import pytest
 
-from tfparity import commands, guide, pages, paths, records
-from tfparity.harness import examples, run_example
-from tfparity.machine import same_bits
+from tfparity.cli import docs
+from tfparity.core import paths, records
+from tfparity.core.harness import examples, run_example
+from tfparity.core.machine import same_bits
+from tfparity.guide import book
+from tfparity.render import pages
 
 DOCS = paths.DOCS
-HAND_WRITTEN = {"architecture.md"}  # pages no record generates
 
 
 def fresh_record(name, **options):
@@ -31,9 +33,9 @@ def test_every_example_has_a_committed_record_and_page():
 
 def test_committed_pages_are_what_the_code_generates(tmp_path):
     shutil.copytree(DOCS / "results", tmp_path / "results")
-    commands.build(tmp_path, measure=False)
+    docs.build(tmp_path, measure=False)
     generated = {p.name for p in tmp_path.glob("*.md")}
-    assert generated == {p.name for p in DOCS.glob("*.md")} - HAND_WRITTEN
+    assert generated == {p.name for p in DOCS.glob("*.md")}
     for name in generated:
         assert (tmp_path / name).read_text() == (DOCS / name).read_text(), (
             f"docs/{name} is stale: run `tfparity docs --render-only`")
@@ -66,13 +68,13 @@ def test_scalar_records_match_a_fresh_measurement(name):
 
 
 def test_sections_and_mapping_lines_come_from_the_twins():
-    tf1_source, tf2_source = guide.sources("regression")
+    tf1_source, tf2_source = book.sources("regression")
     assert [s[0] for s in pages.sections(tf1_source)] == ["model", "loss", "step", "train"]
     assert [s[0] for s in pages.sections(tf2_source)] == ["model", "loss", "step", "train", "whole loop", "keras fit"]
-    rows = {rule[0]: (a, b) for rule, a, b in guide.mapping.rows(tf1_source, tf2_source)}
+    rows = {rule[0]: (a, b) for rule, a, b in book.mapping.rows(tf1_source, tf2_source)}
     line = rows["tf1.placeholder"][0]
     assert "tf1.placeholder(" in tf1_source.splitlines()[line - 1]
     # The Keras stage's rows point into the TF2 twin's Keras section.
-    keras = {rule[0]: b for rule, a, b in guide.mapping.rows(tf1_source, tf2_source, guide.mapping.KERAS_RULES)}
+    keras = {rule[0]: b for rule, a, b in book.mapping.rows(tf1_source, tf2_source, book.mapping.KERAS_RULES)}
     start = next(line for name, line, _ in pages.sections(tf2_source) if name == "keras fit")
     assert keras and all(line >= start for line in keras.values()), keras

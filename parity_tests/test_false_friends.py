@@ -9,13 +9,13 @@ import os
 import numpy as np
 import pytest
 
-from tfparity.friends import keras3, keras_fit, measurement, report, tf1
 from shared_data import false_friends as data
-from tfparity import fresh as fresh_process
 from tfparity.cli import main
-from tfparity.paths import ROOT
-from tfparity.jsonio import jsonable
-from tfparity.machine import onednn_active, same_bits
+from tfparity.core import fresh as fresh_process
+from tfparity.core.jsonio import jsonable
+from tfparity.core.machine import onednn_active, same_bits
+from tfparity.core.paths import ROOT
+from tfparity.studies.false_friends import keras3, keras_fit, measurement, report, tf1
 
 pytestmark = pytest.mark.skipif(not os.environ.get("MNIST_DIR"), reason="needs the real MNIST (MNIST_DIR)")
 COMMITTED = ROOT / "docs" / "results" / "false_friends.json"
@@ -28,7 +28,7 @@ OTHER_MACHINE_FACTOR = 4
 def measured():
     """{"0": oneDNN off, "1": oneDNN on}: this process's setting here, the other in a fresh one."""
     here = json.loads(json.dumps(jsonable(measurement.measure())))
-    other = fresh_process.call("tfparity.friends.measurement:measure", {},
+    other = fresh_process.call("tfparity.studies.false_friends.measurement:measure", {},
                                {"TF_ENABLE_ONEDNN_OPTS": "0" if onednn_active() else "1"})
     return {"1": here, "0": other} if onednn_active() else {"0": here, "1": other}
 

@@ -8,9 +8,10 @@ import pytest
 import shared_data.classification as classification
 import shared_data.decoupled_rnn as decoupled_rnn
 import shared_data.regression as regression
-from tfparity import published, records
-from tfparity.fidelity import cookbook, rnn
-from tfparity.paths import DOCS
+from tfparity.core import records
+from tfparity.core.paths import DOCS
+from tfparity.render import published
+from tfparity.studies.fidelity import cookbook, rnn
 
 needs_mnist = pytest.mark.skipif(not os.environ.get("MNIST_DIR"), reason="needs the real MNIST (MNIST_DIR)")
 

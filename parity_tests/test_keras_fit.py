@@ -4,8 +4,9 @@ import os
 
 import pytest
 
-from tfparity import fresh, kerasfit, machine, records
-from tfparity.paths import DOCS
+from tfparity.core import fresh, machine, records
+from tfparity.core.paths import DOCS
+from tfparity.studies import keras_fit as kerasfit
 
 pytestmark = pytest.mark.skipif(not os.environ.get("MNIST_DIR"), reason="needs the real MNIST (MNIST_DIR)")
 
@@ -14,7 +15,7 @@ pytestmark = pytest.mark.skipif(not os.environ.get("MNIST_DIR"), reason="needs t
 def test_the_fit_stage_matches_the_session_and_bit_for_bit_with_causes_off(example):
     here = kerasfit.verdicts(example, kinds=("tf1",))
     assert here["tf1"]["status"] in ("bit-identical", "within"), here["tf1"]["verdict"]
-    strict = fresh.call("tfparity.kerasfit:verdicts", {"example": example, "strict": True}, {"TF_ENABLE_ONEDNN_OPTS": "0"})
+    strict = fresh.call("tfparity.studies.keras_fit:verdicts", {"example": example, "strict": True}, {"TF_ENABLE_ONEDNN_OPTS": "0"})
     assert strict["tf1"]["status"] == "bit-identical", strict["tf1"]["verdict"]
     if example == "convnet":  # Keras 3's Adam is a namesake: it rounds otherwise even with every cause off
         assert strict["keras"]["status"] == "mismatch"

@@ -1,4 +1,4 @@
-"""TF1's nine rules as Keras 3 optimizers: ``model.fit`` with ``tfparity.keras_optimizers`` ends
+"""TF1's nine rules as Keras 3 optimizers: ``model.fit`` with ``tfparity.port.keras_optimizers`` ends
 bit-identical to the TF1 Session's tf1.train optimizer, on the false-friends MLP problem."""
 import os
 
@@ -6,8 +6,8 @@ import numpy as np
 import pytest
 
 from shared_data import false_friends as data
-from tfparity import keras_optimizers, optimizers
-from tfparity.friends import keras_fit, tf1
+from tfparity.port import keras_optimizers, optimizers
+from tfparity.studies.false_friends import keras_fit, tf1
 
 pytestmark = pytest.mark.skipif(not os.environ.get("MNIST_DIR"), reason="needs the real MNIST (MNIST_DIR)")
 RULES = {  # the TF1 arguments friends/tf1.py gives each tf1.train optimizer

@@ -1,12 +1,12 @@
 """The machine fingerprint every results file carries, and the oneDNN probe behind it."""
 import pytest
 
-from tfparity import fresh, machine
+from tfparity.core import fresh, machine
 
 
 @pytest.mark.parametrize("setting, expected", [("0", False), ("1", True)])
 def test_the_probe_reads_the_forced_setting_off_the_kernels_a_session_ran(setting, expected):
-    found = fresh.call("tfparity.machine:fingerprint", {}, {"TF_ENABLE_ONEDNN_OPTS": setting})
+    found = fresh.call("tfparity.core.machine:fingerprint", {}, {"TF_ENABLE_ONEDNN_OPTS": setting})
     assert found["onednn"] is expected and {"tensorflow", "keras", "isa", "onednn", "threads_intra_op"} <= set(found)
 
 

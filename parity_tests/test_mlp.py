@@ -3,15 +3,15 @@ import os
 
 import numpy as np
 import pytest
+from conftest import assert_record_begins_as_a_fresh_run
 
 import tf1_graph.mlp as tf1_twin
 import tf2_eager.mlp as tf2_twin
 from shared_data.mlp import make_inputs
-from tfparity import fresh
-from tfparity.compare import compare
-from conftest import assert_record_begins_as_a_fresh_run
-from tfparity.harness import run_example
-from tfparity.tolerances import tolerance
+from tfparity.core import fresh
+from tfparity.core.compare import compare
+from tfparity.core.harness import run_example
+from tfparity.core.tolerances import tolerance
 
 pytestmark = pytest.mark.skipif(not os.environ.get("MNIST_DIR"), reason="needs the real MNIST (MNIST_DIR)")
 # A small fixed slice keeps these fast; the full default run is the slow test at the end.
@@ -42,7 +42,7 @@ def test_every_mode_bit_identical_or_within_the_bound_of_an_active_cause(small):
 
 
 def _statuses(onednn, **options):
-    found = fresh.call("tfparity.harness:verdict_summaries", dict(name="mlp", **SMALL, **options),
+    found = fresh.call("tfparity.core.harness:verdict_summaries", dict(name="mlp", **SMALL, **options),
                        {"TF_ENABLE_ONEDNN_OPTS": onednn})
     assert found["machine"]["onednn"] == (onednn == "1"), found["machine"]
     return found["statuses"]
@@ -133,7 +133,7 @@ def test_the_guides_full_run_record_begins_as_a_fresh_first_epoch():
 def test_onednn_fusion_gap_and_its_cure():
     # Forced on, oneDNN fuses MatMul with its bias add in graph mode (Session, tf.function) but
     # not in eager: eager differs by 1 ULP from the first step. Off, all three are bit-identical.
-    from tfparity.pitfalls import measure_one as measure
+    from tfparity.studies.pitfalls import measure_one as measure
     on = measure("onednn_fusion", {"TF_ENABLE_ONEDNN_OPTS": "1"})
     assert on["oneDNN active"] and on["bias_add, tf.function vs Session"] == "bit-identical"
     assert on["x·W + b, eager vs Session"].startswith("MISMATCH at step 1")

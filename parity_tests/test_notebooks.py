@@ -3,10 +3,10 @@ import nbformat
 import pytest
 from conftest import quick_options
 
-from tfparity import notebooks
-from tfparity.paths import ROOT
-from tfparity.harness import examples
-from tfparity.tolerances import tolerance
+from tfparity.core.harness import examples
+from tfparity.core.paths import ROOT
+from tfparity.core.tolerances import tolerance
+from tfparity.guide import notebooks
 
 FOLDER = ROOT / "docs" / "notebooks"
 

@@ -1,4 +1,4 @@
-"""tfparity.optimizers against tf.compat.v1.train, bit for bit: every variable, slot and non-slot
+"""tfparity.port.optimizers against tf.compat.v1.train, bit for bit: every variable, slot and non-slot
 variable after every step, eager and with the step inside a tf.function, with oneDNN on and off
 (the other setting in a fresh process). TF1 is fed the same gradients through placeholders, so
 only the optimizers can differ; one end-to-end regression lets each framework take its own
@@ -11,15 +11,16 @@ import pytest
 import tensorflow as tf
 import tensorflow.compat.v1 as tf1
 
-from tfparity import fresh, optimizers
-from tfparity.compare import compare
+from tfparity.core import fresh
+from tfparity.core.compare import compare
+from tfparity.port import optimizers
 
 SEED = 0
 STEPS = 20
 # A length that fills AVX-512 float packets (Adam's kernel takes its vectorized path only then),
 # one that does not, and a scalar.
 SHAPES = ((4, 8), (3, 5), ())
-# variant: (TF1 class in tf1.train, factory in tfparity.optimizers, arguments for both). The
+# variant: (TF1 class in tf1.train, factory in tfparity.port.optimizers, arguments for both). The
 # arguments beyond TF1's defaults are large enough that every term moves the values.
 VARIANTS = {
     "GradientDescent": ("GradientDescentOptimizer", "GradientDescent", dict(learning_rate=0.1)),

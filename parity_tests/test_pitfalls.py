@@ -4,10 +4,10 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from tfparity import records
-from tfparity.paths import DOCS
-from tfparity.machine import same_bits
-from tfparity.pitfalls import NAMES, measure_one
+from tfparity.core import records
+from tfparity.core.machine import same_bits
+from tfparity.core.paths import DOCS
+from tfparity.studies.pitfalls import NAMES, measure_one
 
 RECORD = json.loads(records.record_path(DOCS, "pitfalls").read_text())
 # onednn_fusion depends on the CPU's default and is asserted in test_mlp.py under both settings.

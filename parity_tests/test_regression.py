@@ -5,7 +5,7 @@ import pytest
 import tf1_graph.regression as tf1_twin
 import tf2_eager.regression as tf2_twin
 from shared_data.regression import make_inputs
-from tfparity.harness import run_example
+from tfparity.core.harness import run_example
 
 
 def numpy_reference(inputs):

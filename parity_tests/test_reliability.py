@@ -15,8 +15,8 @@ import numpy as np
 import pytest
 
 from shared_data import mnist
-from tfparity import files, jsonio
 from tfparity.cli import main
+from tfparity.core import files, jsonio
 
 TFPARITY = os.path.join(os.path.dirname(sys.executable), "tfparity")
 QUICK = ["run", "regression", "--steps", "20"]
@@ -77,12 +77,12 @@ def test_interrupted_docs_leaves_the_old_guide(tmp_path):
     (guide / "img" / "a.png").write_bytes(b"old")
     before = _tree(guide)
     code = """
-    from tfparity import guide
+    from tfparity.guide import book
     def build(folder, **options):
         (folder / "README.md").write_text("half new")
         (folder / "img" / "a.png").write_bytes(b"new")
         os.kill(os.getpid(), signal.SIGINT)
-    guide.build = build
+    book.build = build
     """
     rc, out, err = _python(code, "docs", "--render-only", "--out", str(guide))
     assert (rc, err) == (130, "tfparity: interrupted\n")
@@ -90,19 +90,19 @@ def test_interrupted_docs_leaves_the_old_guide(tmp_path):
 
 
 def test_docs_swaps_the_rebuilt_guide_in_and_keeps_its_mode(tmp_path, monkeypatch, capsys):
-    from tfparity import guide
+    from tfparity.guide import book
     out = tmp_path / "guide"
     out.mkdir()
     (out / "kept.md").write_text("untouched by the build\n")
     out.chmod(0o750)
-    monkeypatch.setattr(guide, "build", lambda folder, **o: files.write_atomic(folder / "README.md", "new\n"))
+    monkeypatch.setattr(book, "build", lambda folder, **o: files.write_atomic(folder / "README.md", "new\n"))
     assert main(["docs", "--render-only", "--out", str(out)]) == 0
     assert _tree(out) == {"README.md": b"new\n", "kept.md": b"untouched by the build\n"}
     assert stat.S_IMODE(out.stat().st_mode) == 0o750 and _leftovers(tmp_path) == []
 
 
 def test_failed_docs_build_leaves_the_old_guide(tmp_path, monkeypatch, capsys):
-    from tfparity import guide
+    from tfparity.guide import book
     out = tmp_path / "guide"
     out.mkdir()
     (out / "README.md").write_text("old\n")
@@ -110,7 +110,7 @@ def test_failed_docs_build_leaves_the_old_guide(tmp_path, monkeypatch, capsys):
     def build(folder, **options):
         (folder / "README.md").write_text("half")
         raise ValueError("no record for mlp")
-    monkeypatch.setattr(guide, "build", build)
+    monkeypatch.setattr(book, "build", build)
     assert main(["docs", "--render-only", "--out", str(out)]) == 2
     assert (out / "README.md").read_text() == "old\n" and _leftovers(tmp_path) == []
     assert capsys.readouterr().err == "tfparity: error: no record for mlp\n"
@@ -261,7 +261,7 @@ def test_error_in_the_examples_own_code_is_3_with_its_traceback(monkeypatch, cap
 
 
 def test_internal_error_is_4_and_asks_for_a_report(monkeypatch, capsys):
-    from tfparity import report
+    from tfparity.core import report
     monkeypatch.setattr(report, "summary", lambda *a: 1 / 0)
     assert main(["run", "regression", "--steps", "3"]) == 4
     last = capsys.readouterr().err.splitlines()[-1]

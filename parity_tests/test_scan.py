@@ -10,8 +10,9 @@ import sys
 
 import pytest
 
-from tfparity import cli, records
-from tfparity.paths import DOCS, ROOT
+from tfparity import cli
+from tfparity.core import records
+from tfparity.core.paths import DOCS, ROOT
 from tfparity.scan import corpus, findings, probe, statuses
 
 TF1, NEGATIVE = corpus.CORPUS / "tf1", corpus.CORPUS / "negative"

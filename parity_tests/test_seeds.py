@@ -6,9 +6,10 @@ import pytest
 
 import tf1_graph.convnet as tf1_twin
 from shared_data.convnet import EPOCHS, PUBLISHED, TARGET, make_inputs
-from tfparity import records, seeds
-from tfparity.machine import onednn_active
-from tfparity.paths import DOCS
+from tfparity.core import records
+from tfparity.core.machine import onednn_active
+from tfparity.core.paths import DOCS
+from tfparity.studies import seeds
 
 pytestmark = pytest.mark.skipif(not os.environ.get("MNIST_DIR"), reason="needs the real MNIST (MNIST_DIR)")
 # Three epochs of two updates each: the rows read the accuracy after the last of EPOCHS epochs.

@@ -2,7 +2,7 @@ import numpy as np
 import pytest
 
 from shared_data import classification, regression, simple_network
-from tfparity.harness import examples, load
+from tfparity.core.harness import examples, load
 
 
 def _bytes(inputs):

@@ -3,7 +3,8 @@ import numpy as np
 import pytest
 
 from shared_data.simple_network import make_inputs
-from tfparity.harness import MODES, run_example
+from tfparity.core.harness import run_example
+from tfparity.core.modes import MODES
 
 
 @pytest.fixture(scope="module")

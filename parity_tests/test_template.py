@@ -3,8 +3,9 @@ and a deliberately wrong twin is reported at its first diverging step and field.
 import pytest
 from conftest import quick_options
 
-from tfparity.paths import ROOT
-from tfparity.harness import ALL_MODES, examples, run_example
+from tfparity.core.harness import examples, run_example
+from tfparity.core.modes import ALL_MODES
+from tfparity.core.paths import ROOT
 
 
 def install(root, packages, name="linear", edit=None):

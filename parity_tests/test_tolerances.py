@@ -4,11 +4,12 @@ porting bug."""
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
-
 from conftest import quick_options
-from tfparity import fresh
-from tfparity.harness import ALL_MODES, OPTIONAL_MODES, declared_modes, examples, load
-from tfparity.tolerances import CAUSES, active, bounds, tolerance
+
+from tfparity.core import fresh
+from tfparity.core.harness import declared_modes, examples, load
+from tfparity.core.modes import ALL_MODES, OPTIONAL_MODES
+from tfparity.core.tolerances import CAUSES, active, bounds, tolerance
 
 OFF = {"TF_ENABLE_ONEDNN_OPTS": "0"}
 
@@ -29,14 +30,14 @@ def test_xla_bounds_apply_to_the_xla_mode_only():
 
 @pytest.mark.parametrize("onednn", ["0", "1"])
 def test_the_onednn_bound_applies_exactly_while_onednn_is_on(onednn):
-    found = fresh.call("tfparity.tolerances:tolerance", {"example": "mlp", "mode": "tf2_eager"},
+    found = fresh.call("tfparity.core.tolerances:tolerance", {"example": "mlp", "mode": "tf2_eager"},
                        {"TF_ENABLE_ONEDNN_OPTS": onednn})
     assert (found[2] == ["onednn"]) == (onednn == "1") and (found[0] > 0) == (onednn == "1"), found
 
 
 def test_switching_off_the_arithmetic_optimizer_deactivates_its_bound():
     assert tolerance("classification", "tf2_eager").causes == ("grappler_arithmetic",)
-    strict = fresh.call("tfparity.harness:verdict_summaries", {
+    strict = fresh.call("tfparity.core.harness:verdict_summaries", {
         "name": "classification", "modes": ["tf1_graph", "tf2_eager"], "strict": True, "steps": 1}, OFF)
     assert strict["causes"] == {"tf2_eager": []}
 
@@ -46,7 +47,7 @@ def _strict(name):
     options = dict(quick_options(name), name=name, modes=list(ALL_MODES + OPTIONAL_MODES) + keras, strict=True)
     if name == "classification":
         options.pop("steps", None)  # its grappler rewrite first shows at step 473 of the default run
-    return name, fresh.call("tfparity.harness:verdict_summaries", options, OFF)
+    return name, fresh.call("tfparity.core.harness:verdict_summaries", options, OFF)
 
 
 def test_with_every_switchable_cause_off_every_mode_but_xla_is_bit_identical():

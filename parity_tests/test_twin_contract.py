@@ -33,9 +33,10 @@ import re
 import pytest
 from conftest import quick_options
 
-from tfparity import pages
-from tfparity.harness import ALL_MODES, OPTIONAL_MODES, examples, load, run_mode
-from tfparity.paths import ROOT
+from tfparity.core.harness import examples, load, run_mode
+from tfparity.core.modes import ALL_MODES, OPTIONAL_MODES
+from tfparity.core.paths import ROOT
+from tfparity.render import pages
 
 PAIRS = examples() + ["_template"]
 MARKER = re.compile(r"# %% (.+)$")

@@ -1,8 +1,9 @@
 """The tf_upgrade_v2 path: the installed tool's output, and every stage measured against the twins."""
 import json
 
-from tfparity import records, upgrade
-from tfparity.paths import DOCS
+from tfparity.core import records
+from tfparity.core.paths import DOCS
+from tfparity.studies import upgrade
 
 
 def test_every_stage_is_reproduced_as_docs_upgrade_shows():

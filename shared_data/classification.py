@@ -2,7 +2,7 @@
 import numpy as np
 
 from shared_data import positive_float, positive_int, rng
-from tfparity.tolerances import Bound
+from tfparity.core.tolerances import Bound
 
 # The recipe: 50 points from N(-1, 1) labelled 0 and 50 from N(3, 1) labelled 1; A ~ N(10, 1),
 # deliberately far from the answer -(-1 + 3)/2 = -1; learning rate 0.05, 1400 steps, report every 200.

@@ -3,7 +3,7 @@ every dropout mask, drawn here once so that both twins drop the same units at ev
 import numpy as np
 
 from shared_data import mnist, positive_float, positive_int, rng
-from tfparity.tolerances import Bound
+from tfparity.core.tolerances import Bound
 
 # conv 5×5×16 → max-pool → conv 5×5×32 → max-pool → dense 128 → dropout → dense 10. SAME padding
 # halves 28 → 14 → 7, so fc1 reads 7·7·32 = 1,568 values: 416 + 12,832 + 200,832 + 1,290 = 215,370.
@@ -21,7 +21,7 @@ HIDDEN = SHAPES["fc1/biases"][0]
 # [0, 1] pixels the 3-epoch run stayed short of the 99.0% target under Glorot, He and the TF1
 # tutorial's initializers (seed 0, measured while building this example; docs/notes/convnet.md).
 # The target this example was built to (not a printed run): test accuracy of at least 0.99 after
-# EPOCHS epochs in every mode. tfparity.seeds puts it among seeds 0-4 under each oneDNN setting.
+# EPOCHS epochs in every mode. tfparity.studies.seeds puts it among seeds 0-4 under each oneDNN setting.
 TARGET = 0.99
 PUBLISHED = {"source": f"a test accuracy of at least {TARGET} after {EPOCHS} epochs in every mode, put "
                        "among several seeds of the TF1 Session under each oneDNN setting ([seeds](seeds.md) "
@@ -59,7 +59,7 @@ MODES = ("tf2_keras",)
 OPTIONS = {"train_size": {"type": int, "help": "train on the first N images (MNIST has 60,000)"},
            "test_size": {"type": int, "help": "test on the first N images (MNIST has 10,000)"},
            "optimizer": {"choices": ("tf1", "keras"), "help": "TF2 twin: the exact TF1 Adam rule "
-                         "(tfparity.optimizers) or Keras 3 Adam (a measured false friend)"}}
+                         "(tfparity.port.optimizers) or Keras 3 Adam (a measured false friend)"}}
 
 
 def glorot_uniform(draw, shape):
@@ -111,7 +111,7 @@ def make_inputs(seed=0, epochs=EPOCHS, batch_size=BATCH_SIZE, learning_rate=LEAR
 def figures(record, folder):
     """The guide's own figure for this example: first-layer filters after training, a row per
     mode. Returns the file names drawn."""
-    from tfparity import plots
+    from tfparity.render import plots
     weights = {mode: np.asarray(kept["conv1.weights"], np.float32) for mode, kept in record["arrays"].items()}
     plots.kernels(weights, folder / "img" / "convnet-filters.png")
     return ["convnet-filters.png"]

@@ -1,6 +1,6 @@
 """Inputs for data-parallel training: the mlp example's MNIST, weights and batches, each global batch split over the replicas."""
 from shared_data import mlp
-from tfparity.tolerances import Bound
+from tfparity.core.tolerances import Bound
 
 PARAMS = mlp.PARAMS
 # Two replicas (two CPU devices, or two worker processes), the mlp's global batch of 32: 16 each.

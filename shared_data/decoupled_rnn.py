@@ -2,7 +2,7 @@
 import numpy as np
 
 from shared_data import mnist, positive_float, positive_int, rng
-from tfparity.tolerances import Bound
+from tfparity.core.tolerances import Bound
 
 HIDDEN = 784
 # The original post: the 0/1 digits of the 10,000-image test split (980 + 1135), shuffled; the
@@ -108,7 +108,7 @@ def make_inputs(seed=0, epochs=EPOCHS, train_size=TRAIN_IMAGES, test_size=TEST_I
 def figures(record, folder):
     """The guide's own figures for this example: both methods' cost per epoch, and the test images
     with each method's predictions. Returns the file names drawn."""
-    from tfparity import plots
+    from tfparity.render import plots
     plots.methods(record, folder / "img" / "decoupled_rnn-cost.png")
     inputs = make_inputs(record["seed"])
     predictions = {f.split("/")[0]: v for f, v in record["predictions"]["tf1_graph"].items()}

@@ -2,7 +2,7 @@
 import numpy as np
 
 from shared_data import mnist, positive_float, positive_int, rng
-from tfparity.tolerances import Bound
+from tfparity.core.tolerances import Bound
 
 # 784 inputs -> 15 sigmoid units -> 10 outputs: 784·15 + 15 + 15·10 + 10 = 11,935 parameters.
 SIZES = (784, 15, 10)

@@ -2,7 +2,7 @@
 import numpy as np
 
 from shared_data import positive_float, positive_int, rng
-from tfparity.tolerances import Bound
+from tfparity.core.tolerances import Bound
 
 # The recipe: 100 samples x ~ N(1, 0.1) with target 10, A ~ N(0, 1), learning rate 0.02,
 # 100 single-sample steps, a report every 25 steps.

@@ -1,6 +1,6 @@
 """Inputs for the one-weight network f(w) = a·w: no randomness, only the published settings."""
 from shared_data import positive_float, positive_int, rng
-from tfparity.tolerances import Bound
+from tfparity.core.tolerances import Bound
 
 # The source's network: weight a = 2 on the input, start at w = 0.8, desired output 1.
 A, W0, Y = 2.0, 0.8, 1.0
@@ -53,7 +53,7 @@ def figures(record, folder):
     published run's update path in float64, TF1 and TF2. Returns the file names drawn."""
     import numpy as np
 
-    from tfparity.plots import plt, save
+    from tfparity.render.plots import plt, save
     w = np.linspace(-2, 2.5, 400)
     figure, axis = plt.subplots(figsize=(7, 4))
     axis.plot(w, (A * w - Y) ** 2, color="grey", lw=1, label=f"C(w) = ({A:g}w − {Y:g})²")

@@ -50,6 +50,6 @@ def run(inputs):
 
 if __name__ == "__main__":
     from shared_data.regression import make_inputs
-    from tfparity.report import print_log
+    from tfparity.core.report import print_log
 
     print_log(run(make_inputs(seed=0)), every=25)

@@ -62,6 +62,6 @@ def run(inputs):
 
 if __name__ == "__main__":
     from shared_data.simple_network import make_inputs
-    from tfparity.report import print_log
+    from tfparity.core.report import print_log
 
     print_log(run(make_inputs(seed=0)), every=1)

@@ -69,6 +69,6 @@ def run_loop(inputs, jit_compile=False):
 
 if __name__ == "__main__":
     from shared_data.classification import make_inputs
-    from tfparity.report import print_log
+    from tfparity.core.report import print_log
 
     print_log(run(make_inputs(seed=0)), every=200)

@@ -2,7 +2,7 @@
 
 Each layer is a tf.Module whose variables keep their TF1 names (model.conv1.weights is
 'convnet/conv1/weights'); conv2d and max_pool2d, the same dropout masks from shared_data, and
-TF1's Adam rule from tfparity.optimizers (or Keras 3's Adam, a measured false friend). The step
+TF1's Adam rule from tfparity.port.optimizers (or Keras 3's Adam, a measured false friend). The step
 runs eager or as a tf.function; then a whole epoch in one tf.function, and last the same network as
 a Keras 3 model of standard layers trained by ``model.fit``.
 """
@@ -10,13 +10,13 @@ import keras
 import numpy as np
 import tensorflow as tf
 
-from tfparity import keras_optimizers, keras_trace, optimizers
-from tfparity.keras_layers import TF1Dense
+from tfparity.port import keras_optimizers, keras_trace, optimizers
+from tfparity.port.keras_layers import TF1Dense
 
 SCOPE = "convnet"
 # Test images per forward pass: 10,000 at once would hold 500 MB of conv1 activations.
 EVAL_BATCH = 1000
-# The Adam rule: TF1's, bit for bit (tfparity.optimizers), or Keras 3's with TF1's epsilon
+# The Adam rule: TF1's, bit for bit (tfparity.port.optimizers), or Keras 3's with TF1's epsilon
 # (--optimizer keras: a false friend, measured in parity_tests/test_convnet.py).
 ADAM = {"tf1": optimizers.Adam, "keras": lambda rate: keras.optimizers.Adam(rate, epsilon=1e-8)}
 

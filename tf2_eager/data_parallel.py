@@ -10,7 +10,7 @@ import os
 import numpy as np
 import tensorflow as tf
 
-from tfparity import cluster
+from tfparity.core import cluster
 
 PARAMS = ("W1", "b1", "W2", "b2")
 SUM = tf.distribute.ReduceOp.SUM

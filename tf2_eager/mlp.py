@@ -8,8 +8,8 @@ import keras
 import numpy as np
 import tensorflow as tf
 
-from tfparity import keras_optimizers, keras_trace, optimizers
-from tfparity.keras_layers import TF1Dense
+from tfparity.port import keras_optimizers, keras_trace, optimizers
+from tfparity.port.keras_layers import TF1Dense
 
 PARAMS = ("W1", "b1", "W2", "b2")
 

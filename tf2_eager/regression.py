@@ -8,8 +8,8 @@ import keras
 import numpy as np
 import tensorflow as tf
 
-from tfparity import keras_optimizers, keras_trace, optimizers
-from tfparity.keras_layers import Scale
+from tfparity.port import keras_optimizers, keras_trace, optimizers
+from tfparity.port.keras_layers import Scale
 
 # The Keras stage's loss for each of the recipe's losses.
 KERAS_LOSSES = {"l2": keras.losses.MeanSquaredError, "l1": keras.losses.MeanAbsoluteError}
@@ -91,6 +91,6 @@ def run_keras(inputs, optimizer="tf1"):
 
 if __name__ == "__main__":
     from shared_data.regression import make_inputs
-    from tfparity.report import print_log
+    from tfparity.core.report import print_log
 
     print_log(run(make_inputs(seed=0)), every=25)

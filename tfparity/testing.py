@@ -1,6 +1,6 @@
 """``assert_parity`` for a user's own test suite, as numpy.testing and torch.testing.assert_close
 are used: the TF1 run is ``desired``; a mismatch raises AssertionError whose message is the report."""
-from tfparity.parity import check
+from tfparity.check.parity import check
 
 
 def assert_parity(make_inputs, tf1_run, tf2_run, seed=0, modes=None, tolerances=None, tf2_loop=None,

@@ -3,7 +3,7 @@
 import numpy as np
 import tensorflow as tf
 
-from tfparity import optimizers
+from tfparity.port import optimizers
 
 
 class Dense(tf.Module):

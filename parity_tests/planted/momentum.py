@@ -1,11 +1,11 @@
 """A momentum pair for the hint tests, on the scaffold's inputs: TF1's MomentumOptimizer; its
-exact port (tfparity.optimizers.Momentum); and the namesake slip, Keras 3 SGD with momentum."""
+exact port (tfparity.port.optimizers.Momentum); and the namesake slip, Keras 3 SGD with momentum."""
 import keras
 import numpy as np
 import tensorflow as tf
 import tensorflow.compat.v1 as tf1
 
-from tfparity import optimizers
+from tfparity.port import optimizers
 
 MOMENTUM = 0.9
 

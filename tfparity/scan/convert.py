@@ -17,7 +17,7 @@ from tfparity.scan import sources
 MAX_CRASHES = 10
 
 
-def tool():  # beside this Python, as tfparity.upgrade runs it (another room: not imported)
+def tool():  # beside this Python, as tfparity.studies.upgrade runs it (another room: not imported)
     return str(pathlib.Path(sys.executable).with_name("tf_upgrade_v2"))
 
 

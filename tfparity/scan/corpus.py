@@ -8,7 +8,7 @@ import io
 import time
 import tokenize
 
-from tfparity.paths import ROOT
+from tfparity.core.paths import ROOT
 from tfparity.scan import findings, sources, statuses
 
 CORPUS = ROOT / "parity_tests" / "scan_corpus"

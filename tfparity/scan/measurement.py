@@ -3,8 +3,8 @@
 Loads TensorFlow (the probe); ``tfparity docs`` saves the record as docs/results/scan.json, and
 the scanner reads its table from there.
 """
-from tfparity.machine import fingerprint
-from tfparity.paths import ROOT
+from tfparity.core.machine import fingerprint
+from tfparity.core.paths import ROOT
 from tfparity.scan import corpus, findings, probe, sources, statuses, upgrade
 
 SHOWN = ("meaning changed", "raises under Keras 3", "removed")  # statuses whose outcomes the page lists one by one

@@ -1,9 +1,9 @@
 """docs/scan.md: docs/notes/scan.md, then every number from the scan record (docs/results/scan.json)."""
-from tfparity import records
-from tfparity.files import write_atomic
-from tfparity.machine import describe
-from tfparity.pages import GENERATED, table
-from tfparity.paths import NOTES
+from tfparity.core import records
+from tfparity.core.files import write_atomic
+from tfparity.core.machine import describe
+from tfparity.core.paths import NOTES
+from tfparity.render.pages import GENERATED, table
 from tfparity.scan import knowledge
 
 NAME = "scan"  # the record's and the page's name

@@ -9,7 +9,7 @@ attribute. The scanner reads the committed table; ``parity_tests/test_scan.py`` 
 import inspect
 import types
 
-from tfparity.quiet import import_tensorflow
+from tfparity.core.quiet import import_tensorflow
 from tfparity.scan import knowledge
 
 # Large subtrees kept as one entry: every raw op exists natively, and tf.keras is Keras 3 itself.

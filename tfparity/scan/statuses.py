@@ -6,8 +6,8 @@ the scan probes the installed TensorFlow itself, so statuses are always those of
 """
 import importlib.metadata
 
-from tfparity.paths import DOCS
-from tfparity.records import load_plain, record_path
+from tfparity.core.paths import DOCS
+from tfparity.core.records import load_plain, record_path
 
 # The names TensorFlow's CPU and GPU builds are installed under.
 DISTRIBUTIONS = ("tensorflow", "tensorflow-cpu", "tensorflow-gpu", "tensorflow-intel", "tf-nightly")

@@ -1,0 +1,164 @@
+"""TF1 ``Saver`` checkpoints into TF2 object-based checkpoints, and back, by a map of names.
+
+A map is ``{TF1 variable name: dotted attribute path from a root object}``, e.g.
+``{"conv1/weights": "model.conv1.weights", "conv1/weights/Adam": "optimizer.slots.m.0"}``; a
+value of None leaves a TF1 variable out on purpose (``global_step``); a value
+``{"path": P, "iterations_from_beta": 0.9}`` writes the step count a power ``beta^(t+1)`` encodes
+(TF1 Adam's ``beta1_power`` into a Keras 3 optimizer's ``iterations``: ``checkpoint_keras``). The TF2 checkpoint written
+restores with ``tf.train.Checkpoint(model=..., optimizer=...).restore(DST)`` for roots of those
+names (``tfparity.port.optimizers``' state: ``optimizer.checkpointable()``). ``auto_map`` derives the
+map from objects whose variables carry the TF1 names. Bad input raises ``CheckpointError`` with
+one line naming the variable or file; DST is written in a temporary folder and renamed into place.
+"""
+import os
+
+from tfparity.checkpoint.files import CheckpointError, staged, tree  # noqa: F401 (raised here too)
+from tfparity.core.quiet import import_tensorflow
+
+tf = import_tensorflow()
+KEY = "/.ATTRIBUTES/VARIABLE_VALUE"  # the suffix of a variable's key in an object-based checkpoint
+
+
+def read(path):
+    """{name: (shape, dtype, value getter)} of every variable in a checkpoint, TF1 or TF2."""
+    if not (os.path.exists(f"{path}.index") or os.path.isdir(path)):
+        raise CheckpointError(f"no checkpoint at {path}: {path}.index does not exist")
+    try:
+        reader = tf.train.load_checkpoint(path)
+        shapes, dtypes = reader.get_variable_to_shape_map(), reader.get_variable_to_dtype_map()
+    except (tf.errors.OpError, ValueError) as error:
+        raise CheckpointError(f"cannot read checkpoint {path}: {_first_line(error)}") from None
+
+    def getter(name):
+        def get():
+            try:
+                return reader.get_tensor(name)
+            except (tf.errors.OpError, IndexError, RuntimeError) as error:  # a truncated or corrupt .data file
+                raise CheckpointError(f"cannot read {name} from {path}: {_first_line(error)}") from None
+        return get
+    return {name: (tuple(shapes[name]), dtypes[name].name, getter(name)) for name in sorted(shapes)
+            if name != "_CHECKPOINTABLE_OBJECT_GRAPH"}
+
+
+def _first_line(error):
+    return str(getattr(error, "message", error)).strip().splitlines()[0]
+
+
+def paths(roots):
+    """{dotted path: variable} for every path to a variable from ``roots``, shortest first (a
+    variable reachable two ways, as a Keras optimizer's slots are, has both paths)."""
+    found, queue, seen = {}, list(roots.items()), set()
+    while queue:
+        path, obj = queue.pop(0)
+        if isinstance(obj, tf.Variable) or _keras_variable(obj):
+            found[path] = obj
+            continue
+        if id(obj) in seen:
+            continue
+        seen.add(id(obj))
+        children = tf.train.TrackableView(obj).children(obj)
+        queue += [(f"{path}.{edge}", child) for edge, child in children.items()]
+    return found
+
+
+def _keras_variable(obj):
+    """A Keras 3 variable: not a tf.Variable, but a leaf of the object graph all the same."""
+    return type(obj).__name__ == "Variable" and callable(getattr(obj, "assign", None)) and hasattr(obj, "dtype")
+
+
+def auto_map(names, roots):
+    """The map for TF1 ``names`` onto the variables of ``roots`` whose ``.name`` is the TF1 name."""
+    by_name = {}
+    for path, var in paths(roots).items():
+        by_name.setdefault(var.name.split(":")[0], path)
+    missing = [n for n in names if n not in by_name]
+    if missing:
+        raise CheckpointError(f"TF1 variable {missing[0]} has no TF2 variable of that name in the objects "
+                              f"({len(missing)} unmatched): map it by hand with --map")
+    return {name: by_name[name] for name in names}
+
+
+def _check_map(found, mapping, src):
+    left_out = [n for n in found if n not in mapping]
+    if left_out:
+        raise CheckpointError(f"variable {left_out[0]} of {src} is not in the map "
+                              f"({len(left_out)} left out): map it, or to null to leave it out")
+    no_source = [n for n in mapping if n not in found]
+    if no_source:
+        raise CheckpointError(f"map entry {no_source[0]}: {src} has no variable of that name")
+    return {n: p for n, p in mapping.items() if p is not None}
+
+
+def _path(entry):
+    return entry["path"] if isinstance(entry, dict) else entry
+
+
+def _value(name, entry, value):
+    """The value to write: the checkpoint's, or the step count ``t`` of a power ``beta^(t+1)``."""
+    if not isinstance(entry, dict):
+        return value
+    import math
+    beta = entry["iterations_from_beta"]
+    exponent = math.log(float(value)) / math.log(beta)
+    if not 0.5 <= exponent < 2 ** 40 or abs(exponent - round(exponent)) > 1e-3:
+        raise CheckpointError(f"{name} = {float(value)!r} is not a power of {beta}: no step count to derive")
+    import numpy as np
+    return np.int64(round(exponent) - 1)  # TF1 starts the power at beta and multiplies after each step
+
+
+def _check_into(mapping, values, into):
+    """Every mapped path exists in the objects ``into``, with the value's shape and dtype."""
+    targets = paths(into)
+    for name, entry in mapping.items():
+        path = _path(entry)
+        if path not in targets:
+            raise CheckpointError(f"map entry {name}: no variable at {path} in the objects "
+                                  f"(known: {', '.join(sorted(targets)[:6])}...)")
+        shape, dtype = tuple(values[name].shape), values[name].dtype.name
+        var = targets[path]
+        if tuple(var.shape) != shape or tf.as_dtype(var.dtype).name != dtype:
+            raise CheckpointError(f"{name}: {dtype} {list(shape)} in the checkpoint, but {path} is "
+                                  f"{tf.as_dtype(var.dtype).name} {list(var.shape)}")
+
+
+def convert(src, dst, mapping, into=None):
+    """TF1 checkpoint ``src`` -> TF2 object-based checkpoint at prefix ``dst``; ``into``
+    ({root name: object}), if given, is checked against: paths, shapes and dtypes."""
+    found = read(src)
+    mapping = _check_map(found, mapping, src)
+    values = {name: _value(name, entry, found[name][2]()) for name, entry in mapping.items()}
+    if into is not None:
+        _check_into(mapping, values, into)
+
+    def write(prefix):
+        checkpoint = tf.train.Checkpoint(**tree({n: _path(e) for n, e in mapping.items()}, values))
+        checkpoint.save_counter  # created by every restore: written too, so it matches
+        checkpoint.write(prefix)
+    staged(dst, write)
+    return mapping
+
+
+def reverse(src, dst, mapping):
+    """TF2 object-based checkpoint ``src`` -> TF1 ``Saver`` checkpoint at prefix ``dst``, for a
+    roll-back: the same map, read the other way (``save_counter``, the Checkpoint's own, is skipped)."""
+    import tensorflow.compat.v1 as tf1
+    found = {key[:-len(KEY)].replace("/", "."): entry for key, entry in read(src).items()
+             if key.endswith(KEY) and key != "save_counter" + KEY}
+    by_path = {path: name for name, path in mapping.items() if path is not None}
+    left_out = [p for p in found if p not in by_path]
+    if left_out:
+        raise CheckpointError(f"variable {left_out[0]} of {src} is not in the map ({len(left_out)} left out)")
+    missing = [p for p in by_path if p not in found]
+    if missing:
+        raise CheckpointError(f"map entry {by_path[missing[0]]}: {src} has no variable at {missing[0]}")
+    values = {by_path[path]: found[path][2]() for path in by_path}
+
+    def write(prefix):
+        graph = tf1.Graph()
+        with graph.as_default():
+            variables = {name: tf1.Variable(value, name=name) for name, value in values.items()}
+            saver = tf1.train.Saver(var_list=variables)
+            with tf1.Session(graph=graph) as session:
+                session.run(tf1.variables_initializer(list(variables.values())))
+                saver.save(session, prefix, write_meta_graph=False, write_state=False)
+    staged(dst, write)

@@ -1,0 +1,46 @@
+"""What is in a checkpoint: every variable with its shape and dtype, and for TF1 optimizer state
+which variable and which slot it belongs to, by the layout of ``tfparity.port.optimizers`` (TF1's
+names: ``var/Adam`` is Adam's ``m`` of ``var``, ``var/Adam_1`` its ``v``; ``beta1_power`` shared)."""
+from tfparity.checkpoint.convert import read
+from tfparity.port import optimizers
+
+
+def _probes():
+    """One of each TF1 rule, most slots first: a centered RMSProp's names include a plain one's."""
+    rules = [optimizers.Momentum(0.1, 0.9), optimizers.Adam(), optimizers.RMSProp(0.1, centered=True),
+             optimizers.RMSProp(0.1), optimizers.Adagrad(0.1), optimizers.Adadelta(),
+             optimizers.Ftrl(0.1), optimizers.ProximalAdagrad(0.1)]
+    return sorted(rules, key=lambda rule: -len(rule.slot_names()))
+
+
+def slots(names):
+    """{name: {"optimizer", "variable", "slot"}} for the optimizer state among ``names``."""
+    names, found = set(names), {}
+    for rule in _probes():
+        label = rule.name + (" (centered)" if rule.config.get("centered") else "")
+        for base in sorted(names):
+            keys = rule.tf1_names(base)
+            if keys and all(k in names and k not in found for k in keys.values()):
+                found.update({key: {"optimizer": label, "variable": base, "slot": slot} for slot, key in keys.items()})
+        for name in rule.non_slot_names():
+            if name in names and name not in found:
+                found[name] = {"optimizer": rule.name, "variable": None, "slot": name}
+    return found
+
+
+def inspect(path):
+    """One row per variable: name, shape, dtype, and its optimizer, variable and slot if state."""
+    found = read(path)
+    state = slots(found)
+    return [{"name": name, "shape": list(shape), "dtype": dtype, **state.get(name, {})}
+            for name, (shape, dtype, _) in found.items()]
+
+
+def lines(rows):
+    width = max([len(r["name"]) for r in rows] + [4])
+    text = [f"{'name':<{width}}  {'dtype':<8} {'shape':<16} optimizer state"]
+    for r in rows:
+        role = (f"{r['optimizer']} {r['slot']} of {r['variable']}" if r.get("variable") else
+                f"{r['optimizer']} {r['slot']} (shared)" if r.get("optimizer") else "")
+        text.append(f"{r['name']:<{width}}  {r['dtype']:<8} {str(r['shape']):<16} {role}".rstrip())
+    return text

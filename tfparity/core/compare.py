@@ -1,0 +1,165 @@
+"""The one comparison function: two traces in, a verdict out (bit-identical / max ULP / mismatch).
+
+A trace is ``{field: array}`` whose first axis is the update step. ``desired`` is the reference
+(the TF1 Session run), as in numpy.testing. A place passes when it is within ``tolerance`` ULP or
+within ``atol`` absolutely (ULPs shrink to nothing where a value crosses zero). NaN against NaN at
+the same place is equal; NaN or ±inf against anything else is a mismatch whatever the tolerance.
+"""
+from dataclasses import dataclass
+
+import numpy as np
+
+from tfparity.core import structure
+
+_INT = {np.dtype(np.float16): np.int16, np.dtype(np.float32): np.int32,
+        np.dtype(np.float64): np.int64}
+
+
+def ulp_distance(desired, actual):
+    """Elementwise distance in units in the last place of the arrays' float dtype.
+
+    Integer arrays (predicted labels) are 0 where equal and inf where not."""
+    desired, actual = np.asarray(desired), np.asarray(actual)
+    if desired.dtype == actual.dtype and desired.dtype.kind in "iub":  # labels: equal or not
+        return np.where(desired == actual, 0.0, np.inf)
+    if desired.dtype != actual.dtype or desired.dtype not in _INT:
+        raise TypeError(f"cannot measure ULPs between {desired.dtype} and {actual.dtype}")
+    desired, actual = np.broadcast_arrays(desired, actual)
+    integer = _INT[desired.dtype]
+    magnitude = np.iinfo(integer).max  # all bits but the sign
+    # Map bit patterns to integers that order like the floats (so -0 and +0 coincide).
+    ordered = [np.where(b < 0, -(b & magnitude), b).astype(np.int64)
+               for b in (np.ascontiguousarray(x).view(integer) for x in (desired, actual))]
+    same_sign = (ordered[0] >= 0) == (ordered[1] >= 0)
+    with np.errstate(over="ignore"):
+        exact = np.abs(np.where(same_sign, ordered[0] - ordered[1], 0)).astype(np.float64)
+    across_zero = np.abs(ordered[0].astype(np.float64)) + np.abs(ordered[1].astype(np.float64))
+    distance = np.where(same_sign, exact, across_zero)
+    both_nan = np.isnan(desired) & np.isnan(actual)
+    special = ~(np.isfinite(desired) & np.isfinite(actual))
+    same_special = both_nan | (desired == actual)
+    distance[special] = np.where(same_special[special], 0.0, np.inf)
+    return distance
+
+
+@dataclass
+class Verdict:
+    status: str  # "bit-identical", "within" (max_ulp <= tolerance) or "mismatch"
+    max_ulp: float
+    max_abs: float
+    tolerance: int
+    atol: float
+    first_difference: dict | None  # the earliest step that differs at all
+    first_mismatch: dict | None  # the earliest step beyond the tolerance
+    causes: tuple = ()  # the named causes whose bounds were allowed (tfparity/tolerances.py)
+    after_cast: object = None  # a dtype difference: the verdict once cast to the desired dtype
+
+    @property
+    def ok(self):
+        return self.status != "mismatch"
+
+    def __str__(self):
+        if self.status == "bit-identical":
+            return "bit-identical"
+        if self.status == "within":
+            return (f"max {self.max_ulp:g} ULP, max |diff| {self.max_abs:.3g}"
+                    f" (allowed: {self._allowed()}; first difference at step"
+                    f" {self.first_difference['step']})")
+        m = self.first_mismatch
+        if m.get("kind"):
+            cast = f" (after casting: {self.after_cast})" if self.after_cast else ""
+            return f"MISMATCH: {structure.describe(m)}{cast}"
+        where = f"step {m['step']}, field {m['field']}" + (f" {m['index']}" if m.get("index") else "")
+        return (f"MISMATCH at {where}: desired {_short(m['desired'], m)}, actual {_short(m['actual'], m)}"
+                f" ({m['ulp']:g} ULP; allowed: {self._allowed()})")
+
+    def _allowed(self):
+        bound = f"{self.tolerance} ULP" + (f" or |diff| <= {self.atol:g}" if self.atol else "")
+        return bound + (f" for {', '.join(self.causes)}" if self.causes else "")
+
+    def to_dict(self):
+        return {"status": self.status, "max_ulp": self.max_ulp, "max_abs": self.max_abs,
+                "tolerance_ulp": self.tolerance, "atol": self.atol,
+                "first_difference": self.first_difference, "first_mismatch": self.first_mismatch,
+                "causes": list(self.causes), "summary": str(self),
+                "after_cast": self.after_cast and self.after_cast.to_dict()}
+
+
+def _short(value, place):
+    """A value as its own dtype prints it (float32: the shortest digits that round-trip)."""
+    return "missing" if value is None else str(np.dtype(place.get("dtype", "float64")).type(value))
+
+
+def _first(field, desired, actual, ulp, beyond):
+    """The earliest place in one field where ``beyond`` (a boolean steps × elements array) holds."""
+    rows = np.nonzero(beyond.any(axis=1))[0]
+    if not len(rows):
+        return None
+    step = int(rows[0])
+    column = int(np.argmax(beyond[step]))
+    index = np.unravel_index(column, desired.shape[1:]) if desired.ndim > 1 else ()
+    pick = (lambda x: x[(step,) + tuple(index)].item() if step < len(x) else None)
+    return {"step": step + 1, "field": field, "index": [int(i) for i in index] or None,
+            "desired": pick(desired), "actual": pick(actual), "ulp": float(ulp[step, column]),
+            "dtype": str(desired.dtype)}
+
+
+def _earliest(current, candidate):
+    if current is None or (candidate is not None and candidate["step"] < current["step"]):
+        return candidate
+    return current
+
+
+def _distances(desired, actual):
+    """(ULP, absolute) distances, steps × elements: 0 where equal (NaN against NaN included),
+    inf where non-finite values differ."""
+    n = len(desired)
+    ulp = ulp_distance(desired, actual).reshape(n, -1)
+    with np.errstate(invalid="ignore", over="ignore"):
+        diff = np.abs(desired.astype(np.float64) - actual).reshape(n, -1)
+    diff[ulp == 0] = 0.0
+    diff[np.isinf(ulp)] = np.inf
+    return ulp, diff
+
+
+def compare(desired, actual, tolerance=0, atol=0.0, causes=()):
+    """Compare two traces field by field and step by step (steps are reported 1-based).
+
+    ``causes`` names what the bound is allowed for; the verdict repeats it."""
+    problem = structure.first_problem(desired, actual)
+    if problem:  # a field in one trace only, another shape or dtype: a verdict, not a crash
+        cast = compare(desired, structure.cast_like(desired, actual), tolerance, atol, causes) \
+            if problem["kind"] == "dtype" else None
+        return Verdict("mismatch", np.inf, np.inf, tolerance, atol, problem, problem, tuple(causes), cast)
+    max_ulp, max_abs, first_difference, first_mismatch = 0.0, 0.0, None, None
+    for field in desired:
+        d, a = np.asarray(desired[field]), np.asarray(actual[field])
+        n = min(len(d), len(a))
+        ulp, diff = _distances(d[:n], a[:n])
+        if len(d) != len(a):  # a run that stopped early differs at its first missing step
+            ulp = np.concatenate([ulp, np.full((1, ulp.shape[1]), np.inf)])
+            diff = np.concatenate([diff, np.full((1, diff.shape[1]), np.inf)])
+        max_ulp = max(max_ulp, float(ulp.max(initial=0.0)))
+        max_abs = max(max_abs, float(diff.max(initial=0.0)))
+        first_difference = _earliest(first_difference, _first(field, d, a, ulp, ulp > 0))
+        beyond = (ulp > tolerance) & (diff > atol)
+        first_mismatch = _earliest(first_mismatch, _first(field, d, a, ulp, beyond))
+    status = "bit-identical" if max_ulp == 0 else ("within" if first_mismatch is None else "mismatch")
+    return Verdict(status, max_ulp, max_abs, tolerance, atol, first_difference, first_mismatch,
+                   tuple(causes) if max_ulp else ())
+
+
+def divergence(desired, actual):
+    """Per step, the largest distance over every field and element: in ULP, absolutely, and
+    relative to |desired|, with the same conventions as ``compare``."""
+    steps = len(next(iter(desired.values())))
+    worst = {kind: np.zeros(steps) for kind in ("ulp", "abs", "rel")}
+    for field in desired:
+        d, a = np.asarray(desired[field]), np.asarray(actual[field])
+        ulp, diff = _distances(d, a)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            rel = np.where(diff == 0, 0.0, diff / np.abs(d.astype(np.float64)).reshape(steps, -1))
+        rel[np.isinf(diff)] = np.inf  # inf / inf would be NaN
+        for kind, values in (("ulp", ulp), ("abs", diff), ("rel", rel)):
+            worst[kind] = np.maximum(worst[kind], values.max(axis=1, initial=0.0))
+    return worst

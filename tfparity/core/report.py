@@ -1,0 +1,95 @@
+"""Printing: the side-by-side table at the report interval, verdict lines, and the twins' log."""
+import numpy as np
+
+from tfparity.core.modes import REFERENCE
+
+
+def print_log(trace, every):
+    """The twins' own log, cookbook style: every ``every`` steps, each field's value."""
+    n = len(next(iter(trace.values())))
+    for step in range(every, n + 1, every):
+        print(f"Step #{step} " + " ".join(f"{f} = {v[step - 1]}" for f, v in trace.items()))
+
+
+def _groups(trace):
+    """Fields grouped by run prefix ('lr=1/float64/w' -> group 'lr=1/float64')."""
+    groups = {}
+    for field in trace:
+        prefix, _, name = field.rpartition("/")
+        groups.setdefault(prefix, []).append(field)
+    return groups
+
+
+def table(result, every, fields=2):
+    """Lines of a side-by-side table: step, then the first ``fields`` fields under each mode."""
+    traces = result["traces"]
+    modes = list(traces)
+    lines = []
+    for prefix, names in _groups(traces[REFERENCE]).items():
+        shown = names[:fields]
+        if prefix:
+            lines.append(f"[{prefix}]")
+        unit = "epoch" if "epochs" in result["inputs"] else "step"
+        header = [unit] + [f"{f.rpartition('/')[2]} {m}" for f in shown for m in modes]
+        rows = [header]
+        n = len(traces[REFERENCE][shown[0]])
+        steps = sorted(set(range(every, n + 1, every)) | {n})
+        for step in steps:
+            rows.append([str(step)] + [str(traces[m][f][step - 1]) if step <= len(traces[m][f])
+                                       else "-" for f in shown for m in modes])
+        widths = [max(len(r[i]) for r in rows) for i in range(len(header))]
+        lines += ["  ".join(c.rjust(w) for c, w in zip(r, widths)) for r in rows]
+    return lines
+
+
+def diverged(result):
+    """True when every mode, in every group of fields, is already inf or NaN at the first step:
+    equal traces then prove nothing (NaN equals NaN in the comparison), so it is not parity."""
+    for trace in result["traces"].values():
+        for names in _groups(trace).values():
+            first = [np.asarray(trace[f])[:1] for f in names if np.asarray(trace[f]).dtype.kind == "f"]
+            if not any(len(a) and not np.isfinite(a).all() for a in first):
+                return False
+    return bool(result["traces"])
+
+
+def verdict_lines(result):
+    parity = result["parity"]
+    if diverged(result) and summary_ok(result):
+        return [f"{result['example']}: diverged: every mode is inf or NaN from step 1, so parity "
+                "was not measured (lower the learning rate)"]
+    lines = [f"{result['example']}: {mode} vs {parity['reference']}: {verdict}"
+             for mode, verdict in parity["verdicts"].items()]
+    lines += [f"{result['example']}: hand-written vs automatic gradient in {mode}: {verdict}"
+              for mode, verdict in parity["manual_vs_auto"].items()]
+    return lines
+
+
+def summary_ok(result):
+    parity = result["parity"]
+    return all(v.ok for group in ("verdicts", "manual_vs_auto") for v in parity[group].values())
+
+
+def _last(trace, ending):
+    field = next((f for f, v in trace.items() if f.endswith(ending) and v.ndim == 1), None)
+    return f"{trace[field][-1]:.6g}" if field else "—"
+
+
+def _short(verdict):
+    if verdict.status == "bit-identical":
+        return "bit-identical"
+    if verdict.status == "within":
+        return f"within, max {verdict.max_ulp:g} ULP ({', '.join(verdict.causes)})"
+    return f"MISMATCH at step {verdict.first_mismatch['step']}"
+
+
+def summary(results, seconds):
+    """One table, a row per example and mode: the verdict, final loss and accuracy, seconds."""
+    rows = [["example", "mode", "verdict", "final loss", "final accuracy", "seconds"]]
+    for name, result in results.items():
+        verdicts, diverged = result["parity"]["verdicts"], result["parity"].get("diverged")
+        for mode, trace in result["traces"].items():
+            rows.append([name, mode, "reference" if mode == REFERENCE else "diverged" if diverged else _short(verdicts[mode]),
+                         _last(trace, ("loss", "cost")), _last(trace, "accuracy"), f"{seconds.get(name, {}).get(mode, float('nan')):.1f}"])
+    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
+    return ["  ".join(cell.ljust(width) for cell, width in zip(row, widths)).rstrip() for row in rows]

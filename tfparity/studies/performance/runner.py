@@ -1,0 +1,121 @@
+"""``tfparity bench``: time every example under every execution mode, each in its own process,
+with its parity class against the TF1 Session trace; then the determinism matrix.
+
+Timing and tracing run in child processes (``tfparity.studies.performance.worker``) so that each mode's peak memory
+is its own and each setting of the determinism matrix starts TensorFlow afresh.
+"""
+import os
+import pickle
+import subprocess
+import sys
+import tempfile
+import uuid
+from pathlib import Path
+
+from tfparity.core.compare import compare
+from tfparity.core.harness import declared_modes, load
+from tfparity.core.machine import describe, fingerprint
+from tfparity.core.modes import ALL_MODES, KERAS_MODE, REFERENCE
+from tfparity.core.paths import ROOT
+from tfparity.core.tolerances import tolerance
+
+FULL_REPEATS, QUICK_REPEATS = 5, 2
+# The determinism matrix: each setting is a fresh process with these environment variables.
+SETTINGS = {
+    "default": {},
+    "TF_ENABLE_ONEDNN_OPTS=0": {"TF_ENABLE_ONEDNN_OPTS": "0"},
+    "TF_ENABLE_ONEDNN_OPTS=1": {"TF_ENABLE_ONEDNN_OPTS": "1"},
+    "1 intra-op thread": {"TF_NUM_INTRAOP_THREADS": "1"},
+    "2 intra-op threads": {"TF_NUM_INTRAOP_THREADS": "2"},
+}
+
+
+class WorkerError(Exception):
+    pass
+
+
+def _worker(arguments, environment, folder):
+    out = Path(folder) / f"{uuid.uuid4().hex}.pkl"
+    done = subprocess.run([sys.executable, "-m", "tfparity.studies.performance.worker", *arguments, "--out", str(out)],
+                          env=dict(os.environ, **environment), cwd=ROOT, capture_output=True, text=True)
+    if done.returncode:
+        lines = done.stderr.strip().splitlines() or [f"exit status {done.returncode}"]
+        raise WorkerError(lines[-1])
+    return pickle.loads(out.read_bytes())
+
+
+def parity_class(verdict):
+    """'bit-identical', or the largest distance measured, flagged where beyond the table's bound."""
+    if verdict.status == "bit-identical":
+        return "bit-identical"
+    text = f"{verdict.max_ulp:g} ULP, abs {verdict.max_abs:.1e}"
+    return text if verdict.ok else text + " (beyond the tolerance table)"
+
+
+def time_example(name, quick, repeats, folder, progress):
+    flags = ["--repeats", str(repeats)] + (["--quick"] if quick else [])
+    modes, traces = {}, {}
+    # The Keras fit stage, timed too where an example declares it (the example's other own modes, such
+    # as data_parallel's worker processes, are timed on their own pages).
+    for mode in ALL_MODES + tuple(m for m in declared_modes(load(name)[0]) if m == KERAS_MODE):
+        progress(f"{name}: {mode}")
+        try:
+            modes[mode], traces[mode] = _worker(["time", name, "--modes", mode] + flags, {}, folder)
+        except WorkerError as error:
+            modes[mode] = {"error": str(error)}
+    session = modes[REFERENCE].get("per_step_s", {}).get("median")
+    for mode, timing in modes.items():
+        if mode != REFERENCE and mode in traces and REFERENCE in traces:
+            verdict = compare(traces[REFERENCE], traces[mode], *tolerance(name, mode))
+            timing.update(parity=parity_class(verdict), status=verdict.status,
+                          max_ulp=verdict.max_ulp, max_abs=verdict.max_abs)
+        elif mode == REFERENCE:
+            timing.update(parity="reference", status="reference")
+        if session and "per_step_s" in timing:
+            timing["ratio_to_session"] = timing["per_step_s"]["median"] / session
+    return modes, traces.get(REFERENCE)
+
+
+def determinism(names, references, quick, folder, progress):
+    """Every example and mode under each setting, against the default-settings TF1 trace (taken
+    from the "default" setting's own run where ``references`` is None)."""
+    matrix = {name: {} for name in names}
+    for setting, environment in SETTINGS.items():
+        progress(f"determinism: {setting}")
+        try:
+            info, traces = _worker(["trace", *names, "--modes", *ALL_MODES] + (["--quick"] if quick else []),
+                                   environment, folder)
+        except WorkerError as error:
+            for name in names:
+                matrix[name][setting] = {"error": str(error)}
+            continue
+        references = references or {name: traces[name][REFERENCE] for name in names}
+        for name in names:
+            # Distances, not verdicts: the tolerance table bounds modes within one setting.
+            row = {mode: parity_class(compare(references[name], trace)).replace(
+                " (beyond the tolerance table)", "") for mode, trace in traces[name].items()}
+            matrix[name][setting] = dict(row, onednn=info["onednn"], isa=info["isa"])
+    return matrix
+
+
+def by_machine(matrix, here):
+    """The determinism section of a results file: one matrix per machine it was measured on."""
+    return {describe(here): {"machine": here, "matrix": matrix}}
+
+
+def bench(names, quick=False, repeats=None, with_determinism=True, progress=lambda line: None,
+          with_timing=True):
+    import platform
+    repeats = repeats or (QUICK_REPEATS if quick else FULL_REPEATS)
+    here = fingerprint()
+    result = {"tensorflow": here["tensorflow"], "python": platform.python_version(), "machine": here,
+              "quick": quick, "repeats": repeats, "examples": {}, "determinism": {}}
+    references = {}
+    with tempfile.TemporaryDirectory(prefix="tfparity-bench-") as folder:
+        for name in names if with_timing else ():
+            result["examples"][name], references[name] = time_example(name, quick, repeats, folder, progress)
+        if with_determinism:
+            complete = [n for n in names if references.get(n) is not None] if with_timing else names
+            matrix = determinism(complete, references if with_timing else None, quick, folder, progress)
+            result["determinism"] = by_machine(matrix, here)
+    return result
