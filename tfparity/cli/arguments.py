@@ -53,16 +53,20 @@ def declared():
     declaration's, with a help that gives each declaring example's own ("one: ...; other: ...")."""
     found = {}
     for name in harness.examples():
-        module = importlib.import_module(f"{harness.PACKAGES[0]}.{name}")
-        for option, settings in getattr(module, "OPTIONS", {}).items():
+        for option, settings in getattr(module(name), "OPTIONS", {}).items():
             merged = found.setdefault(option, dict(settings, help=[]))
             merged["help"].append(f"{name}: {settings['help']}")
     return {option: dict(settings, help="; ".join(settings["help"])) for option, settings in found.items()}
 
 
+def module(name):
+    """The example's shared_data module alone (the twins would load TensorFlow)."""
+    return importlib.import_module(f"{harness.PACKAGES[0]}.{name}")
+
+
 def accepted(name):
-    """make_inputs' parameters, read from shared_data alone (the twins would load TensorFlow)."""
-    return inspect.signature(importlib.import_module(f"{harness.PACKAGES[0]}.{name}").make_inputs).parameters
+    """make_inputs' parameters, read from shared_data alone."""
+    return inspect.signature(module(name).make_inputs).parameters
 
 
 def options(name, args):

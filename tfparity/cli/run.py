@@ -1,5 +1,7 @@
 """``tfparity run EXAMPLE... | --all``: every mode of each example, compared with its TF1 Session
-run, with a live progress line, a verdict line per mode and the summary table."""
+run, with a live progress line, a verdict line per mode and the summary table. By default the slow
+modes an example declares run their first epochs only, or not at all (``harness.first_epochs``),
+each marked partial; ``--full`` runs every mode to the end, as ``tfparity docs`` does."""
 import argparse
 
 from tfparity.cli import arguments
@@ -22,6 +24,10 @@ def add_parser(sub):
     run_.set_defaults(run=run)
     run_.add_argument("examples", nargs="*", metavar="EXAMPLE", help="example names (each runs once)")
     run_.add_argument("--all", action="store_true", help="run every example (then name none)")
+    run_.add_argument("--full", action="store_true",
+                      help="run every mode to the end: by default the slow modes an example declares (FIRST_EPOCHS in "
+                           "its shared_data module) run their first epochs only, or not at all, each compared with "
+                           "the same epochs of the TF1 run and marked partial in its verdict and row")
     run_.add_argument("--seed", type=arguments.seed, default=0, help="seed for shared_data (default 0)")
     run_.add_argument("--json", metavar="PATH", help="write inputs, traces and verdicts as JSON "
                       "(a new path or a regular file; never a symlink or a device)")
@@ -58,9 +64,11 @@ def run(args):
     quiet.import_tensorflow()
     results, seconds = {}, {}
     for name in names:
-        bars = Bars(name, _epochs(name, options[name]), args.verbose)
+        epochs = _epochs(name, options[name])
+        scope = {} if args.full or not epochs else harness.first_epochs(arguments.module(name), epochs)
+        bars = Bars(name, epochs, args.verbose, scope=scope)
         try:
-            result = harness.run_example(name, args.seed, progress=bars, **options[name])
+            result = harness.run_example(name, args.seed, progress=bars, partial=not args.full, **options[name])
         except ValueError as error:
             if not arguments.from_make_inputs(error):
                 raise  # the example's own code: exit 3 with its traceback

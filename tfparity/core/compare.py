@@ -10,6 +10,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from tfparity.core import structure
+from tfparity.core.modes import epochs_run
 
 _INT = {np.dtype(np.float16): np.int16, np.dtype(np.float32): np.int32,
         np.dtype(np.float64): np.int64}
@@ -53,12 +54,23 @@ class Verdict:
     first_mismatch: dict | None  # the earliest step beyond the tolerance
     causes: tuple = ()  # the named causes whose bounds were allowed (tfparity/tolerances.py)
     after_cast: object = None  # a dtype difference: the verdict once cast to the desired dtype
+    # A mode run on its first epochs only, compared with the reference's first epochs
+    # (tfparity.core.harness.first_epochs): {"epochs", "of", "not_compared": the fields recorded
+    # once, at the end of a run, which a shorter run cannot match}.
+    partial: dict | None = None
 
     @property
     def ok(self):
         return self.status != "mismatch"
 
     def __str__(self):
+        if not self.partial:
+            return self._text()
+        unmatched = len(self.partial["not_compared"])
+        return (f"partial, {epochs_run(self.partial['epochs'], self.partial['of'])}"
+                f"{f' ({unmatched} fields recorded at the end not compared)' if unmatched else ''}: {self._text()}")
+
+    def _text(self):
         if self.status == "bit-identical":
             return "bit-identical"
         if self.status == "within":
@@ -82,7 +94,8 @@ class Verdict:
                 "tolerance_ulp": self.tolerance, "atol": self.atol,
                 "first_difference": self.first_difference, "first_mismatch": self.first_mismatch,
                 "causes": list(self.causes), "summary": str(self),
-                "after_cast": self.after_cast and self.after_cast.to_dict()}
+                "after_cast": self.after_cast and self.after_cast.to_dict(),
+                **({"partial": self.partial} if self.partial else {})}
 
 
 def _short(value, place):

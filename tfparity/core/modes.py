@@ -33,3 +33,14 @@ def role_of(mode):
         raise ValueError(f"unknown mode {mode!r}; known: {', '.join(CALLS)}")
     role, keywords = CALLS[mode]
     return role, dict(keywords)
+
+
+def epochs_run(epochs, of):
+    """What a mode ran of a run of ``of`` epochs: 'all 30 epochs', 'epoch 1 of 3', 'epochs 1–2 of 30',
+    'none of 3 epochs'."""
+    whole = f"{of} epochs" if of > 1 else "its one epoch"
+    if epochs == 0:
+        return f"none of {whole}"
+    if epochs >= of:
+        return f"all {whole}" if of > 1 else whole
+    return f"epoch 1 of {of}" if epochs == 1 else f"epochs 1–{epochs} of {of}"

@@ -1,7 +1,17 @@
 """Printing: the side-by-side table at the report interval, verdict lines, and the twins' log."""
+import re
+
 import numpy as np
 
-from tfparity.core.modes import REFERENCE
+from tfparity.core.modes import REFERENCE, epochs_run
+
+# The summary table's columns, in order ("ran": what each mode ran of the example's run).
+SUMMARY_COLUMNS = ("example", "mode", "verdict", "ran", "final loss", "final accuracy", "seconds")
+# How the table's verdict marks a mode that ran its first epochs only (harness.first_epochs).
+PARTIAL = ", partial"
+# What the verdict line and the table say of a mode ``tfparity run`` leaves out by default (FIRST_EPOCHS 0).
+NOT_RUN = "not run by default, as every epoch of it is slow (--full runs it)"
+NOT_RUN_CELL = "not run"
 
 
 def print_log(trace, every):
@@ -60,6 +70,7 @@ def verdict_lines(result):
                 "was not measured (lower the learning rate)"]
     lines = [f"{result['example']}: {mode} vs {parity['reference']}: {verdict}"
              for mode, verdict in parity["verdicts"].items()]
+    lines += [f"{result['example']}: {mode}: {NOT_RUN}" for mode in not_run(result)]
     lines += [f"{result['example']}: hand-written vs automatic gradient in {mode}: {verdict}"
               for mode, verdict in parity["manual_vs_auto"].items()]
     return lines
@@ -77,19 +88,60 @@ def _last(trace, ending):
 
 def _short(verdict):
     if verdict.status == "bit-identical":
-        return "bit-identical"
-    if verdict.status == "within":
-        return f"within, max {verdict.max_ulp:g} ULP ({', '.join(verdict.causes)})"
-    return f"MISMATCH at step {verdict.first_mismatch['step']}"
+        text = "bit-identical"
+    elif verdict.status == "within":
+        text = f"within, max {verdict.max_ulp:g} ULP ({', '.join(verdict.causes)})"
+    else:
+        text = f"MISMATCH at step {verdict.first_mismatch['step']}"
+    return text + PARTIAL if verdict.partial else text
+
+
+def ran(result, mode):
+    """What ``mode`` ran of the example's run: 'all 30 epochs', 'epochs 1–2 of 30' (its first epochs
+    only, ``harness.first_epochs``), or 'all 100 steps' and 'whole run' where there are no epochs."""
+    inputs, scope = result["inputs"], result["parity"].get("scope", {})
+    if "epochs" in inputs:
+        return epochs_run(scope.get(mode, inputs["epochs"]), inputs["epochs"])
+    return f"all {inputs['steps']:,} steps" if "steps" in inputs else "whole run"
+
+
+def not_run(result):
+    """The modes the run left out (``harness.first_epochs`` of 0), in the order they would have run."""
+    return [mode for mode, epochs in result["parity"].get("scope", {}).items() if epochs == 0]
 
 
 def summary(results, seconds):
-    """One table, a row per example and mode: the verdict, final loss and accuracy, seconds."""
-    rows = [["example", "mode", "verdict", "final loss", "final accuracy", "seconds"]]
+    """One table, a row per example and mode: the verdict, what the mode ran, final loss and
+    accuracy, seconds."""
+    rows = [list(SUMMARY_COLUMNS)]
     for name, result in results.items():
         verdicts, diverged = result["parity"]["verdicts"], result["parity"].get("diverged")
         for mode, trace in result["traces"].items():
-            rows.append([name, mode, "reference" if mode == REFERENCE else "diverged" if diverged else _short(verdicts[mode]),
-                         _last(trace, ("loss", "cost")), _last(trace, "accuracy"), f"{seconds.get(name, {}).get(mode, float('nan')):.1f}"])
+            verdict = ("reference" + (PARTIAL if mode in result["parity"].get("scope", {}) else "")
+                       if mode == REFERENCE else "diverged" if diverged else _short(verdicts[mode]))
+            rows.append([name, mode, verdict,
+                         ran(result, mode), _last(trace, ("loss", "cost")), _last(trace, "accuracy"),
+                         f"{seconds.get(name, {}).get(mode, float('nan')):.1f}"])
+        rows += [[name, mode, NOT_RUN_CELL, ran(result, mode), "—", "—", "0.0"] for mode in not_run(result)]
     widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
     return ["  ".join(cell.ljust(width) for cell, width in zip(row, widths)).rstrip() for row in rows]
+
+
+def read_summary(lines):
+    """The rows of a ``summary`` table printed by ``tfparity run``, as dicts keyed by its columns
+    (seconds as a float) and "partial" (whether the mode ran its first epochs only, or not at all): how
+    ``tfparity bench --main-job`` reads each mode's time."""
+    lines = iter(lines)
+    for line in lines:
+        if line.split() == [word for column in SUMMARY_COLUMNS for word in column.split()]:
+            break
+    else:
+        raise ValueError("no parity summary table in the output")
+    rows = []
+    for line in lines:
+        cells = re.split(r" {2,}", line.strip())
+        if len(cells) != len(SUMMARY_COLUMNS):
+            break
+        row = dict(zip(SUMMARY_COLUMNS, cells))
+        rows.append(dict(row, seconds=float(row["seconds"]), partial=row["verdict"].endswith(PARTIAL) or row["verdict"] == NOT_RUN_CELL))
+    return rows
