@@ -14,11 +14,12 @@ SUMS = ("batch", "halves")
 # A small run that still shows parity: what the tests and the notebooks run by default.
 QUICK = {"epochs": 1, "train_size": 64, "test_size": 16}
 # `tfparity run`'s default (the main job, docs/performance.md#the-main-job has each mode's seconds):
-# every mode runs the one epoch but eager MirroredStrategy, left out: it costs the most of all
-# (each update dispatched eagerly to both replicas), the same strategy code as a tf.function
-# (tf2_function) is compared bit for bit, the tests run it small, and `--full` and `tfparity docs`
-# run it in full.
-FIRST_EPOCHS = {"tf2_eager": 0}
+# the one epoch in every mode but two, left out: eager MirroredStrategy, which dispatches every
+# update eagerly to both replicas, and the two worker processes, which each start TensorFlow and
+# all-reduce every update over gRPC (the mode whose time grows most on a shared machine). The same
+# strategy code as a tf.function (tf2_function) is compared bit for bit; the tests run both small,
+# and `--full` and `tfparity docs` in full.
+FIRST_EPOCHS = {"tf2_eager": 0, "tf2_multiworker": 0}
 # The example's own modes beyond the harness's (tfN_NAME runs twin N's run_NAME): the MLP on one
 # device with the same global batch (the reference the variants are measured against), and the
 # TF2 twin in two worker processes under MultiWorkerMirroredStrategy.

@@ -41,10 +41,10 @@ PUBLISHED = {"source": "a comparison of its two runs, in words", "distribution":
 QUICK = {"epochs": 1, "train_size": 32, "test_size": 16}
 # `tfparity run`'s default (the main job, docs/performance.md#the-main-job has each mode's seconds):
 # 100 epochs of one-image updates through 784×784 matrices, for each method; the Session and the
-# step as a tf.function run the first 10, eager the first 2, each compared with the same span of the
+# step as a tf.function run the first 5, eager the first 2, each compared with the same span of the
 # Session's run and marked partial (`--full`, `tfparity docs` and the records' tests run every mode
 # to the end).
-FIRST_EPOCHS = {"tf1_graph": 10, "tf2_eager": 2}
+FIRST_EPOCHS = {"tf1_graph": 5, "tf2_eager": 2}
 # Allowed differences from the TF1 Session, each with its named cause and its measurement;
 # tfparity/tolerances.py applies a bound only while its cause is active.
 BOUNDS = {
