@@ -74,3 +74,40 @@ def test_docs_keep_other_machines_determinism_beside_this_ones(tmp_path):
     # Some examples re-timed on the machine that timed the others: the others' timings stay.
     here = dict(new, machine=committed["machine"], examples={"mlp": {"timed": "now"}})
     assert performance.merged(tmp_path, here)["examples"] == {"regression": {"timed": "earlier"}, "mlp": {"timed": "now"}}
+
+
+def test_main_job_is_timed_in_a_fresh_process_and_merged_keeping_the_rest(monkeypatch, tmp_path):
+    # A small stand-in for `tfparity run --all` (which takes minutes): the same path, one example.
+    from tfparity.studies import performance
+    monkeypatch.setattr(runner, "MAIN_JOB", ("run", "simple_network"))
+    job = runner.main_job()
+    assert job["exit_status"] == 0 and job["command"] == "tfparity run simple_network"
+    assert [row["mode"] for row in job["modes"]] == ["tf1_graph", "tf2_eager", "tf2_function"]
+    assert job["seconds"] > sum(row["seconds"] for row in job["modes"]) > 0  # TensorFlow's import too
+    assert job["cpu_seconds"] > 0 and job["load_average"] >= 0
+    assert {row["ran"] for row in job["modes"]} == {"whole run"} and not any(row["partial"] for row in job["modes"])
+    (tmp_path / "results").mkdir()
+    committed = {"examples": {"regression": {"timed": "earlier"}}, "determinism": {"a machine": {}}}
+    (tmp_path / "results" / "performance.json").write_text(json.dumps(committed))
+    merged = performance.with_main_job(tmp_path, job)
+    assert merged == dict(committed, main_job=job)
+    section = report.main_job_section(job)
+    assert f"took {job['seconds']:.0f} s" in section and "| simple_network | tf2_eager | whole run |" in section
+
+
+def test_main_job_refuses_what_it_does_not_time(capsys):
+    assert main(["bench", "--main-job", "regression"]) == 2
+    assert "--main-job times the whole `tfparity run --all`: drop EXAMPLE" in capsys.readouterr().err
+
+
+def test_the_readme_quotes_the_main_job_from_the_record():
+    # The README's marked line is what `tfparity docs` writes from docs/results/performance.json.
+    from tfparity.core.paths import DOCS, README
+    from tfparity.studies import performance
+    text = README.read_text()
+    assert performance.readme(text, DOCS) == text, "the README's main-job line is stale: run `tfparity docs --render-only`"
+    record = json.loads((DOCS / "results" / "performance.json").read_text())
+    assert f"took {record['main_job']['seconds']:.0f} s" in next(
+        line for line in text.splitlines() if line.endswith(performance.README_MARK))
+    with pytest.raises(ValueError, match="exactly one line ending with"):
+        performance.readme(text.replace(performance.README_MARK, ""), DOCS)

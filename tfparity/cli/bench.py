@@ -1,5 +1,8 @@
 """``tfparity bench [EXAMPLE ...]``: every mode of every example timed in its own process, with its
-parity class: the table and the targets on stdout; --json, --out, --docs (docs/performance.md)."""
+parity class: the table and the targets on stdout; --json, --out, --docs (docs/performance.md).
+``tfparity bench --main-job``: the README's first command, ``tfparity run --all``, timed in a fresh
+process (with --docs: added to docs/results/performance.json, the rest kept, and its page redrawn)."""
+import sys
 from pathlib import Path
 
 from tfparity.cli.arguments import UsageError, check_known, check_writable
@@ -19,6 +22,9 @@ def add_parser(sub):
     bench.add_argument("--determinism-only", action="store_true",
                        help="measure only the determinism matrix (with --docs: added to the committed results "
                             "beside other machines' matrices, the timings kept)")
+    bench.add_argument("--main-job", action="store_true",
+                       help="time only `tfparity run --all` in a fresh process (with --docs: into the committed "
+                            "results, the rest kept; `tfparity docs` then quotes it in the README)")
     bench.add_argument("--json", metavar="PATH", help="write the measurements as JSON")
     bench.add_argument("--out", metavar="DIR", help="write bench.md and bench.png into DIR")
     bench.add_argument("--docs", action="store_true",
@@ -45,6 +51,8 @@ def _run(args, names):
         raise ValueError(f"cannot write into {args.out}: not a folder")
     if args.determinism_only and args.no_determinism:
         raise ValueError("--determinism-only and --no-determinism exclude each other")
+    if args.main_job:
+        return _main_job(args)
     from tfparity.studies.performance import merged, render, report, runner
     result = runner.bench(names, args.quick, args.repeats, not args.no_determinism,
                           progress=lambda line: print(f"  {line}", flush=True), with_timing=not args.determinism_only)
@@ -61,3 +69,25 @@ def _run(args, names):
     broken = [m for modes in result["examples"].values() for m in modes.values()
               if m.get("status") == "mismatch" or "error" in m]
     return Exit.MISMATCH if broken else Exit.OK
+
+
+def _main_job(args):
+    """``tfparity run --all`` timed: its section on stdout; --json, --docs (the rest of the record kept)."""
+    given = [option for option, value in (("EXAMPLE", args.examples), ("--quick", args.quick),
+                                          ("--repeats", args.repeats is not None), ("--out", args.out),
+                                          ("--determinism-only", args.determinism_only)) if value]
+    if given:
+        raise ValueError(f"--main-job times the whole `tfparity run --all`: drop {', '.join(given)}")
+    from tfparity.studies.performance import render, report, runner, with_main_job
+    job = runner.main_job()
+    if job["exit_status"]:
+        print(f"tfparity bench: `{job['command']}` exited with status {job['exit_status']}: its time is not "
+              "a measurement, nothing written", file=sys.stderr)
+        return Exit.MISMATCH
+    print(report.main_job_section(job))
+    if args.json:
+        write_atomic(args.json, dumps(jsonable(job)) + "\n")
+    if args.docs:
+        write_atomic(DOCS / "results" / "performance.json", dumps(jsonable(with_main_job(DOCS, job))) + "\n")
+        render(DOCS)
+    return Exit.OK

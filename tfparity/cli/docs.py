@@ -1,11 +1,13 @@
 """``tfparity docs``: re-measure every example and study and regenerate the guide in docs/
-(``--render-only``: redraw the pages, plots and notebooks from docs/results)."""
+(``--render-only``: redraw the pages, plots and notebooks from docs/results); building this
+checkout's docs/ also rewrites the README's line on the main job's time from docs/results."""
+import os
 import time
 
 from tfparity.cli.arguments import UsageError, check_folder, check_known
 from tfparity.core import quiet, records
-from tfparity.core.files import staged_folder
-from tfparity.core.paths import DOCS
+from tfparity.core.files import staged_folder, write_atomic
+from tfparity.core.paths import DOCS, README
 
 
 def add_parser(sub):
@@ -57,11 +59,17 @@ def run(args):
     target = check_folder(out)
     if not args.render_only:
         quiet.import_tensorflow()
-    staging = None
+    here = target == os.path.realpath(DOCS)  # this checkout's guide: its README's marked line too
+    staging = readme = None
     try:
         with staged_folder(target) as staging:  # an interrupted or failed run leaves the old guide
             build(staging, measure=not args.render_only, names=args.examples or None, progress=Progress())
+            if here:
+                from tfparity.studies import performance
+                readme = performance.readme(README.read_text(), staging)
+        if readme is not None and readme != README.read_text():
+            write_atomic(README, readme)
     except (ValueError, OSError) as error:
         raise UsageError(str(error).replace(str(staging), out) if staging else str(error)) from None
-    print(f"guide written to {out}")
+    print(f"guide written to {out}" + (f", and the main job's line of {README.name}" if here else ""))
     return 0

@@ -4,3 +4,4 @@ import pathlib
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 DOCS = ROOT / "docs"
 NOTES = DOCS / "notes"
+README = ROOT / "README.md"

@@ -6,9 +6,12 @@ is its own and each setting of the determinism matrix starts TensorFlow afresh.
 """
 import os
 import pickle
+import platform
+import resource
 import subprocess
 import sys
 import tempfile
+import time
 import uuid
 from pathlib import Path
 
@@ -17,9 +20,15 @@ from tfparity.core.harness import declared_modes, load
 from tfparity.core.machine import describe, fingerprint
 from tfparity.core.modes import ALL_MODES, KERAS_MODE, REFERENCE
 from tfparity.core.paths import ROOT
+from tfparity.core.report import read_summary
 from tfparity.core.tolerances import tolerance
 
 FULL_REPEATS, QUICK_REPEATS = 5, 2
+# The main job: the README's first command, timed as a user runs it (``bench --main-job``).
+MAIN_JOB = ("run", "--all")
+# What the record keeps of each row of the main job's summary table (``read_summary``): the seconds,
+# and what they bought.
+MAIN_JOB_COLUMNS = ("example", "mode", "ran", "verdict", "partial", "seconds")
 # The determinism matrix: each setting is a fresh process with these environment variables.
 SETTINGS = {
     "default": {},
@@ -103,9 +112,27 @@ def by_machine(matrix, here):
     return {describe(here): {"machine": here, "matrix": matrix}}
 
 
+def main_job():
+    """``tfparity run --all`` timed in a fresh process, TensorFlow's import included, as a user
+    runs it (its live progress lines pass through on stderr): the wall-clock seconds, the CPU
+    seconds it and its own subprocesses used, the 1-minute load average as it started (the machine
+    may be shared), and each mode's seconds and what it ran, from the command's own summary table.
+    A run that does not exit 0 is no measurement: its "exit_status" says so."""
+    load, before = os.getloadavg()[0], resource.getrusage(resource.RUSAGE_CHILDREN)
+    start = time.perf_counter()
+    done = subprocess.run([sys.executable, "-m", "tfparity.cli", *MAIN_JOB], cwd=ROOT, stdout=subprocess.PIPE,
+                          text=True)
+    seconds, after = time.perf_counter() - start, resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime)
+    rows = [] if done.returncode else [{column: row[column] for column in MAIN_JOB_COLUMNS}
+                                       for row in read_summary(done.stdout.splitlines())]
+    return {"command": f"tfparity {' '.join(MAIN_JOB)}", "exit_status": done.returncode, "seconds": seconds,
+            "cpu_seconds": cpu, "machine": fingerprint(), "python": platform.python_version(), "load_average": load,
+            "modes": rows}
+
+
 def bench(names, quick=False, repeats=None, with_determinism=True, progress=lambda line: None,
           with_timing=True):
-    import platform
     repeats = repeats or (QUICK_REPEATS if quick else FULL_REPEATS)
     here = fingerprint()
     result = {"tensorflow": here["tensorflow"], "python": platform.python_version(), "machine": here,
