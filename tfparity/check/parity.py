@@ -17,7 +17,7 @@ from tfparity.check import attribution, hints, specs
 from tfparity.check.parity_report import Report
 from tfparity.core import fresh
 from tfparity.core.compare import compare
-from tfparity.core.machine import fingerprint
+from tfparity.core.machine import ONEDNN_OFF, fingerprint
 from tfparity.core.modes import CHECKED_MODES, LOOP_MODES, PORT_MODES, role_of
 from tfparity.core.tolerances import applicable, switch_off
 
@@ -91,7 +91,7 @@ def _remote(make_inputs, tf1_run, tf2_run, tf2_loop, seed):
     if None in named.values():
         return None
     return lambda off: fresh.call("tfparity.check.parity:statuses", {"named": named, "seed": seed, "off": off},
-                                  {"TF_ENABLE_ONEDNN_OPTS": "0", "PYTHONPATH": specs.search_path()})
+                                  dict(ONEDNN_OFF, PYTHONPATH=specs.search_path()))
 
 
 def statuses(named, seed, off):

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from tfparity.core.compare import compare
 from tfparity.core.harness import declared_modes, load
-from tfparity.core.machine import describe, fingerprint
+from tfparity.core.machine import ONEDNN_OFF, ONEDNN_ON, describe, fingerprint
 from tfparity.core.modes import ALL_MODES, KERAS_MODE, REFERENCE
 from tfparity.core.paths import ROOT
 from tfparity.core.tolerances import tolerance
@@ -23,8 +23,8 @@ FULL_REPEATS, QUICK_REPEATS = 5, 2
 # The determinism matrix: each setting is a fresh process with these environment variables.
 SETTINGS = {
     "default": {},
-    "TF_ENABLE_ONEDNN_OPTS=0": {"TF_ENABLE_ONEDNN_OPTS": "0"},
-    "TF_ENABLE_ONEDNN_OPTS=1": {"TF_ENABLE_ONEDNN_OPTS": "1"},
+    "TF_ENABLE_ONEDNN_OPTS=0": ONEDNN_OFF,
+    "TF_ENABLE_ONEDNN_OPTS=1": ONEDNN_ON,
     "1 intra-op thread": {"TF_NUM_INTRAOP_THREADS": "1"},
     "2 intra-op threads": {"TF_NUM_INTRAOP_THREADS": "2"},
 }
