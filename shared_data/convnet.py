@@ -32,7 +32,7 @@ PUBLISHED = {"source": f"a test accuracy of at least {TARGET} after {EPOCHS} epo
 # A small run that still shows parity: what the tests and the notebooks run by default.
 QUICK = {"epochs": 1, "train_size": 200, "test_size": 100}
 # Allowed differences from the TF1 Session, each with its named cause and its measurement;
-# tfparity/tolerances.py applies a bound only while its cause is active.
+# tfparity/core/tolerances.py applies a bound only while its cause is active.
 _GRAPH = Bound(
     "onednn", 512, 0.5,
     "Graph functions differ from the first update: oneDNN fuses conv2's Conv2DBackpropFilter with its "

@@ -40,7 +40,7 @@ PUBLISHED = {"source": "a comparison of its two runs, in words", "distribution":
 # A small run that still shows parity: what the tests and the notebooks run by default.
 QUICK = {"epochs": 1, "train_size": 32, "test_size": 16}
 # Allowed differences from the TF1 Session, each with its named cause and its measurement;
-# tfparity/tolerances.py applies a bound only while its cause is active.
+# tfparity/core/tolerances.py applies a bound only while its cause is active.
 BOUNDS = {
     "tf2_xla": [Bound(
         "xla", 256, 5e-3,

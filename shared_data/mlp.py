@@ -19,7 +19,7 @@ GRADIENTS = ("auto", "manual")
 # A small run that still shows parity: what the tests and the notebooks run by default.
 QUICK = {"epochs": 1, "train_size": 32, "test_size": 16}
 # Allowed differences from the TF1 Session, each with its named cause and its measurement;
-# tfparity/tolerances.py applies a bound only while its cause is active.
+# tfparity/core/tolerances.py applies a bound only while its cause is active.
 BOUNDS = {
     "tf2_eager": [Bound(
         "onednn", 512, 2e-5,

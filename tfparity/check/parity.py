@@ -10,7 +10,7 @@ atol, measured)]}`` as in an example's ``BOUNDS``: a bound applies only while it
 A mode that differs is re-run with each switchable cause off (``tfparity.check.attribution``); a
 difference that vanishes with its cause off is explained, and the report passes and names it.
 
-    report = tfparity.check(make_inputs, tf1_run, tf2_run)
+    report = tfparity.check.check(make_inputs, tf1_run, tf2_run)
     assert report.ok, report
 """
 from tfparity.check import attribution, hints, specs

@@ -51,7 +51,7 @@ class Verdict:
     atol: float
     first_difference: dict | None  # the earliest step that differs at all
     first_mismatch: dict | None  # the earliest step beyond the tolerance
-    causes: tuple = ()  # the named causes whose bounds were allowed (tfparity/tolerances.py)
+    causes: tuple = ()  # the named causes whose bounds were allowed (tfparity/core/tolerances.py)
     after_cast: object = None  # a dtype difference: the verdict once cast to the desired dtype
 
     @property
