@@ -1,0 +1,76 @@
+"""The fuzz table (issue 28): bad and edge inputs to every sub-command, each run as a user runs it,
+in a fresh process, with what must hold afterwards. The tables (``parity_tests/fuzz/test_*.py``, one
+per sub-command) are the specification: a new sub-command adds its table; a new case is a row.
+
+A row is a ``Case``: the command line after ``tfparity`` (``{dir}`` stands for the case's own
+folder), the files it needs first (``setup(folder)``), the exit status it must end with and what its
+one line on stderr (or, for other statuses, its output) must say. Afterwards, ``run`` checks that
+nothing in the folder changed but the paths the case says it writes, that no temporary file is left
+in the folder or in the process's TMPDIR, and, for exit 2, that stderr is exactly one line.
+"""
+import dataclasses
+import os
+import pathlib
+import stat
+import subprocess
+import sys
+from typing import Callable
+
+from tfparity.core.exits import Exit
+from tfparity.core.paths import ROOT
+
+# A case that loads TensorFlow and runs a little takes a few seconds; one that hangs is a failure.
+TIMEOUT = 120
+
+
+@dataclasses.dataclass
+class Case:
+    argv: list  # after `tfparity`; "{dir}" in an argument is the case's folder
+    status: Exit  # the exit status it must end with
+    says: str  # in stderr's one line for exit 2; in stdout + stderr otherwise ("" for nothing to check)
+    setup: Callable = None  # setup(folder): the files the case needs
+    writes: tuple = ()  # paths (relative to the folder) the case may create or change
+    environment: dict = dataclasses.field(default_factory=dict)  # added to the process's environment
+    stdin: bytes = None
+    timeout: float = TIMEOUT
+
+    def __str__(self):
+        return " ".join(self.argv)
+
+
+def snapshot(folder):
+    """Every path below ``folder``: its kind, mode and (for regular files) bytes; FIFOs are not read."""
+    found = {}
+    for path in sorted(folder.rglob("*")):
+        info = path.lstat()
+        kind = stat.S_IFMT(info.st_mode)
+        found[str(path.relative_to(folder))] = (kind, stat.S_IMODE(info.st_mode),
+                                                path.read_bytes() if stat.S_ISREG(info.st_mode) else None)
+    return found
+
+
+def run(case, folder):
+    """Run ``case`` in a fresh process from ``folder`` and check every promise; returns (status, out, err)."""
+    folder = pathlib.Path(folder)
+    work, tmp = folder / "work", folder / "tmp"
+    work.mkdir()
+    tmp.mkdir()
+    if case.setup:
+        case.setup(work)
+    before = snapshot(work)
+    argv = [a.replace("{dir}", str(work)) for a in case.argv]
+    environment = dict(os.environ, TMPDIR=str(tmp), PYTHONPATH=str(ROOT), **case.environment)
+    done = subprocess.run([sys.executable, "-m", "tfparity.cli", *argv], cwd=work, env=environment,
+                          input=case.stdin, capture_output=True, timeout=case.timeout)
+    out, err = done.stdout.decode(errors="replace"), done.stderr.decode(errors="replace")
+    where = f"tfparity {' '.join(argv)}: exit {done.returncode}\nstdout: {out[-2000:]}\nstderr: {err[-2000:]}"
+    assert done.returncode == case.status, where
+    if case.status == Exit.USAGE:
+        assert err.count("\n") == 1 and err.startswith("tfparity: error: ") and case.says in err, where
+    else:
+        assert case.says in out + err, where
+    after = snapshot(work)
+    changed = sorted(p for p in set(before) | set(after) if before.get(p) != after.get(p))
+    assert [p for p in changed if not any(p == w or p.startswith(w + os.sep) for w in case.writes)] == [], where
+    assert os.listdir(tmp) == [], f"left in TMPDIR: {os.listdir(tmp)}; {where}"
+    return done.returncode, out, err
