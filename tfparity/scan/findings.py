@@ -122,10 +122,14 @@ def scan_file(path, table):
     return scan_units(str(path), sources.units(path), table)
 
 
+def scan_files(files, table):
+    return [f for path in files for f in scan_file(path, table)]
+
+
 def scan_paths(paths, table):
     """(files scanned, findings) for files and folders, recursing; ``sources.BadInput`` on bad input."""
     files = sources.collect(paths)
-    return files, [f for path in files for f in scan_file(path, table)]
+    return files, scan_files(files, table)
 
 
 def dumps(findings, summary):

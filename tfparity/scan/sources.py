@@ -18,6 +18,12 @@ class BadInput(Exception):
     """A path that does not exist or a file that cannot be read: exit status 2."""
 
 
+def shown(path):
+    """``path`` for a one-line message: as given, or quoted if it holds a newline or another control."""
+    text = str(path)
+    return text if text.isprintable() else repr(text)
+
+
 def collect(paths):
     """Every file to scan, in a stable order: files as given, folders recursed for SUFFIXES."""
     files = []
@@ -30,7 +36,7 @@ def collect(paths):
         elif path.exists() or path.is_symlink():
             files.append(path)
         else:
-            raise BadInput(f"no such file or folder: {given}")
+            raise BadInput(f"no such file or folder: {shown(given)}")
     return files
 
 
@@ -38,7 +44,7 @@ def _read(path):
     try:
         return path.read_bytes()
     except OSError as error:
-        raise BadInput(f"cannot read {path}: {error.strerror or error}") from None
+        raise BadInput(f"cannot read {shown(path)}: {error.strerror or error}") from None
 
 
 def _blank_magics(line):
