@@ -15,8 +15,9 @@ from tfparity.scan.sources import shown  # the standard library only
 EPILOG = """exit status:
   0    nothing found
   1    findings (printed; --json writes them too)
-  2    bad input: a missing path, an unreadable file, an unwritable --json, one that exists (without
-       --force) or is a file being scanned (one line on stderr, nothing written)"""
+  2    bad input: a missing path, an unreadable file or folder, a pipe or device named, an unwritable
+       --json, one that exists (without --force) or is a file being scanned (one line on stderr,
+       nothing written)"""
 
 
 def add_parser(sub):
@@ -55,17 +56,19 @@ def _check_json(path, force, files):
 def run(args):
     from tfparity.scan import findings, output, sources, statuses  # only when scanning
     try:
-        files = sources.collect(args.paths)
+        files, skipped = sources.walk(args.paths)
         if args.json is not None:
             _check_json(args.json, args.force, files)
         table = statuses.table()
         found = findings.scan_files(files, table)
-        report = dict(output.summary(files, found), statuses_from=table["source"])
+        report = dict(output.summary(files, found, skipped), statuses_from=table["source"])
         if args.compare_upgrade:
             from tfparity.scan import upgrade
             report["upgrade"] = upgrade.compare(files, found, table)
     except (sources.BadInput, NotWritable) as error:
         raise UsageError(str(error)) from None
+    for path, why in skipped:
+        print(f"tfparity: skipped {sources.shown(path)}: {why}", file=sys.stderr)
     document = {"text": lambda: output.text(found, report), "json": lambda: findings.dumps(found, report),
                 "sarif": lambda: output.sarif(found)}[args.format]()
     sys.stdout.write(document)

@@ -4,14 +4,29 @@ A ``.py`` file is one unit. A notebook (``.ipynb``, format 4 or the older 3) is 
 cell, numbered from 1, with IPython magics and shell lines (``%``, ``!``) blanked so line numbers
 stay; its flat line numbers run on across its code cells, as in ``jupyter nbconvert --to script``
 without the headers.
+
+Only regular files are read, and only up to ``MAX_BYTES``: a pipe, a device or a socket is refused
+by its type before it is opened (named on the command line: bad input; met in a folder, like a
+link to nothing: skipped and reported, as it holds no source of its own), so nothing blocks or
+reads without end. A folder that cannot be read, named or below one, is bad input: it may hold
+source, and a scan that missed it would report less than there is.
 """
+import errno
 import json
 import os
 import pathlib
+import stat
 
 SUFFIXES = (".py", ".ipynb")  # what a folder is searched for: Python files and notebooks
 # Folders no one means to scan when naming a tree: environments, caches, checkpoints, VCS.
 SKIPPED = {".git", ".hg", ".venv", "venv", "__pycache__", "site-packages", ".ipynb_checkpoints", ".tox"}
+# The most a file is read to: GitHub refuses files over 100 MB, so no source file anyone shares is
+# larger; the largest real ones are notebooks with their outputs (tens of MB), hand-written modules
+# are kilobytes and generated ones (protobuf, tables) a few MB.
+MAX_BYTES = 128 * 2**20
+# What a file that is not one is, by its type: the one line that refuses or skips it.
+KINDS = ((stat.S_ISFIFO, "a named pipe"), (stat.S_ISCHR, "a character device"), (stat.S_ISBLK, "a block device"),
+         (stat.S_ISSOCK, "a socket"))
 
 
 class BadInput(Exception):
@@ -24,27 +39,87 @@ def shown(path):
     return text if text.isprintable() else repr(text)
 
 
-def collect(paths):
-    """Every file to scan, in a stable order: files as given, folders recursed for SUFFIXES."""
-    files = []
-    for given in paths:
-        path = pathlib.Path(given)
-        if path.is_dir():
-            for folder, subfolders, names in os.walk(path):
-                subfolders[:] = sorted(d for d in subfolders if d not in SKIPPED)
-                files += [pathlib.Path(folder) / n for n in sorted(names) if n.endswith(SUFFIXES)]
-        elif path.exists() or path.is_symlink():
+def _kind(path, mode):
+    """What ``path`` is by its (followed) ``mode``, with the link it was reached through."""
+    kind = next((kind for test, kind in KINDS if test(mode)), "not a regular file")
+    return f"{kind} (through a link to {shown(os.path.realpath(path))})" if os.path.islink(path) else kind
+
+
+def _walk_error(error):
+    raise BadInput(f"cannot read folder {shown(error.filename)}: {error.strerror or error}")
+
+
+def walk(paths):
+    """(files to scan, [(path, why)] skipped): files as given, folders recursed for SUFFIXES, in a
+    stable order, each file once however it is spelled; ``BadInput`` for a path that cannot be
+    scanned (missing, a special file, an unreadable folder anywhere below a folder given)."""
+    files, skipped, seen = [], [], set()
+
+    def add(path, named):
+        try:
+            info = os.stat(path)
+        except OSError as error:
+            if named or not os.path.islink(path) or error.errno not in (errno.ENOENT, errno.ELOOP):
+                files.append(path)  # reading it says why it cannot be read
+            else:  # an editor's lock link (.#name.py), a link into what was removed: no source
+                skipped.append((path, "a symbolic link to nothing"))
+            return
+        if not stat.S_ISREG(info.st_mode):
+            if named:
+                raise BadInput(f"{shown(path)} is {_kind(path, info.st_mode)}, not a file: not read")
+            skipped.append((path, f"{_kind(path, info.st_mode)}, not a file"))
+        elif (info.st_dev, info.st_ino) not in seen:
+            seen.add((info.st_dev, info.st_ino))
             files.append(path)
-        else:
-            raise BadInput(f"no such file or folder: {shown(given)}")
-    return files
+
+    for given in paths:
+        if not given:
+            raise BadInput("an empty path names nothing (an unset variable?)")
+        path = pathlib.Path(given)
+        try:
+            folder = stat.S_ISDIR(os.stat(path).st_mode)
+        except OSError as error:
+            if error.errno in (errno.ENOENT, errno.ENOTDIR) and not os.path.islink(path):
+                raise BadInput(f"no such file or folder: {shown(given)}") from None
+            folder = False  # a link to nothing, a loop, a file in a folder not ours: reading it says which
+        if not folder:
+            add(path, named=True)
+            continue
+        for below, subfolders, names in os.walk(path, onerror=_walk_error):
+            subfolders[:] = sorted(d for d in subfolders if d not in SKIPPED)
+            for name in sorted(names):
+                if name.endswith(SUFFIXES):
+                    add(pathlib.Path(below) / name, named=False)
+    return files, skipped
 
 
-def _read(path):
+def collect(paths):
+    """Every file to scan (``walk`` without what it skipped)."""
+    return walk(paths)[0]
+
+
+def read(path):
+    """The bytes of the regular file at ``path``, at most MAX_BYTES; ``BadInput`` for anything else.
+    Its type is checked before it is opened, and again on what was opened (a file swapped between)."""
     try:
-        return path.read_bytes()
+        info = os.stat(path)
+        if not stat.S_ISREG(info.st_mode):
+            raise BadInput(f"{shown(path)} is {_kind(path, info.st_mode)}, not a file: not read")
+        if info.st_size > MAX_BYTES:
+            raise BadInput(f"{shown(path)} is {info.st_size / 2**20:,.0f} MiB, over the {MAX_BYTES // 2**20} MiB "
+                           "a source file is read to: not a source file")
+        with open(os.open(path, os.O_RDONLY | os.O_NONBLOCK), "rb") as handle:  # a pipe swapped in: no wait
+            if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):
+                raise BadInput(f"{shown(path)} is not a file: not read")
+            data = handle.read(info.st_size + 1)
+            if len(data) > info.st_size:  # more than its size said (/proc, or growing): read on, capped
+                data += handle.read(MAX_BYTES + 1 - len(data))
     except OSError as error:
         raise BadInput(f"cannot read {shown(path)}: {error.strerror or error}") from None
+    if len(data) > MAX_BYTES:
+        raise BadInput(f"{shown(path)} holds more than the {MAX_BYTES // 2**20} MiB a source file is read to: "
+                       "not a source file")
+    return data
 
 
 def _blank_magics(line):
@@ -71,7 +146,7 @@ def units(path):
     """[(cell or None, lines before the unit, code)]: the parse units of one file; the code of a
     notebook that is not one is the ValueError saying so."""
     path = pathlib.Path(path)
-    data = _read(path)
+    data = read(path)
     if path.suffix != ".ipynb":
         return [(None, 0, data)]
     try:
@@ -87,4 +162,5 @@ def units(path):
 
 def flat_script(path):
     """A notebook's code cells as one script whose line numbers are the flat ones (tf_upgrade_v2 reads it)."""
-    return "\n".join(code for _, code in notebook_cells(_read(pathlib.Path(path)))) + "\n"
+    path = pathlib.Path(path)
+    return "\n".join(code for _, code in notebook_cells(read(path))) + "\n"
