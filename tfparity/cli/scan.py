@@ -15,9 +15,9 @@ from tfparity.scan.sources import shown  # the standard library only
 EPILOG = """exit status:
   0    nothing found
   1    findings (printed; --json writes them too)
-  2    bad input: a missing path, an unreadable file or folder, a pipe or device named, an unwritable
-       --json, one that exists (without --force) or is a file being scanned (one line on stderr,
-       nothing written)"""
+  2    bad input: a missing path, an unreadable file or folder, a pipe or device named, a notebook that
+       is none, an unwritable --json, one that exists (without --force) or is a file being scanned
+       (one line on stderr, nothing written)"""
 
 
 def add_parser(sub):

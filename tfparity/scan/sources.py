@@ -33,10 +33,22 @@ class BadInput(Exception):
     """A path that does not exist or a file that cannot be read: exit status 2."""
 
 
+class NotANotebook(ValueError):
+    """Valid JSON that is no notebook (its cells not a list, a cell without a type, a source that is
+    not text): bad input, exit status 2. JSON that does not parse is a file that does not parse
+    instead: a finding, as a Python syntax error is."""
+
+
 def shown(path):
     """``path`` for a one-line message: as given, or quoted if it holds a newline or another control."""
     text = str(path)
     return text if text.isprintable() else repr(text)
+
+
+def _json_kind(value):
+    """What a JSON value is, in JSON's words."""
+    return {dict: "an object", list: "a list", str: "a string", bool: "true or false", type(None): "null"}.get(
+        type(value), "a number")
 
 
 def _kind(path, mode):
@@ -126,31 +138,62 @@ def _blank_magics(line):
     return "" if line.lstrip().startswith(("%", "!")) else line
 
 
+def _cells(document):
+    """Every cell of a notebook document (format 4, or 3's worksheets); NotANotebook if it has none."""
+    if not isinstance(document, dict):
+        raise NotANotebook(f"its JSON is {_json_kind(document)}, not an object with cells")
+    if "cells" in document:
+        cells = document["cells"]
+    elif isinstance(document.get("worksheets"), list) and all(
+            isinstance(w, dict) and isinstance(w.get("cells"), list) for w in document["worksheets"]):
+        cells = [cell for worksheet in document["worksheets"] for cell in worksheet["cells"]]
+    else:
+        raise NotANotebook("it has no 'cells' list (nor format 3 'worksheets' with cells)")
+    if not isinstance(cells, list):
+        raise NotANotebook(f"its 'cells' is {_json_kind(cells)}, not a list")
+    return cells
+
+
 def notebook_cells(data):
-    """[(cell number from 1, code)] of a notebook's code cells; ValueError if it is not one."""
+    """[(cell number from 1, code)] of a notebook's code cells; ValueError if its JSON does not
+    parse, NotANotebook if it is JSON but no notebook."""
     try:
-        document = json.loads(data)
-        cells = document["cells"] if "cells" in document else document["worksheets"][0]["cells"]  # v4, v3
-    except (ValueError, KeyError, TypeError, IndexError) as error:
-        raise ValueError(f"not a notebook: {error!r}") from None
+        document = json.loads(data)  # a ValueError of its own (with the line) if it does not parse
+    except RecursionError:
+        raise ValueError("nested too deeply to read") from None
     found = []
-    for cell in cells:
-        if isinstance(cell, dict) and cell.get("cell_type") == "code":
-            source = cell.get("source", cell.get("input", ""))
-            text = "".join(source) if isinstance(source, list) else str(source)
-            found.append((len(found) + 1, "\n".join(_blank_magics(line) for line in text.split("\n"))))
+    for index, cell in enumerate(_cells(document), 1):
+        if not isinstance(cell, dict):
+            raise NotANotebook(f"cell {index} (of all its cells, from 1) is {_json_kind(cell)}, not an object")
+        if not isinstance(cell.get("cell_type"), str):
+            raise NotANotebook(f"cell {index} (of all its cells, from 1) has no 'cell_type'")
+        if cell["cell_type"] != "code":
+            continue
+        source = cell.get("source", cell.get("input", ""))
+        if isinstance(source, list) and all(isinstance(line, str) for line in source):
+            source = "".join(source)
+        if not isinstance(source, str):
+            raise NotANotebook(f"code cell {len(found) + 1}'s source is not text (a string or a list of strings)")
+        found.append((len(found) + 1, "\n".join(_blank_magics(line) for line in source.split("\n"))))
     return found
+
+
+def _notebook_cells(path, data):
+    try:
+        return notebook_cells(data)
+    except NotANotebook as error:
+        raise BadInput(f"{shown(path)} is not a notebook: {error}") from None
 
 
 def units(path):
     """[(cell or None, lines before the unit, code)]: the parse units of one file; the code of a
-    notebook that is not one is the ValueError saying so."""
+    notebook whose JSON does not parse is the ValueError saying so."""
     path = pathlib.Path(path)
     data = read(path)
     if path.suffix != ".ipynb":
         return [(None, 0, data)]
     try:
-        cells = notebook_cells(data)
+        cells = _notebook_cells(path, data)
     except ValueError as error:
         return [(None, 0, error)]  # a unit that does not parse: reported as a finding, not raised
     found, offset = [], 0
@@ -163,4 +206,4 @@ def units(path):
 def flat_script(path):
     """A notebook's code cells as one script whose line numbers are the flat ones (tf_upgrade_v2 reads it)."""
     path = pathlib.Path(path)
-    return "\n".join(code for _, code in notebook_cells(read(path))) + "\n"
+    return "\n".join(code for _, code in _notebook_cells(path, read(path))) + "\n"
