@@ -3,7 +3,8 @@
 A ``.py`` file is one unit. A notebook (``.ipynb``, format 4 or the older 3) is one unit per code
 cell, numbered from 1, with IPython magics and shell lines (``%``, ``!``) blanked so line numbers
 stay; its flat line numbers run on across its code cells, as in ``jupyter nbconvert --to script``
-without the headers.
+without the headers. A cell magic (``%%bash``, ``%%writefile``...) makes its whole cell another
+language, blanked too, except the few whose body IPython runs as Python (``%%time``...).
 
 Only regular files are read, and only up to ``MAX_BYTES``: a pipe, a device or a socket is refused
 by its type before it is opened (named on the command line: bad input; met in a folder, like a
@@ -15,6 +16,7 @@ import errno
 import json
 import os
 import pathlib
+import re
 import stat
 
 SUFFIXES = (".py", ".ipynb")  # what a folder is searched for: Python files and notebooks
@@ -27,6 +29,11 @@ MAX_BYTES = 128 * 2**20
 # What a file that is not one is, by its type: the one line that refuses or skips it.
 KINDS = ((stat.S_ISFIFO, "a named pipe"), (stat.S_ISCHR, "a character device"), (stat.S_ISBLK, "a block device"),
          (stat.S_ISSOCK, "a socket"))
+# Cell magics whose body IPython runs as Python (the magic line is blanked, the body scanned); any
+# other cell magic (%%bash, %%html, %%writefile, %%javascript...) holds another language.
+PYTHON_CELL_MAGICS = {"time", "timeit", "capture", "prun", "debug"}
+# An IPython line that is no Python: a magic or a shell escape, alone or assigned (files = !ls).
+MAGIC_LINE = re.compile(r"\s*(?:[%!]|[\w.]+(?:\s*,\s*[\w.]+)*\s*=\s*[%!])")
 
 
 class BadInput(Exception):
@@ -134,8 +141,14 @@ def read(path):
     return data
 
 
-def _blank_magics(line):
-    return "" if line.lstrip().startswith(("%", "!")) else line
+def _cell_code(text):
+    """A code cell's Python: magics and shell lines blanked, or all of it for a cell magic of
+    another language; as many lines as the cell has."""
+    lines = text.split("\n")
+    first = next((line.lstrip() for line in lines if line.strip()), "")
+    if first.startswith("%%") and (first[2:].split() or [""])[0] not in PYTHON_CELL_MAGICS:
+        return "\n" * (len(lines) - 1)
+    return "\n".join("" if MAGIC_LINE.match(line) else line for line in lines)
 
 
 def _cells(document):
@@ -174,7 +187,7 @@ def notebook_cells(data):
             source = "".join(source)
         if not isinstance(source, str):
             raise NotANotebook(f"code cell {len(found) + 1}'s source is not text (a string or a list of strings)")
-        found.append((len(found) + 1, "\n".join(_blank_magics(line) for line in source.split("\n"))))
+        found.append((len(found) + 1, _cell_code(source)))
     return found
 
 
