@@ -6,15 +6,19 @@ A row is a ``Case``: the command line after ``tfparity`` (``{dir}`` stands for t
 folder), the files it needs first (``setup(folder)``), the exit status it must end with and what its
 one line on stderr (or, for other statuses, its output) must say. Afterwards, ``run`` checks that
 nothing in the folder changed but the paths the case says it writes, that no temporary file is left
-in the folder or in the process's TMPDIR, and, for exit 2, that stderr is exactly one line.
+in the folder or in the process's TMPDIR, and, for exit 2, that stderr is exactly one line. An
+``unprivileged`` case runs where permissions apply even to root (an unreadable folder stays so).
 """
 import dataclasses
 import os
 import pathlib
+import shutil
 import stat
 import subprocess
 import sys
 from typing import Callable
+
+import pytest
 
 from tfparity.core.exits import Exit
 from tfparity.core.paths import ROOT
@@ -33,6 +37,7 @@ class Case:
     environment: dict = dataclasses.field(default_factory=dict)  # added to the process's environment
     stdin: bytes = None
     timeout: float = TIMEOUT
+    unprivileged: bool = False  # run as a user whom permissions stop (as root: without root's capabilities)
 
     def __str__(self):
         return " ".join(self.argv)
@@ -49,6 +54,20 @@ def snapshot(folder):
     return found
 
 
+def unprivileged():
+    """The command prefix that runs a program as a user whom file permissions stop: none for a user,
+    setpriv dropping every capability for root (whom a folder of mode 000 does not stop); skips the
+    case where root cannot drop them."""
+    if os.geteuid() != 0:
+        return []
+    prefix = [shutil.which("setpriv") or "setpriv", "--inh-caps=-all", "--bounding-set=-all"]
+    try:
+        subprocess.run([*prefix, "true"], check=True, capture_output=True)
+    except (OSError, subprocess.CalledProcessError):
+        pytest.skip("running as root, and setpriv cannot drop root's capabilities here")
+    return prefix
+
+
 def run(case, folder):
     """Run ``case`` in a fresh process from ``folder`` and check every promise; returns (status, out, err)."""
     folder = pathlib.Path(folder)
@@ -60,7 +79,8 @@ def run(case, folder):
     before = snapshot(work)
     argv = [a.replace("{dir}", str(work)) for a in case.argv]
     environment = dict(os.environ, TMPDIR=str(tmp), PYTHONPATH=str(ROOT), **case.environment)
-    done = subprocess.run([sys.executable, "-m", "tfparity.cli", *argv], cwd=work, env=environment,
+    prefix = unprivileged() if case.unprivileged else []
+    done = subprocess.run([*prefix, sys.executable, "-m", "tfparity.cli", *argv], cwd=work, env=environment,
                           input=case.stdin, capture_output=True, timeout=case.timeout)
     out, err = done.stdout.decode(errors="replace"), done.stderr.decode(errors="replace")
     where = f"tfparity {' '.join(argv)}: exit {done.returncode}\nstdout: {out[-2000:]}\nstderr: {err[-2000:]}"
