@@ -44,7 +44,8 @@ def _check_json(path, force, files):
         for source in files:
             with contextlib.suppress(OSError):
                 if os.path.samestat(target, os.stat(source)):
-                    raise UsageError(f"cannot write --json {shown(path)}: it is {shown(source)}, one of the files scanned")
+                    raise UsageError(f"cannot write --json {shown(path)}: it is {shown(source)}, "
+                                     "one of the files scanned")
     try:
         existing = check_target(path, force)
     except NotWritable as error:
@@ -76,5 +77,6 @@ def run(args):
         try:
             write_atomic(args.json, findings.dumps(found, report), force=args.force)
         except (OSError, NotWritable) as error:
-            raise UsageError(f"cannot write --json {shown(args.json)}: {getattr(error, 'strerror', None) or error}") from None
+            why = getattr(error, "strerror", None) or error
+            raise UsageError(f"cannot write --json {shown(args.json)}: {why}") from None
     return Exit.MISMATCH if found else Exit.OK  # a CI step fails on findings, and tells them from bad input
