@@ -37,7 +37,8 @@ def _guarded(which, user_function, *args, **kwargs):
 
 
 def _trace(which, returned):
-    """The trace a user's function returned, as {field: array}; ``UserCodeError`` naming the
+    """The trace a user's function returned, as {field: array} of arrays of its own (a buffer the
+    user's code fills again on its next call cannot change it); ``UserCodeError`` naming the
     function and the field when it is not one (the contract: a dict of per-step arrays of numbers)."""
     if not isinstance(returned, Mapping):
         kind = "None" if returned is None else f"a {type(returned).__name__}"
@@ -45,7 +46,7 @@ def _trace(which, returned):
     trace = {}
     for field, values in returned.items():
         try:
-            array = np.asarray(values)
+            array = np.array(values)  # a copy
         except ValueError:  # steps of different shapes
             shapes = sorted({np.shape(step) for step in values}, key=str) if _sequence(values) else []
             raise UserCodeError(which, None, f"its field {field!r} is ragged: its steps have different shapes"
@@ -83,17 +84,25 @@ def check_modes(modes, tf2_loop):
     return modes
 
 
+def _own_copy(inputs):
+    """The inputs with each array copied: a function that updates one in place (``w -= ...`` on
+    ``inputs["w0"]``) changes neither what the next function is fed nor a trace that aliases it."""
+    if not isinstance(inputs, dict):
+        return inputs
+    return {name: value.copy() if isinstance(value, np.ndarray) else value for name, value in inputs.items()}
+
+
 def runner(inputs, tf1_run, tf2_run, tf2_loop):
     """run(mode, desired=False): one mode's trace, or the TF1 program's; what each mode calls
-    (also timed by ``tfparity check --bench``)."""
+    (also timed by ``tfparity check --bench``). Each call gets its own copy of the inputs' arrays."""
     roles = {"tf1_run": tf1_run, "tf2_run": tf2_run, "tf2_loop": tf2_loop}
 
     def run(mode, desired=False):
         if desired:
-            return _trace("tf1_run", _guarded("tf1_run", tf1_run, inputs))
+            return _trace("tf1_run", _guarded("tf1_run", tf1_run, _own_copy(inputs)))
         role, options = role_of(mode)
         which = f"{role} ({mode})"
-        return _trace(which, _guarded(which, roles[role], inputs, **options))
+        return _trace(which, _guarded(which, roles[role], _own_copy(inputs), **options))
     return run
 
 
