@@ -38,6 +38,7 @@ class Case:
     stdin: bytes = None
     timeout: float = TIMEOUT
     unprivileged: bool = False  # run as a user whom permissions stop (as root: without root's capabilities)
+    not_said: tuple = ()  # words that must appear nowhere in stdout or stderr (a doubled word, a warning)
 
     def __str__(self):
         return " ".join(self.argv)
@@ -89,6 +90,7 @@ def run(case, folder):
         assert err.count("\n") == 1 and err.startswith("tfparity: error: ") and case.says in err, where
     else:
         assert case.says in out + err, where
+    assert [w for w in case.not_said if w in out + err] == [], where
     after = snapshot(work)
     changed = sorted(p for p in set(before) | set(after) if before.get(p) != after.get(p))
     assert [p for p in changed if not any(p == w or p.startswith(w + os.sep) for w in case.writes)] == [], where

@@ -2,22 +2,88 @@
 directory and ``sys.path``) or ``path/to/file.py:function``; and the way back, a function to the
 spec a fresh process can import it by.
 
-Bad specs raise ``SpecError`` (one line: the user typed something that does not exist). An
-exception raised while the user's own module runs is theirs and passes through untouched.
+Bad specs raise ``SpecError`` (one line: the user typed something that does not exist). Whatever
+the user's own code does to stop (an exception, ``sys.exit``, ``os._exit``), while it is imported
+here or called under ``running``, becomes ``UserCodeError`` naming which code it was: never a
+silent end of the process, never a status the user's code chose.
 """
+import contextlib
 import importlib
 import importlib.util
 import inspect
 import os
 import sys
+import threading
+
+from tfparity.core.exits import Exit
 
 
 class SpecError(ValueError):
     pass
 
 
-def _module(name):
-    if name.endswith(".py") or os.sep in name or "/" in name:
+class UserCodeError(Exception):
+    """The user's own code failed or stopped the run: ``which`` names it (a function and its mode,
+    or a module being imported); ``error`` is what it raised (None when it broke the contract
+    without raising); ``how`` says what it did, in words."""
+
+    def __init__(self, which, error, how=None):
+        how = how or f"{type(error).__name__}: {error}"
+        super().__init__(f"{which}: {how}")
+        self.which, self.error, self.how = which, error, how
+
+
+class _Exited(BaseException):
+    """``os._exit`` called by the user's code under ``running``: unwound instead, to be reported."""
+
+    def __init__(self, status):
+        super().__init__(status)
+        self.status = status
+
+
+@contextlib.contextmanager
+def running(which):
+    """Run the user's code ``which`` in the block: an exception it raises, ``sys.exit`` or
+    ``os._exit`` becomes ``UserCodeError``. ``os._exit`` is unwound in the calling thread only; in
+    another thread it ends the process with USER_CODE after one line naming ``which``, and a
+    forked child's exits as asked. Ctrl-C (not an Exception) passes."""
+    real, pid, thread = os._exit, os.getpid(), threading.get_ident()
+
+    def _exit(status):
+        if os.getpid() != pid:  # a forked child (multiprocessing ends its children so)
+            real(status)
+        if threading.get_ident() != thread:
+            print(f"tfparity: error inside your own code, in {which}: a thread called os._exit({status!r}), "
+                  "which ends the run: nothing was compared", file=sys.stderr, flush=True)
+            real(Exit.USER_CODE)
+        raise _Exited(status)
+
+    os._exit = _exit
+    try:
+        yield
+    except Exception as error:
+        raise UserCodeError(which, error) from error
+    except SystemExit as error:
+        raise UserCodeError(which, error, f"it called sys.exit({_code(error.code)}), which ends the run: "
+                                          "nothing was compared") from error
+    except _Exited as error:
+        raise UserCodeError(which, error, f"it called os._exit({error.status!r}), which ends the run at once: "
+                                          "nothing was compared") from error
+    finally:
+        os._exit = real
+
+
+def _code(code):
+    return "" if code is None else repr(code)
+
+
+def is_path(name):
+    """Whether a spec's module part names a file (path/to/file.py) rather than a module."""
+    return name.endswith(".py") or os.sep in name or "/" in name
+
+
+def _module(name, option):
+    if is_path(name):
         path = os.path.abspath(name)
         if not os.path.isfile(path):
             raise SpecError(f"no file {name}")
@@ -25,26 +91,44 @@ def _module(name):
         spec = importlib.util.spec_from_file_location(module_name, path)
         module = importlib.util.module_from_spec(spec)
         sys.modules.setdefault(module_name, module)
-        spec.loader.exec_module(module)
+        with running(f"file {name}, imported for {option}"):
+            spec.loader.exec_module(module)
         return module
     if "" not in sys.path and os.getcwd() not in sys.path:
         sys.path.insert(0, os.getcwd())
-    try:
-        found = importlib.util.find_spec(name)
-    except (ImportError, ValueError):  # a parent package that does not exist
-        found = None
-    if found is None:
-        raise SpecError(f"no module named {name!r} (from {os.getcwd()} or sys.path)")
-    return importlib.import_module(name)
+    with running(f"module {name}, imported for {option}"):  # find_spec imports the parent packages
+        try:
+            found = importlib.util.find_spec(name)
+        except ModuleNotFoundError as error:
+            if not _is_parent(error.name, name):  # a package of the user's imports what is not there
+                raise
+            found = None
+        except ValueError:  # a module whose __spec__ is None
+            found = None
+        if found is not None:
+            return importlib.import_module(name)
+    raise SpecError(f"no module named {name!r} (from {os.getcwd()} or sys.path)")
+
+
+def _is_parent(missing, name):
+    """Whether the module ``missing`` is ``name`` or one of the packages it is in."""
+    return missing is not None and (name == missing or name.startswith(missing + "."))
+
+
+def parse(spec, option):
+    """(module, function) of ``spec``; ``SpecError`` when it is not of either form. Needs nothing
+    imported: the command checks every spec so before TensorFlow loads."""
+    module_name, colon, function_name = spec.rpartition(":")
+    if not colon or not module_name or not function_name:
+        raise SpecError(f"{option} {spec!r}: expected module:function or path/to/file.py:function")
+    return module_name, function_name
 
 
 def resolve(spec, option, keywords=(), positional=1):
     """The function ``spec`` names, checked (without a call) to take ``positional`` positional
     arguments and the ``keywords``, as the contract calls it."""
-    module_name, colon, function_name = spec.rpartition(":")
-    if not colon or not module_name or not function_name:
-        raise SpecError(f"{option} {spec!r}: expected module:function or path/to/file.py:function")
-    module = _module(module_name)
+    module_name, function_name = parse(spec, option)
+    module = _module(module_name, option)
     function = getattr(module, function_name, None)
     if not callable(function):
         raise SpecError(f"{option} {spec!r}: {module_name} has no function {function_name!r}")
