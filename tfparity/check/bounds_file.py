@@ -71,8 +71,9 @@ def rounded(max_ulp, max_abs):
     return ulp, float(f"{math.ceil(max_abs / scale) * scale:.1g}")
 
 
-def write(path, entries):
-    """Add ``entries`` (dicts with the keys above) to the ``[[bounds]]`` of ``path``, atomically."""
+def write(path, entries, force=False):
+    """Add ``entries`` (dicts with the keys above) to the ``[[bounds]]`` of ``path``, atomically
+    (``force``: even where ``path`` is read-only)."""
     import tomli_w
 
     from tfparity.core.files import write_atomic
@@ -85,7 +86,7 @@ def write(path, entries):
         if os.path.exists(path):
             raise
         existing = []
-    write_atomic(path, tomli_w.dumps({"bounds": existing + list(entries)}))
+    write_atomic(path, tomli_w.dumps({"bounds": existing + list(entries)}), force=force)
 
 
 def measure(functions, modes, attribute, strict, seeds):

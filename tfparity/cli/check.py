@@ -10,7 +10,7 @@ import os
 import sys
 import traceback
 
-from tfparity.cli.arguments import UsageError, check_writable
+from tfparity.cli.arguments import UsageError, check_writable, output, path
 from tfparity.core import quiet
 from tfparity.core.exits import Exit
 from tfparity.core.modes import CHECKED_MODES
@@ -41,11 +41,11 @@ def add_parser(sub):
                        "grappler's passes) and demand bit-identity: no bound but XLA's applies")
     check.add_argument("--no-attribute", dest="attribute", action="store_false",
                        help="do not re-run a differing mode with each cause switched off")
-    check.add_argument("--write-bound", metavar="FILE", help="measure over --seeds the bound of every "
-                       "difference a cause explains and add it to the TOML FILE")
+    check.add_argument("--write-bound", metavar="FILE", type=path, help="measure over --seeds the bound of "
+                       "every difference a cause explains and add it to the TOML FILE")
     check.add_argument("--seeds", type=int, default=5, help="seeds for --write-bound (default 5)")
     check.add_argument("--bench", action="store_true", help="also time every mode, each in a fresh process")
-    check.add_argument("--json", metavar="PATH", help="write the report as JSON")
+    output(check, "--json", "write the report as JSON")
 
 
 def _bounds(args):
@@ -84,7 +84,9 @@ def _user_error(which, error):
 
 def run(args):
     if args.json:
-        check_writable(args.json)
+        check_writable(args.json, args.force)
+    if args.write_bound:
+        check_writable(args.write_bound, args.force, option="--write-bound")
     if args.seeds < 1:
         raise UsageError(f"--seeds must be at least 1, got {args.seeds}")
     bounds = _bounds(args)
@@ -117,7 +119,7 @@ def _report(args, functions, bounds):
         entries, unexplained = bounds_file.measure(functions, args.modes, args.attribute, args.strict,
                                                       args.seeds)
         if entries:
-            bounds_file.write(args.write_bound, entries)
+            bounds_file.write(args.write_bound, entries, force=args.force)
         for entry in entries:
             print(f"bound written to {args.write_bound}: {entry['mode']}, {entry['cause']}, {entry['ulp']} ULP, "
                   f"atol {entry['atol']:g}")
@@ -131,5 +133,5 @@ def _report(args, functions, bounds):
         print("\n".join(bench.table(document["bench"])))
     if args.json:
         from tfparity.core.files import write_atomic
-        write_atomic(args.json, dumps(jsonable(document)) + "\n")
+        write_atomic(args.json, dumps(jsonable(document)) + "\n", force=args.force)
     return status

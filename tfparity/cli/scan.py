@@ -6,6 +6,7 @@ unless the installed TensorFlow is another release (``tfparity.scan.statuses``).
 import argparse
 import sys
 
+from tfparity.cli.arguments import output
 from tfparity.core.exits import Exit, UsageError
 from tfparity.core.files import NotWritable, check_target, write_atomic
 
@@ -20,7 +21,7 @@ def add_parser(sub):
                           epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
     scan.set_defaults(run=run)
     scan.add_argument("paths", nargs="+", metavar="PATH", help="files or folders (recursed for .py and .ipynb)")
-    scan.add_argument("--json", metavar="FILE", help="also write findings and summary as JSON to FILE")
+    output(scan, "--json", "also write findings and summary as JSON to FILE", metavar="FILE")
     scan.add_argument("--format", choices=("text", "json", "sarif"), default="text",
                       help="what to print (default text; sarif: SARIF 2.1.0 for CI and editors)")
     scan.add_argument("--compare-upgrade", action="store_true",
@@ -31,7 +32,7 @@ def run(args):
     from tfparity.scan import findings, output, sources, statuses  # only when scanning
     try:
         if args.json:
-            check_target(args.json)
+            check_target(args.json, args.force)
         table = statuses.table()
         files, found = findings.scan_paths(args.paths, table)
         report = dict(output.summary(files, found), statuses_from=table["source"])
@@ -45,7 +46,7 @@ def run(args):
     sys.stdout.write(document)
     if args.json:
         try:
-            write_atomic(args.json, findings.dumps(found, report))
+            write_atomic(args.json, findings.dumps(found, report), force=args.force)
         except (OSError, NotWritable) as error:
             raise UsageError(f"cannot write --json {args.json}: {getattr(error, 'strerror', None) or error}") from None
     return Exit.MISMATCH if found else Exit.OK  # a CI step fails on findings, and tells them from bad input
