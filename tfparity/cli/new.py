@@ -62,7 +62,7 @@ def run(args):
                          f"instead of it and break what uses it; choose another NAME, such as my_{name}")
     renamed = scaffold.TEST.read_text().replace(scaffold.PLACEHOLDER, name)
     try:
-        staging = Path(tempfile.mkdtemp(dir=folder, prefix=f".{name}-"))
+        staging = Path(tempfile.mkdtemp(dir=folder, prefix=".tfparity-new-"))  # short whatever NAME's length
         try:
             staging.chmod(0o777 & ~_umask())  # mkdtemp's folder is private; a package is not
             for source in sorted(scaffold.PACKAGE.glob("*.py")):

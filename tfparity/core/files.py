@@ -21,6 +21,9 @@ from tfparity.core import signals
 from tfparity.core.signals import deferred
 
 TEMPORARY_PREFIX = ".tmp-"  # hidden, and one pattern for anything left by a power cut
+# Bytes of the target's name a temporary file beside it carries, to tell whose it is: with the
+# prefix and tempfile's 8 random characters, within the 255 bytes a file name may have.
+TEMPORARY_NAME_BYTES = 128
 # The command's private temporary folder: PRIVATE_PREFIX + its process id + "-" + random, in the
 # system's temporary folder; the process id tells the next start which ones a killed run left.
 PRIVATE_PREFIX = "tfparity-"
@@ -77,13 +80,17 @@ def check_target(path, force=False):
     return status
 
 
+def _shortened(name):
+    return name.encode()[:TEMPORARY_NAME_BYTES].decode(errors="ignore")
+
+
 def write_atomic(path, text, force=False):
     """Write ``text`` (str or bytes) to ``path`` via a temporary file in its folder and a rename."""
     status = check_target(path, force)
     mode = stat.S_IMODE(status.st_mode) if status else 0o666 & ~_umask()
     folder, name = os.path.split(os.path.abspath(path))
     with deferred():
-        handle, temporary = tempfile.mkstemp(dir=folder, prefix=TEMPORARY_PREFIX, suffix=name)
+        handle, temporary = tempfile.mkstemp(dir=folder, prefix=TEMPORARY_PREFIX, suffix=_shortened(name))
         try:
             binary = isinstance(text, bytes)
             with os.fdopen(handle, "wb" if binary else "w", **({} if binary else {"encoding": "utf-8"})) as out:
@@ -149,7 +156,8 @@ def staged_folder(folder, force=False):
     staging = None
     try:
         with deferred():
-            staging = pathlib.Path(tempfile.mkdtemp(dir=folder.parent, prefix=f"{TEMPORARY_PREFIX}{folder.name}-"))
+            prefix = f"{TEMPORARY_PREFIX}{_shortened(folder.name)}-"
+            staging = pathlib.Path(tempfile.mkdtemp(dir=folder.parent, prefix=prefix))
         if folder.is_dir():
             shutil.copytree(folder, staging, symlinks=True, dirs_exist_ok=True)  # and its mode
         else:
