@@ -6,9 +6,14 @@ A row is a ``Case``: the command line after ``tfparity`` (``{dir}`` stands for t
 folder), the files it needs first (``setup(folder)``), the exit status it must end with and what its
 one line on stderr (or, for other statuses, its output) must say. Afterwards, ``run`` checks that
 nothing in the folder changed but the paths the case says it writes, that no temporary file is left
-in the folder or in the process's TMPDIR, and, for exit 2, that stderr is exactly one line. An
-``unprivileged`` case runs where permissions apply even to root (an unreadable folder stays so).
+in the folder or in the process's TMPDIR, and, for exit 2, that stderr is exactly one line; for
+141 (a closed pipe), that nothing at all was said on stderr. An ``unprivileged`` case runs where
+permissions apply even to root (an unreadable folder stays so).
+
+A case's standard output is captured, unless ``stdout`` names a file to write it to instead (such
+as /dev/full), or is ``CLOSED_PIPE``: a pipe whose reader has gone, as after ``| head -1``.
 """
+import contextlib
 import dataclasses
 import os
 import pathlib
@@ -25,6 +30,8 @@ from tfparity.core.paths import ROOT
 
 # A case that loads TensorFlow and runs a little takes a few seconds; one that hangs is a failure.
 TIMEOUT = 120
+# Case.stdout: a pipe whose reading end is closed before the command starts.
+CLOSED_PIPE = "closed pipe"
 
 
 @dataclasses.dataclass
@@ -39,6 +46,7 @@ class Case:
     timeout: float = TIMEOUT
     unprivileged: bool = False  # run as a user whom permissions stop (as root: without root's capabilities)
     not_said: tuple = ()  # words that must appear nowhere in stdout or stderr (a doubled word, a warning)
+    stdout: str = None  # None: captured; a path to write it to; or CLOSED_PIPE
 
     def __str__(self):
         return " ".join(self.argv)
@@ -69,6 +77,23 @@ def unprivileged():
     return prefix
 
 
+@contextlib.contextmanager
+def _stdout(where):
+    """What the case's standard output is connected to (see the module's docstring)."""
+    if where is None:
+        yield subprocess.PIPE
+    elif where == CLOSED_PIPE:
+        reader, writer = os.pipe()
+        os.close(reader)
+        try:
+            yield writer
+        finally:
+            os.close(writer)
+    else:
+        with open(where, "wb") as file:
+            yield file
+
+
 def run(case, folder):
     """Run ``case`` in a fresh process from ``folder`` and check every promise; returns (status, out, err)."""
     folder = pathlib.Path(folder)
@@ -81,9 +106,10 @@ def run(case, folder):
     argv = [a.replace("{dir}", str(work)) for a in case.argv]
     environment = dict(os.environ, TMPDIR=str(tmp), PYTHONPATH=str(ROOT), **case.environment)
     prefix = unprivileged() if case.unprivileged else []
-    done = subprocess.run([*prefix, sys.executable, "-m", "tfparity.cli", *argv], cwd=work, env=environment,
-                          input=case.stdin, capture_output=True, timeout=case.timeout)
-    out, err = done.stdout.decode(errors="replace"), done.stderr.decode(errors="replace")
+    with _stdout(case.stdout) as stdout:
+        done = subprocess.run([*prefix, sys.executable, "-m", "tfparity.cli", *argv], cwd=work, env=environment,
+                              input=case.stdin, stdout=stdout, stderr=subprocess.PIPE, timeout=case.timeout)
+    out, err = (done.stdout or b"").decode(errors="replace"), done.stderr.decode(errors="replace")
     where = f"tfparity {' '.join(argv)}: exit {done.returncode}\nstdout: {out[-2000:]}\nstderr: {err[-2000:]}"
     assert done.returncode == case.status, where
     if case.status == Exit.USAGE:
@@ -91,6 +117,8 @@ def run(case, folder):
     else:
         assert case.says in out + err, where
     assert [w for w in case.not_said if w in out + err] == [], where
+    if case.status == Exit.SIGPIPE:
+        assert err == "", where
     after = snapshot(work)
     changed = sorted(p for p in set(before) | set(after) if before.get(p) != after.get(p))
     assert [p for p in changed if not any(p == w or p.startswith(w + os.sep) for w in case.writes)] == [], where

@@ -97,15 +97,15 @@ def load(path):
     return declared
 
 
-def check_writable(path):
+def check_writable(path, force=False):
     """``BoundsError`` unless ``write`` can add bounds to ``path`` (--write-bound): a new file, or a
-    tolerances file that loads, never pyproject.toml."""
+    tolerances file that loads (``force``: even a read-only one), never pyproject.toml."""
     if path == "":
         raise BoundsError("cannot write --write-bound '': give a file name")
     if str(path).endswith("pyproject.toml"):  # tomli_w would drop its comments and layout
         raise BoundsError(f"cannot write bounds into {path}: write a tolerances file and copy them over")
     try:
-        exists = check_target(path) is not None
+        exists = check_target(path, force) is not None
     except NotWritable as error:
         raise BoundsError(f"cannot write --write-bound {path}: {error}") from None
     if exists:
@@ -121,14 +121,15 @@ def rounded(max_ulp, max_abs):
     return ulp, float(f"{math.ceil(max_abs / scale) * scale:.1g}")
 
 
-def write(path, entries):
-    """Add ``entries`` (dicts with the keys above) to the ``[[bounds]]`` of ``path``, atomically."""
+def write(path, entries, force=False):
+    """Add ``entries`` (dicts with the keys above) to the ``[[bounds]]`` of ``path``, atomically
+    (``force``: even where ``path`` is read-only)."""
     import tomli_w
 
     from tfparity.core.files import write_atomic
-    check_writable(path)
+    check_writable(path, force)
     existing = _entries(path) if os.path.lexists(path) else []
-    write_atomic(path, tomli_w.dumps({"bounds": existing + list(entries)}))
+    write_atomic(path, tomli_w.dumps({"bounds": existing + list(entries)}), force=force)
 
 
 def measure(functions, modes, attribute, strict, seeds):

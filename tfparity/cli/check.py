@@ -13,7 +13,7 @@ import os
 import sys
 import traceback
 
-from tfparity.cli.arguments import UsageError, check_writable, seed
+from tfparity.cli.arguments import UsageError, check_writable, output, path, seed
 from tfparity.core import quiet
 from tfparity.core.exits import Exit
 from tfparity.core.modes import CHECKED_MODES
@@ -50,11 +50,11 @@ def add_parser(sub):
                        "grappler's passes) and demand bit-identity: no bound but XLA's applies")
     check.add_argument("--no-attribute", dest="attribute", action="store_false",
                        help="do not re-run a differing mode with each cause switched off")
-    check.add_argument("--write-bound", metavar="FILE", help="measure over --seeds the bound of every "
-                       "difference a cause explains and add it to the TOML FILE")
+    check.add_argument("--write-bound", metavar="FILE", type=path, help="measure over --seeds the bound of "
+                       "every difference a cause explains and add it to the TOML FILE")
     check.add_argument("--seeds", type=int, default=5, help="seeds for --write-bound (default 5)")
     check.add_argument("--bench", action="store_true", help="also time every mode, each in a fresh process")
-    check.add_argument("--json", metavar="PATH", help="write the report as JSON")
+    output(check, "--json", "write the report as JSON")
 
 
 def _bounds_path(args):
@@ -74,11 +74,11 @@ def _bounds(args):
         raise UsageError(str(error)) from None
     if args.tolerances == "":
         raise UsageError("cannot read --tolerances '': give a file name")
-    path = _bounds_path(args)
+    source = _bounds_path(args)
     try:
         if args.write_bound is not None:  # checked now, not after the whole run has been measured
-            bounds_file.check_writable(args.write_bound)
-        return bounds_file.load(path) if path is not None else {}
+            bounds_file.check_writable(args.write_bound, args.force)
+        return bounds_file.load(source) if source is not None else {}
     except bounds_file.BoundsError as error:
         raise UsageError(str(error)) from None
 
@@ -151,10 +151,8 @@ def _user_error(error):
 
 
 def run(args):
-    if args.json == "":
-        raise UsageError("cannot write --json '': give a file name")
     if args.json is not None:
-        check_writable(args.json)
+        check_writable(args.json, args.force)
     if args.seeds < 1:
         raise UsageError(f"--seeds must be at least 1, got {args.seeds}")
     _check_specs(args)
@@ -195,7 +193,7 @@ def _report(args, functions, bounds):
         entries, unexplained = bounds_file.measure(functions, args.modes, args.attribute, args.strict,
                                                       args.seeds)
         if entries:
-            bounds_file.write(args.write_bound, entries)
+            bounds_file.write(args.write_bound, entries, force=args.force)
         for entry in entries:
             print(f"bound written to {args.write_bound}: {entry['mode']}, {entry['cause']}, {entry['ulp']} ULP, "
                   f"atol {entry['atol']:g}")
@@ -209,5 +207,5 @@ def _report(args, functions, bounds):
         print("\n".join(bench.table(document["bench"])))
     if args.json is not None:
         from tfparity.core.files import write_atomic
-        write_atomic(args.json, dumps(jsonable(document)) + "\n")
+        write_atomic(args.json, dumps(jsonable(document)) + "\n", force=args.force)
     return status

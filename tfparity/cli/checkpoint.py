@@ -4,7 +4,7 @@ of names (``--map MAP.json``) or one derived from the objects it will restore in
 Bad input is one line and exit 2; DST is whole or absent."""
 import json
 
-from tfparity.cli.arguments import UsageError, check_writable
+from tfparity.cli.arguments import UsageError, check_writable, output
 from tfparity.core import quiet
 
 OBJECTS = ("module:function (or path/to/file.py:function) returning {root name: object}, "
@@ -17,7 +17,7 @@ def add_parser(sub):
     verbs = checkpoint.add_subparsers(dest="verb", required=True)  # argparse: of the parent's class
     inspect = verbs.add_parser("inspect", help="every variable: shape, dtype, and which optimizer slot it is")
     inspect.add_argument("checkpoint", metavar="CKPT", help="a checkpoint prefix (the path before .index)")
-    inspect.add_argument("--json", metavar="PATH", help="write the rows as JSON")
+    output(inspect, "--json", "write the rows as JSON")
     convert = verbs.add_parser("convert", help="TF1 Saver checkpoint -> TF2 object-based checkpoint (or back)")
     convert.add_argument("source", metavar="SRC", help="the checkpoint prefix to read")
     convert.add_argument("target", metavar="DST", help="the checkpoint prefix to write (DST.index, DST.data-*)")
@@ -26,7 +26,7 @@ def add_parser(sub):
                          f"names: {OBJECTS}")
     convert.add_argument("--into", metavar="SPEC", help="check paths, shapes and dtypes against these objects")
     convert.add_argument("--reverse", action="store_true", help="TF2 -> TF1: SRC is the TF2 checkpoint, the same map")
-    convert.add_argument("--write-map", metavar="PATH", help="write the map used (--auto's) as JSON")
+    output(convert, "--write-map", "write the map used (--auto's) as JSON")
 
 
 def _objects(spec, option):
@@ -58,7 +58,7 @@ def _map(path):
 def run(args):
     for option in ("json", "write_map"):
         if getattr(args, option, None):
-            check_writable(getattr(args, option), option=f"--{option.replace('_', '-')}")
+            check_writable(getattr(args, option), args.force, option=f"--{option.replace('_', '-')}")
     if args.verb == "convert" and bool(args.map) == bool(args.auto):
         raise UsageError("give --map MAP.json or --auto SPEC (one of them)")
     mapping = _map(args.map) if getattr(args, "map", None) else None
@@ -70,7 +70,7 @@ def run(args):
             rows = inspect.inspect(args.checkpoint)
             print("\n".join(inspect.lines(rows)))
             if args.json:
-                write_atomic(args.json, json.dumps(rows, indent=1) + "\n")
+                write_atomic(args.json, json.dumps(rows, indent=1) + "\n", force=args.force)
             return 0
         into = _objects(args.into or args.auto, "--into" if args.into else "--auto") if (args.into or args.auto) else None
         if args.auto:
@@ -82,7 +82,7 @@ def run(args):
     except convert.CheckpointError as error:
         raise UsageError(str(error)) from None
     if args.write_map:
-        write_atomic(args.write_map, json.dumps(mapping, indent=1) + "\n")
+        write_atomic(args.write_map, json.dumps(mapping, indent=1) + "\n", force=args.force)
     kept = sum(path is not None for path in mapping.values())
     print(f"wrote {args.target} ({'TF1 Saver' if args.reverse else 'TF2 object-based'} checkpoint): "
           f"{kept} variables" + (f", {len(mapping) - kept} left out" if len(mapping) > kept else ""))

@@ -7,9 +7,9 @@ named ``module:function``, takes JSON keyword arguments and returns something ``
 import importlib
 import json
 import os
-import subprocess
 import sys
 
+from tfparity.core import signals
 from tfparity.core.jsonio import jsonable
 from tfparity.core.paths import ROOT
 
@@ -22,8 +22,8 @@ def call(target, kwargs=None, environment=None):
             env.pop(key, None)
         else:
             env[key] = value
-    done = subprocess.run([sys.executable, "-m", "tfparity.core.fresh", target, json.dumps(kwargs or {})],
-                          capture_output=True, text=True, env=env, cwd=ROOT)
+    done = signals.child([sys.executable, "-m", "tfparity.core.fresh", target, json.dumps(kwargs or {})],
+                         env=env, cwd=ROOT)  # never left running when interrupted
     if done.returncode:
         raise RuntimeError(f"{target} failed in a fresh process: {done.stderr.strip()[-2000:]}")
     return json.loads(done.stdout.strip().splitlines()[-1])

@@ -6,12 +6,12 @@ is its own and each setting of the determinism matrix starts TensorFlow afresh.
 """
 import os
 import pickle
-import subprocess
 import sys
 import tempfile
 import uuid
 from pathlib import Path
 
+from tfparity.core import signals
 from tfparity.core.compare import compare
 from tfparity.core.harness import declared_modes, load
 from tfparity.core.machine import ONEDNN_OFF, ONEDNN_ON, describe, fingerprint
@@ -36,8 +36,8 @@ class WorkerError(Exception):
 
 def _worker(arguments, environment, folder):
     out = Path(folder) / f"{uuid.uuid4().hex}.pkl"
-    done = subprocess.run([sys.executable, "-m", "tfparity.studies.performance.worker", *arguments, "--out", str(out)],
-                          env=dict(os.environ, **environment), cwd=ROOT, capture_output=True, text=True)
+    done = signals.child([sys.executable, "-m", "tfparity.studies.performance.worker", *arguments, "--out", str(out)],
+                         env=dict(os.environ, **environment), cwd=ROOT)  # never left running when interrupted
     if done.returncode:
         lines = done.stderr.strip().splitlines() or [f"exit status {done.returncode}"]
         raise WorkerError(lines[-1])
