@@ -116,7 +116,7 @@ CASES = [
     Case(["scan", TF1, "--json", "out.json", "--force"], Exit.MISMATCH, FOUND,
          with_tf1(lambda folder: (folder / "out.json").write_text("{}")), writes=("out.json",)),
     Case(["scan", "src", "--json", "src/out.json"], Exit.MISMATCH, FOUND, tf1_in("src"), writes=("src/out.json",)),
-    Case(["scan", TF1, "--json", ""], Exit.USAGE, "--json needs a file name", tf1),
+    Case(["scan", TF1, "--json", ""], Exit.USAGE, "argument --json: an empty path", tf1),
     Case(["scan", TF1, "--json", "pipe.json", "--force"], Exit.USAGE, "pipe.json is a named pipe",
          with_tf1(fifo("pipe.json"))),
     Case(["scan", TF1, "--json", "out.json", "--force"], Exit.MISMATCH, FOUND,  # read-only: replaced with --force

@@ -5,8 +5,11 @@ spec a fresh process can import it by.
 Bad specs raise ``SpecError`` (one line: the user typed something that does not exist). Whatever
 the user's own code does to stop (an exception, ``sys.exit``, ``os._exit``), while it is imported
 here or called under ``running``, becomes ``UserCodeError`` naming which code it was: never a
-silent end of the process, never a status the user's code chose.
+silent end of the process, never a status the user's code chose. But for ``Reimport``: a module
+whose top-level code would start tfparity again, importing it again without end
+(``tfparity.core.fresh.importing``), is refused with one line.
 """
+import atexit
 import contextlib
 import importlib
 import importlib.util
@@ -16,6 +19,8 @@ import sys
 import threading
 
 from tfparity.core.exits import Exit
+
+from tfparity.core import fresh
 
 
 class SpecError(ValueError):
@@ -55,12 +60,15 @@ def running(which):
         if threading.get_ident() != thread:
             print(f"tfparity: error inside your own code, in {which}: a thread called os._exit({status!r}), "
                   "which ends the run: nothing was compared", file=sys.stderr, flush=True)
+            atexit._run_exitfuncs()  # the end is ours now: the command's temporary folder goes too
             real(Exit.USER_CODE)
         raise _Exited(status)
 
     os._exit = _exit
     try:
         yield
+    except fresh.Recursion:  # not the user's code failing: tfparity refusing to start it again
+        raise
     except Exception as error:
         raise UserCodeError(which, error) from error
     except SystemExit as error:
@@ -82,21 +90,32 @@ def is_path(name):
     return name.endswith(".py") or os.sep in name or "/" in name
 
 
-def _module(name, option):
+class Reimport(SpecError, fresh.Recursion):
+    """A module imported again by a process its own import started: one line, in that process
+    (a fresh process's ``Recursion`` reaches its parent too)."""
+
+
+def _locate(name, option):
+    """(key, load, which): what the module is across processes (its file, or its name), how to import
+    it and how to name it, found without running it (finding a dotted module imports its packages:
+    the user's code, run under ``running``); SpecError when there is no such module."""
     if is_path(name):
         path = os.path.abspath(name)
         if not os.path.isfile(path):
             raise SpecError(f"no file {name}")
-        module_name = os.path.splitext(os.path.basename(path))[0]
-        spec = importlib.util.spec_from_file_location(module_name, path)
-        module = importlib.util.module_from_spec(spec)
-        sys.modules.setdefault(module_name, module)
-        with running(f"file {name}, imported for {option}"):
+
+        def load():
+            module_name = os.path.splitext(os.path.basename(path))[0]
+            spec = importlib.util.spec_from_file_location(module_name, path)
+            module = importlib.util.module_from_spec(spec)
+            sys.modules.setdefault(module_name, module)
             spec.loader.exec_module(module)
-        return module
+            return module
+        return os.path.realpath(path), load, f"file {name}, imported for {option}"
     if "" not in sys.path and os.getcwd() not in sys.path:
         sys.path.insert(0, os.getcwd())
-    with running(f"module {name}, imported for {option}"):  # find_spec imports the parent packages
+    which = f"module {name}, imported for {option}"
+    with running(which):
         try:
             found = importlib.util.find_spec(name)
         except ModuleNotFoundError as error:
@@ -105,9 +124,39 @@ def _module(name, option):
             found = None
         except ValueError:  # a module whose __spec__ is None
             found = None
-        if found is not None:
-            return importlib.import_module(name)
-    raise SpecError(f"no module named {name!r} (from {os.getcwd()} or sys.path)")
+    if found is None:
+        raise SpecError(f"no module named {name!r} (from {os.getcwd()} or sys.path)")
+    origin = found.origin
+    key = os.path.realpath(origin) if origin and os.path.isfile(origin) else name
+    return key, lambda: importlib.import_module(name), which
+
+
+def _module(name, option):
+    """The module, imported under ``running`` with the mark that lets a process it starts refuse to
+    import it again."""
+    key, load, which = _locate(name, option)
+    try:
+        with fresh.importing(key, name):
+            with running(which):
+                return load()
+    except fresh.Recursion as error:
+        raise Reimport(str(error)) from None
+
+
+def refuse_reimport(spec):
+    """``Reimport`` now, before anything is imported or TensorFlow loads, when the module of
+    ``spec`` (a file, or a top-level module: finding a dotted one would import its packages) is
+    being imported by the process that started this one; otherwise nothing (``resolve`` checks the rest)."""
+    name = spec.rpartition(":")[0]
+    if not name or ("." in name and not is_path(name)):
+        return
+    try:
+        key, _, _ = _locate(name, spec)
+        fresh.refuse(key, name)
+    except (SpecError, UserCodeError):
+        return
+    except fresh.Recursion as error:
+        raise Reimport(str(error)) from None
 
 
 def _is_parent(missing, name):

@@ -8,6 +8,7 @@ import contextlib
 import os
 import sys
 
+from tfparity.cli.arguments import path
 from tfparity.core.exits import Exit, UsageError
 from tfparity.core.files import NotWritable, check_target, write_atomic
 from tfparity.scan.sources import shown  # the standard library only
@@ -25,7 +26,7 @@ def add_parser(sub):
                           epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
     scan.set_defaults(run=run)
     scan.add_argument("paths", nargs="+", metavar="PATH", help="files or folders (recursed for .py and .ipynb)")
-    scan.add_argument("--json", metavar="FILE", help="also write findings and summary as JSON to FILE")
+    scan.add_argument("--json", metavar="FILE", type=path, help="also write findings and summary as JSON to FILE")
     scan.add_argument("--force", action="store_true",
                       help="replace an existing --json FILE (never one of the files scanned)")
     scan.add_argument("--format", choices=("text", "json", "sarif"), default="text",
