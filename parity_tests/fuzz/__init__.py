@@ -124,3 +124,21 @@ def run(case, folder):
     assert [p for p in changed if not any(p == w or p.startswith(w + os.sep) for w in case.writes)] == [], where
     assert os.listdir(tmp) == [], f"left in TMPDIR: {os.listdir(tmp)}; {where}"
     return done.returncode, out, err
+
+
+def read_only(*names):
+    """setup: each of ``names`` a read-only file of the user's (its folders made first)."""
+    def setup(folder):
+        for name in names:
+            (folder / name).parent.mkdir(parents=True, exist_ok=True)
+            (folder / name).write_text("the user's\n")
+            (folder / name).chmod(0o444)
+    return setup
+
+
+def fifo(name):
+    """setup: a named pipe at ``name`` (its folders made first): a reader that opens it waits forever."""
+    def setup(folder):
+        (folder / name).parent.mkdir(parents=True, exist_ok=True)
+        os.mkfifo(folder / name)
+    return setup

@@ -8,28 +8,12 @@ import sys
 
 import pytest
 
-from parity_tests.fuzz import Case, run
+from parity_tests.fuzz import Case, fifo, read_only, run
 from tfparity.core import files, signals
 from tfparity.core.exits import Exit
 from tfparity.core.paths import DOCS, ROOT
 
 COMMITTED = DOCS / "results" / "performance.json"
-
-
-def read_only(*names):
-    def setup(folder):
-        for name in names:
-            (folder / name).parent.mkdir(parents=True, exist_ok=True)
-            (folder / name).write_text("the user's\n")
-            (folder / name).chmod(0o444)
-    return setup
-
-
-def fifo(name):
-    def setup(folder):
-        (folder / name).parent.mkdir(parents=True, exist_ok=True)
-        os.mkfifo(folder / name)
-    return setup
 
 
 # `bench regression --quick --docs` replaced the committed measurements of five examples with one smoke entry.

@@ -16,7 +16,7 @@ import signal
 
 import pytest
 
-from parity_tests.fuzz import Case, run, snapshot
+from parity_tests.fuzz import Case, fifo, run, snapshot
 from parity_tests.outside import tf1_script
 from parity_tests.outside.tf2_port import HAND_MAP
 from tfparity.core import fresh
@@ -61,10 +61,6 @@ def tf2(folder):
 
 def text(name, content):
     return lambda folder: (folder / name).write_bytes(content if isinstance(content, bytes) else content.encode())
-
-
-def fifo(name):
-    return lambda folder: os.mkfifo(folder / name)
 
 
 def symlink(name, target):

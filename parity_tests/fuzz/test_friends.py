@@ -4,17 +4,10 @@ import os
 
 import pytest
 
-from parity_tests.fuzz import Case, run
+from parity_tests.fuzz import Case, read_only, run
 from tfparity.cli import friends, parser
 from tfparity.core import quiet
 from tfparity.core.exits import Exit
-
-
-def read_only(name):
-    def setup(folder):
-        (folder / name).write_text("the user's\n")
-        (folder / name).chmod(0o444)
-    return setup
 
 
 def empty_mnist(folder):

@@ -9,7 +9,7 @@ import sys
 
 import pytest
 
-from parity_tests.fuzz import CLOSED_PIPE, Case, run
+from parity_tests.fuzz import CLOSED_PIPE, Case, fifo, read_only, run
 from shared_data import mnist
 from tfparity import cli
 from tfparity.cli import arguments
@@ -21,22 +21,6 @@ from tfparity.core.paths import ROOT
 SELF_INTERRUPTING = "parity_tests.planted.interrupts_itself"
 # An MLP run small enough to start at once: what reads MNIST.
 SMALL_MLP = ["run", "mlp", "--epochs", "1", "--train-size", "64", "--test-size", "16"]
-
-
-def read_only(*names):
-    """setup: each of ``names`` a read-only file of the user's."""
-    def setup(folder):
-        for name in names:
-            (folder / name).write_text("the user's\n")
-            (folder / name).chmod(0o444)
-    return setup
-
-
-def fifo(name):
-    def setup(folder):
-        (folder / name).parent.mkdir(parents=True, exist_ok=True)
-        os.mkfifo(folder / name)
-    return setup
 
 
 def a_file(name):

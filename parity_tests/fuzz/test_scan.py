@@ -10,7 +10,7 @@ import shutil
 
 import pytest
 
-from parity_tests.fuzz import Case, run
+from parity_tests.fuzz import Case, fifo, run
 from tfparity.core.exits import Exit
 from tfparity.core.paths import ROOT
 from tfparity.scan.sources import MAX_BYTES
@@ -47,13 +47,6 @@ def with_tf1(make):
 
 def link(name, target):
     return lambda folder: (folder / name).symlink_to(target)
-
-
-def fifo(name):
-    def setup(folder):
-        (folder / name).parent.mkdir(exist_ok=True)
-        os.mkfifo(folder / name)
-    return setup
 
 
 def notebook(document, name="nb.ipynb"):

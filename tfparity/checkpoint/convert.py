@@ -4,7 +4,7 @@ A map is ``{TF1 variable name: dotted attribute path from a root object}``, e.g.
 ``{"conv1/weights": "model.conv1.weights", "conv1/weights/Adam": "optimizer.slots.m.0"}``; a
 value of None leaves a TF1 variable out on purpose (``global_step``); a value
 ``{"path": P, "iterations_from_beta": 0.9}`` writes the step count a power ``beta^(t+1)`` encodes
-(TF1 Adam's ``beta1_power`` into a Keras 3 optimizer's ``iterations``: ``checkpoint_keras``). The TF2 checkpoint written
+(TF1 Adam's ``beta1_power`` into a Keras 3 optimizer's ``iterations``). The TF2 checkpoint written
 restores with ``tf.train.Checkpoint(model=..., optimizer=...).restore(DST)`` for roots of those
 names (``tfparity.port.optimizers``' state: ``optimizer.checkpointable()``). ``auto_map`` derives the
 map from objects whose variables carry the TF1 names. Bad input raises ``CheckpointError`` with

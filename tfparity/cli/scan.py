@@ -69,8 +69,8 @@ def run(args):
             report["upgrade"] = upgrade.compare(files, found, table)
     except (sources.BadInput, NotWritable) as error:
         raise UsageError(str(error)) from None
-    for path, why in skipped:
-        print(f"tfparity: skipped {sources.shown(path)}: {why}", file=sys.stderr)
+    for source, why in skipped:
+        print(f"tfparity: skipped {sources.shown(source)}: {why}", file=sys.stderr)
     document = {"text": lambda: output.text(found, report), "json": lambda: findings.dumps(found, report),
                 "sarif": lambda: output.sarif(found)}[args.format]()
     sys.stdout.write(document)
