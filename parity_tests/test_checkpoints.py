@@ -9,22 +9,12 @@ import pytest
 import tensorflow as tf
 
 from parity_tests.outside import tf1_script, tf2_port
+from parity_tests.outside.tf2_port import HAND_MAP
 from tfparity import cli
 from tfparity.core.exits import Exit
 
 SAVED_AT, STEPS = 5, 12  # save after 5 of 12 updates: Adam's slots and powers are mid-run
 PORT = "parity_tests.outside.tf2_port"
-# Written by hand, as a migrator would: the model's paths, the optimizer's slots in var_list order.
-HAND_MAP = {
-    "hidden/weights": "model.hidden.weights", "hidden/biases": "model.hidden.biases",
-    "logits/weights": "model.logits.weights", "logits/biases": "model.logits.biases",
-    "hidden/biases/Adam": "optimizer.slots.m.0", "hidden/biases/Adam_1": "optimizer.slots.v.0",
-    "hidden/weights/Adam": "optimizer.slots.m.1", "hidden/weights/Adam_1": "optimizer.slots.v.1",
-    "logits/biases/Adam": "optimizer.slots.m.2", "logits/biases/Adam_1": "optimizer.slots.v.2",
-    "logits/weights/Adam": "optimizer.slots.m.3", "logits/weights/Adam_1": "optimizer.slots.v.3",
-    "beta1_power": "optimizer.non_slots.beta1_power", "beta2_power": "optimizer.non_slots.beta2_power",
-    "global_step": "step",
-}
 
 
 @pytest.fixture(scope="module")

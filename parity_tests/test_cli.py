@@ -105,10 +105,13 @@ def test_mlp_json_names_large_inputs_by_digest_and_carries_the_headline(tmp_path
     assert oct(path.stat().st_mode & 0o777) == oct(0o666 & ~_umask())
 
 
-def test_progress_is_one_live_line_per_mode_with_its_time():
+def test_progress_is_one_live_line_per_mode_with_its_time(monkeypatch):
     import io
 
+    from tfparity.cli import progress
     from tfparity.cli.progress import Bars
+    clock = iter([10.0, 11.5, 11.5, 14.0])  # mode 1 starts, ends; mode 2 starts, ends
+    monkeypatch.setattr(progress.time, "perf_counter", lambda: next(clock))
     stream = io.StringIO()
     bars = Bars("mlp", epochs=2, stream=stream, live=True)
     for mode in ("tf1_graph", "tf2_eager"):
@@ -118,7 +121,8 @@ def test_progress_is_one_live_line_per_mode_with_its_time():
     bars.close()
     drawn = stream.getvalue()
     assert "mlp tf1_graph: 100%" in drawn and "2/2" in drawn and "mlp tf2_eager: 100%" in drawn
-    assert set(bars.seconds) == {"tf1_graph", "tf2_eager"} and min(bars.seconds.values()) >= 0
+    assert bars.seconds == {"tf1_graph": 1.5, "tf2_eager": 2.5}  # each mode's own time, from its start
+    monkeypatch.undo()
     twice = Bars("rnn", epochs=2, stream=stream, live=True)  # epochs counted again for a second method
     twice("tf1_graph", 0, None)
     for epoch in (1, 2, 1, 2):

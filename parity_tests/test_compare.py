@@ -1,3 +1,5 @@
+import warnings
+
 import numpy as np
 import pytest
 
@@ -72,3 +74,46 @@ def test_element_index_is_reported_for_array_fields():
     actual = {"W": np.array([[0, 0, 0], [0, 0, 1]], f32)}
     place = compare(desired, actual).first_mismatch
     assert (place["step"], place["index"]) == (2, [2])
+
+
+def test_a_nan_of_other_bits_is_a_mismatch_naming_both():
+    desired, actual = {"w": f32([np.nan])}, {"w": -f32([np.nan])}
+    assert compare(desired, {"w": f32([np.nan])}).status == "bit-identical"
+    verdict = compare(desired, actual, tolerance=10**9, atol=1e30)
+    assert verdict.status == "mismatch"
+    assert "desired NaN (bits 0x7fc00000), actual NaN (bits 0xffc00000)" in str(verdict), verdict
+
+
+def test_complex_values_are_as_far_as_their_farther_part():
+    desired = np.array([1 + 1j, 2 + 2j], np.complex64)
+    imaginary_up = np.array([1 + 1j, 2 + np.nextafter(f32(2), f32(3)) * 1j], np.complex64)
+    np.testing.assert_array_equal(ulp_distance(desired, imaginary_up), [0, 1])
+    assert compare({"z": desired}, {"z": desired.copy()}).status == "bit-identical"
+    assert compare({"z": desired}, {"z": imaginary_up}).first_mismatch["step"] == 2
+
+
+def test_a_complex_field_against_a_real_one_is_a_dtype_verdict_without_a_lossy_cast():
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # NumPy's ComplexWarning, were the imaginary part cast away
+        verdict = compare({"w": f32([1, 2])}, {"w": np.complex64([1, 2])})
+    assert str(verdict) == "MISMATCH: field w: dtype complex64, desired float32"
+
+
+def test_nothing_compared_is_a_mismatch():
+    assert str(compare({}, {})) == ("MISMATCH: nothing was compared: both traces have no field; a comparison "
+                                    "of nothing is no parity")
+    empty = {"w": np.zeros((0, 2), f32)}
+    assert compare(empty, {"w": np.zeros((0, 2), f32)}).status == "mismatch"
+    assert compare({"w": np.zeros((3, 0), f32)}, {"w": np.zeros((3, 0), f32)}).status == "mismatch"
+
+
+def test_a_trace_longer_or_shorter_names_the_field_and_both_lengths():
+    assert str(compare({"w": f32([1, 2])}, {"w": f32([1, 2, 3])})) == \
+        "MISMATCH at step 3, field w: the TF2 trace has 3 steps of w, the TF1 trace 2"
+    assert str(compare({"w": np.ones((2, 3), f32)}, {"w": np.ones((0, 3), f32)})) == \
+        "MISMATCH at step 1, field w: the TF2 trace has 0 steps of w, the TF1 trace 2"
+
+
+def test_a_scalar_field_is_named_once_as_a_shape():
+    assert str(compare({"loss": f32([1, 2])}, {"loss": f32(1)})) == \
+        "MISMATCH: field loss: shape () (a scalar, not a value per step), desired (2,)"

@@ -1,4 +1,6 @@
 """The machine fingerprint every results file carries, and the oneDNN probe behind it."""
+import os
+
 import pytest
 
 from tfparity.core import fresh, machine
@@ -18,8 +20,12 @@ def test_the_probe_decides_or_says_it_cannot():
         machine.decide({"_Arg", "SomeNewFusedKernel", "_Retval"})
 
 
-def test_this_process_probe_decides():
-    assert machine.onednn_active() in (True, False)  # raises if the probe cannot decide
+def test_the_probe_reads_the_setting_each_process_runs_under():
+    # Forced either way, the kernels TensorFlow runs say so; unset, TensorFlow 2.21's default: on
+    # for CPUs with AVX512_VNNI, AVX512_BF16 or AMX, off for the others.
+    default = bool(set((machine._cpuinfo("flags") or "").split()) & {"avx512_vnni", "avx512_bf16", "amx_tile"})
+    setting = os.environ.get("TF_ENABLE_ONEDNN_OPTS")
+    assert machine.onednn_active() is {"0": False, "1": True}.get(setting, default)
 
 
 def test_records_match_bit_for_bit_only_where_the_bits_can_agree():

@@ -7,7 +7,7 @@ import pytest
 import tf1_graph.convnet as tf1_twin
 from shared_data.convnet import EPOCHS, PUBLISHED, TARGET, make_inputs
 from tfparity.core import records
-from tfparity.core.machine import onednn_active
+from tfparity.core.machine import ONEDNN_SETTINGS, onednn_active
 from tfparity.core.paths import DOCS
 from tfparity.studies import seeds
 
@@ -18,7 +18,7 @@ TINY = dict(epochs=EPOCHS, train_size=100, test_size=50)
 
 def test_each_setting_runs_in_its_own_process_and_the_rows_summarise_its_seeds():
     found = seeds.study("convnet", range(2), **TINY)
-    assert set(found["measured"]) == set(seeds.SETTINGS)
+    assert set(found["measured"]) == set(ONEDNN_SETTINGS)
     for label, run in found["measured"].items():
         assert run["machine"]["onednn"] == (label == "oneDNN on")
         assert [len(a) for a in run["test_accuracy"]] == [EPOCHS, EPOCHS]

@@ -223,79 +223,8 @@ def test_every_pair_keeps_the_contract(name):
     assert not found, f"first drift: {found[0]}" + (f" (and {len(found) - 1} more)" if len(found) > 1 else "")
 
 
-TF1 = '''"""A planted pair."""
-import tensorflow.compat.v1 as tf1
-
-NAMES = ("w",)
-
-
-# %% model
-def model(x, w):
-    return x * w
-
-
-# %% step
-def train_step(inputs):
-    x = tf1.placeholder(tf1.float32, shape=[None], name="x")
-    w = tf1.Variable(inputs["w0"], name="w")
-    loss = tf1.reduce_mean(model(x, w))
-    train_op = tf1.train.GradientDescentOptimizer(0.5).minimize(loss)
-    return x, w, loss, train_op
-
-
-# %% train
-def run(inputs):
-    return {"w": []}
-
-
-def gradients(inputs):
-    return [], []
-
-
-if __name__ == "__main__":
-    print(run({}))
-'''
-TF2 = '''"""A planted pair."""
-import tensorflow as tf
-
-NAMES = ("w",)
-
-
-# %% model
-def model(x, w):
-    return x * w
-
-
-class Holder(tf.Module):
-    pass
-
-
-# %% step
-def train_step(x, w):
-    with tf.GradientTape() as tape:
-        loss = tf.reduce_mean(model(x, w))
-    w.assign_sub(0.5 * tape.gradient(loss, w))
-    return loss
-
-
-# %% train
-def run(inputs, function=False):
-    step = tf.function(train_step) if function else train_step
-    return {"w": [step(tf.constant(inputs["x"]), inputs["w"]).numpy()]}
-
-
-def gradients(inputs):
-    return [], []
-
-
-# %% whole loop (TF2 only)
-def run_loop(inputs, jit_compile=False):
-    return {"w": []}
-
-
-if __name__ == "__main__":
-    print(run({}))
-'''
+# A planted pair that keeps the contract (read as text, never imported); each PLANTED edit breaks it.
+TF1, TF2 = ((ROOT / "parity_tests" / "planted" / f"twin_{twin}.py").read_text() for twin in ("tf1", "tf2"))
 PLANTED = {  # (twin, old text, new text) -> the first drift named
     "section renamed": ("tf2", "# %% step\n", "# %% steps\n", "tf2_eager/X.py, section 'steps'"),
     "section missing": ("tf2", "# %% train\n", "", "tf2_eager/X.py, section None: TF1 has section 'train'"),

@@ -11,7 +11,7 @@ LEARNING_RATE, STEPS, REPORT_EVERY = 0.05, 1400, 200
 # A small run that still shows parity: what the tests and the notebooks run by default.
 QUICK = {"steps": 20}
 # Allowed differences from the TF1 Session, each with its named cause and its measurement;
-# tfparity/tolerances.py applies a bound only while its cause is active.
+# tfparity/core/tolerances.py applies a bound only while its cause is active.
 BOUNDS = {
     "tf2_eager": [Bound(
         "grappler_arithmetic", 32, 2e-6,

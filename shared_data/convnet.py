@@ -38,7 +38,7 @@ QUICK = {"epochs": 1, "train_size": 200, "test_size": 100}
 # bit, the tests run the shim small, and `--full` and `tfparity docs` run every mode to the end.
 FIRST_EPOCHS = {"tf1_graph": 1, "tf1_eager": 0}
 # Allowed differences from the TF1 Session, each with its named cause and its measurement;
-# tfparity/tolerances.py applies a bound only while its cause is active.
+# tfparity/core/tolerances.py applies a bound only while its cause is active.
 _GRAPH = Bound(
     "onednn", 512, 0.5,
     "Graph functions differ from the first update: oneDNN fuses conv2's Conv2DBackpropFilter with its "

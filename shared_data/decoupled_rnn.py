@@ -46,7 +46,7 @@ QUICK = {"epochs": 1, "train_size": 32, "test_size": 16}
 # to the end).
 FIRST_EPOCHS = {"tf1_graph": 5, "tf2_eager": 2}
 # Allowed differences from the TF1 Session, each with its named cause and its measurement;
-# tfparity/tolerances.py applies a bound only while its cause is active.
+# tfparity/core/tolerances.py applies a bound only while its cause is active.
 BOUNDS = {
     "tf2_xla": [Bound(
         "xla", 256, 5e-3,

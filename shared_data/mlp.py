@@ -4,8 +4,9 @@ import numpy as np
 from shared_data import mnist, positive_float, positive_int, rng
 from tfparity.core.tolerances import Bound
 
-# 784 inputs -> 15 sigmoid units -> 10 outputs: 784·15 + 15 + 15·10 + 10 = 11,935 parameters.
+# 784 inputs -> 15 sigmoid units -> 10 outputs; a weight matrix and a bias per layer.
 SIZES = (784, 15, 10)
+PARAMETER_COUNT = sum(a * b + b for a, b in zip(SIZES, SIZES[1:]))
 PARAMS = ("W1", "b1", "W2", "b2")
 # What the source printed of its network: the number of weights and biases. The guide puts it
 # beside the count make_inputs computes from SIZES (the record's settings).
@@ -24,7 +25,7 @@ QUICK = {"epochs": 1, "train_size": 32, "test_size": 16}
 # `tfparity docs` and the records' tests run every mode to the end (docs/mlp.md has the headline).
 FIRST_EPOCHS = {"tf1_graph": 3, "tf2_eager": 1}
 # Allowed differences from the TF1 Session, each with its named cause and its measurement;
-# tfparity/tolerances.py applies a bound only while its cause is active.
+# tfparity/core/tolerances.py applies a bound only while its cause is active.
 BOUNDS = {
     "tf2_eager": [Bound(
         "onednn", 512, 2e-5,
@@ -76,7 +77,7 @@ def make_inputs(seed=0, epochs=EPOCHS, batch_size=BATCH_SIZE, learning_rate=LEAR
         "W1": glorot_uniform(draw, SIZES[0], SIZES[1]), "b1": np.zeros(SIZES[1], np.float32),
         "W2": glorot_uniform(draw, SIZES[1], SIZES[2]), "b2": np.zeros(SIZES[2], np.float32),
         "schedule": schedule, "epochs": epochs, "batch_size": batch_size,
-        "parameter_count": sum(a * b + b for a, b in zip(SIZES, SIZES[1:])),
+        "parameter_count": PARAMETER_COUNT,
         "learning_rate": learning_rate, "decay": decay,
         "learning_rates": np.float32(learning_rate * decay ** np.arange(epochs)), "gradients": gradients, "dtype": "float32",
         "report_every": 1,  # the table shows every epoch

@@ -12,7 +12,7 @@ LOSSES = ("l2", "l1")
 # A small run that still shows parity: what the tests and the notebooks run by default.
 QUICK = {"steps": 20}
 # Allowed differences from the TF1 Session, each with its named cause and its measurement;
-# tfparity/tolerances.py applies a bound only while its cause is active.
+# tfparity/core/tolerances.py applies a bound only while its cause is active.
 BOUNDS = {
     "tf2_xla": [Bound(
         "xla", 128, 3e-5,

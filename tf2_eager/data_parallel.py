@@ -196,7 +196,7 @@ def run_loop(inputs, jit_compile=False, on_epoch=None):
 
 def run_multiworker(inputs, on_epoch=None):
     """The TF2 twin's run (step as a tf.function) in one worker process per replica on this
-    machine, each with its own TF_CONFIG; the trace is the chief's (tfparity/cluster.py)."""
+    machine, each with its own TF_CONFIG; the trace is the chief's (tfparity/core/cluster.py)."""
     return cluster.run(f"{HERE}:run", inputs, inputs["replicas"], function=True)
 
 

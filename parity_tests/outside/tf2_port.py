@@ -5,6 +5,18 @@ import tensorflow as tf
 
 from tfparity.port import optimizers
 
+# Written by hand, as a migrator would: the model's paths, the optimizer's slots in var_list order.
+HAND_MAP = {
+    "hidden/weights": "model.hidden.weights", "hidden/biases": "model.hidden.biases",
+    "logits/weights": "model.logits.weights", "logits/biases": "model.logits.biases",
+    "hidden/biases/Adam": "optimizer.slots.m.0", "hidden/biases/Adam_1": "optimizer.slots.v.0",
+    "hidden/weights/Adam": "optimizer.slots.m.1", "hidden/weights/Adam_1": "optimizer.slots.v.1",
+    "logits/biases/Adam": "optimizer.slots.m.2", "logits/biases/Adam_1": "optimizer.slots.v.2",
+    "logits/weights/Adam": "optimizer.slots.m.3", "logits/weights/Adam_1": "optimizer.slots.v.3",
+    "beta1_power": "optimizer.non_slots.beta1_power", "beta2_power": "optimizer.non_slots.beta2_power",
+    "global_step": "step",
+}
+
 
 class Dense(tf.Module):
     def __init__(self, weights, biases, name):

@@ -13,53 +13,103 @@ mode, with every switchable cause off, demands bit-identity. ``measure`` finds a
 several seeds and ``write`` adds it to a file.
 """
 import math
+import os
+import stat
 import tomllib
 
+from tfparity.core.files import KINDS, NotWritable, check_target
 from tfparity.core.modes import CHECKED_MODES
-from tfparity.core.tolerances import CAUSES, Bound
+from tfparity.core.tolerances import Bound, NotARoundingBound, check_bound
 
 KEYS = {"mode", "cause", "ulp", "atol", "measured"}
+# A tolerances file is a few lines of TOML (pyproject.toml a few pages): larger than this, it is
+# not one, and it is not read whole.
+MAX_BYTES = 1 << 20
 
 
 class BoundsError(ValueError):
     pass
 
 
-def _entries(path):
+def _kind(mode):
+    return next((kind for test, kind in KINDS if test(mode)), "not a regular file")
+
+
+def _text(path):
+    """The text of the regular file at ``path``: anything else (a named pipe would block the
+    read, a device would never end) is refused by its type before it is opened, and at most
+    MAX_BYTES are read."""
     try:
-        with open(path, "rb") as file:
-            document = tomllib.load(file)
+        status = os.stat(path)
+        if not stat.S_ISREG(status.st_mode):
+            raise BoundsError(f"cannot read {path}: it is {_kind(status.st_mode)}, not a regular file")
+        descriptor = os.open(path, os.O_RDONLY | os.O_NONBLOCK)  # replaced by a pipe since: no wait
     except OSError as error:
         raise BoundsError(f"cannot read {path}: {error.strerror}") from None
+    with os.fdopen(descriptor, "rb") as file:
+        if not stat.S_ISREG(os.fstat(file.fileno()).st_mode):
+            raise BoundsError(f"cannot read {path}: it is not a regular file")
+        try:
+            data = file.read(MAX_BYTES + 1)
+        except OSError as error:
+            raise BoundsError(f"cannot read {path}: {error.strerror}") from None
+    if len(data) > MAX_BYTES:
+        raise BoundsError(f"{path} is larger than {MAX_BYTES >> 10} KiB: not a tolerances file")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise BoundsError(f"{path} is not UTF-8 text (byte {error.start}): not a tolerances file") from None
+
+
+def _entries(path):
+    try:
+        document = tomllib.loads(_text(path))
     except tomllib.TOMLDecodeError as error:
         raise BoundsError(f"{path} is not valid TOML: {error}") from None
     if str(path).endswith("pyproject.toml"):
-        document = document.get("tool", {}).get("tfparity", {})
-    entries = document.get("bounds", [])
+        tool = document.get("tool", {})
+        document = tool.get("tfparity", {}) if isinstance(tool, dict) else {}
+    entries = document.get("bounds", []) if isinstance(document, dict) else None
     if not isinstance(entries, list):
         raise BoundsError(f"{path}: bounds must be an array of tables ([[bounds]])")
     return entries
 
 
 def load(path):
-    """{mode: [Bound, ...]} from a tolerances file or pyproject.toml; {} when it declares none."""
+    """{mode: [Bound, ...]} from a tolerances file or pyproject.toml; {} when it declares none.
+    Each bound must be a rounding bound (``tfparity.core.tolerances.check_bound``)."""
     declared = {}
     for number, entry in enumerate(_entries(path), 1):
         where = f"{path}: bound {number}"
         if not isinstance(entry, dict) or KEYS - {"mode", "atol"} - set(entry) or set(entry) - KEYS:
             raise BoundsError(f"{where}: needs cause, ulp and measured (mode and atol optional), "
                               f"got {sorted(entry) if isinstance(entry, dict) else entry!r}")
-        if entry["cause"] not in CAUSES:
-            raise BoundsError(f"{where}: unknown cause {entry['cause']!r}; known: {', '.join(CAUSES)}")
-        modes = [entry["mode"]] if "mode" in entry else list(CHECKED_MODES)
-        if modes[0] not in CHECKED_MODES:
-            raise BoundsError(f"{where}: unknown mode {modes[0]!r}; known: {', '.join(CHECKED_MODES)}")
-        ulp, atol = entry["ulp"], entry.get("atol", 0.0)
-        if not isinstance(ulp, int) or ulp < 0 or not isinstance(atol, (int, float)) or not atol >= 0:
-            raise BoundsError(f"{where}: ulp must be a whole number >= 0 and atol a number >= 0")
-        for mode in modes:
-            declared.setdefault(mode, []).append(Bound(entry["cause"], ulp, float(atol), str(entry["measured"])))
+        mode = entry.get("mode")
+        if mode is not None and (not isinstance(mode, str) or mode not in CHECKED_MODES):
+            raise BoundsError(f"{where}: unknown mode {mode!r}; known: {', '.join(CHECKED_MODES)}")
+        bound = Bound(entry["cause"], entry["ulp"], entry.get("atol", 0.0), entry["measured"])
+        try:
+            check_bound(bound, where)
+        except NotARoundingBound as error:
+            raise BoundsError(str(error)) from None
+        for each in [mode] if mode is not None else CHECKED_MODES:
+            declared.setdefault(each, []).append(bound._replace(atol=float(bound.atol)))
     return declared
+
+
+def check_writable(path, force=False):
+    """``BoundsError`` unless ``write`` can add bounds to ``path`` (--write-bound): a new file, or a
+    tolerances file that loads (``force``: even a read-only one), never pyproject.toml."""
+    if path == "":
+        raise BoundsError("cannot write --write-bound '': give a file name")
+    if str(path).endswith("pyproject.toml"):  # tomli_w would drop its comments and layout
+        raise BoundsError(f"cannot write bounds into {path}: write a tolerances file and copy them over")
+    try:
+        exists = check_target(path, force) is not None
+    except NotWritable as error:
+        raise BoundsError(f"cannot write --write-bound {path}: {error}") from None
+    if exists:
+        load(path)
 
 
 def rounded(max_ulp, max_abs):
@@ -71,21 +121,15 @@ def rounded(max_ulp, max_abs):
     return ulp, float(f"{math.ceil(max_abs / scale) * scale:.1g}")
 
 
-def write(path, entries):
-    """Add ``entries`` (dicts with the keys above) to the ``[[bounds]]`` of ``path``, atomically."""
+def write(path, entries, force=False):
+    """Add ``entries`` (dicts with the keys above) to the ``[[bounds]]`` of ``path``, atomically
+    (``force``: even where ``path`` is read-only)."""
     import tomli_w
 
     from tfparity.core.files import write_atomic
-    if str(path).endswith("pyproject.toml"):  # tomli_w would drop its comments and layout
-        raise BoundsError(f"cannot write bounds into {path}: write a tolerances file and copy them over")
-    try:
-        existing = _entries(path)
-    except BoundsError:
-        import os
-        if os.path.exists(path):
-            raise
-        existing = []
-    write_atomic(path, tomli_w.dumps({"bounds": existing + list(entries)}))
+    check_writable(path, force)
+    existing = _entries(path) if os.path.lexists(path) else []
+    write_atomic(path, tomli_w.dumps({"bounds": existing + list(entries)}), force=force)
 
 
 def measure(functions, modes, attribute, strict, seeds):

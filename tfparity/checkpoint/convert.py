@@ -4,27 +4,36 @@ A map is ``{TF1 variable name: dotted attribute path from a root object}``, e.g.
 ``{"conv1/weights": "model.conv1.weights", "conv1/weights/Adam": "optimizer.slots.m.0"}``; a
 value of None leaves a TF1 variable out on purpose (``global_step``); a value
 ``{"path": P, "iterations_from_beta": 0.9}`` writes the step count a power ``beta^(t+1)`` encodes
-(TF1 Adam's ``beta1_power`` into a Keras 3 optimizer's ``iterations``: ``checkpoint_keras``). The TF2 checkpoint written
+(TF1 Adam's ``beta1_power`` into a Keras 3 optimizer's ``iterations``). The TF2 checkpoint written
 restores with ``tf.train.Checkpoint(model=..., optimizer=...).restore(DST)`` for roots of those
 names (``tfparity.port.optimizers``' state: ``optimizer.checkpointable()``). ``auto_map`` derives the
 map from objects whose variables carry the TF1 names. Bad input raises ``CheckpointError`` with
-one line naming the variable or file; DST is written in a temporary folder and renamed into place.
+one line naming the variable or file; DST is written in a temporary folder and renamed into place,
+never over the checkpoint being read, and over another only with ``force``.
 """
 import os
 
-from tfparity.checkpoint.files import CheckpointError, staged, tree  # noqa: F401 (raised here too)
+from tfparity.checkpoint import maps, prefixes
+from tfparity.checkpoint.files import staged, tree
+from tfparity.checkpoint.prefixes import CheckpointError  # noqa: F401 (raised here too)
 from tfparity.core.quiet import import_tensorflow
 
 tf = import_tensorflow()
 KEY = "/.ATTRIBUTES/VARIABLE_VALUE"  # the suffix of a variable's key in an object-based checkpoint
+GRAPH = "_CHECKPOINTABLE_OBJECT_GRAPH"  # the entry only an object-based (TF2) checkpoint has
+TRACKABLE = "a tf.Module, tf.Variable, Keras layer, model or optimizer, or optimizer.checkpointable()"
 
 
-def read(path):
+def resolve(path):
+    """The prefix of the checkpoint at ``path``: itself, or for a folder the latest its Saver named."""
+    return prefixes.latest(path) if os.path.isdir(path) else path
+
+
+def read(path, what="checkpoint"):
     """{name: (shape, dtype, value getter)} of every variable in a checkpoint, TF1 or TF2."""
-    if not (os.path.exists(f"{path}.index") or os.path.isdir(path)):
-        raise CheckpointError(f"no checkpoint at {path}: {path}.index does not exist")
+    prefixes.check_source(path, what)
     try:
-        reader = tf.train.load_checkpoint(path)
+        reader = tf.train.load_checkpoint(resolve(path))
         shapes, dtypes = reader.get_variable_to_shape_map(), reader.get_variable_to_dtype_map()
     except (tf.errors.OpError, ValueError) as error:
         raise CheckpointError(f"cannot read checkpoint {path}: {_first_line(error)}") from None
@@ -36,8 +45,21 @@ def read(path):
             except (tf.errors.OpError, IndexError, RuntimeError) as error:  # a truncated or corrupt .data file
                 raise CheckpointError(f"cannot read {name} from {path}: {_first_line(error)}") from None
         return get
-    return {name: (tuple(shapes[name]), dtypes[name].name, getter(name)) for name in sorted(shapes)
-            if name != "_CHECKPOINTABLE_OBJECT_GRAPH"}
+    return {name: (tuple(shapes[name]), dtypes[name].name, getter(name)) for name in sorted(shapes) if name != GRAPH}
+
+
+def object_based(found):
+    """Whether the variables ``read`` found are a TF2 object-based checkpoint's."""
+    return any(name.endswith(KEY) for name in found)
+
+
+def read_tf1(path, what="SRC"):
+    """``read`` for a TF1 Saver checkpoint: a TF2 one is refused (``reverse`` carries it back)."""
+    found = read(path, what)
+    if object_based(found):
+        raise CheckpointError(f"{what} {path} is a TF2 object-based checkpoint: convert reads a TF1 Saver "
+                              f"checkpoint (--reverse carries a TF2 one back to TF1)")
+    return found
 
 
 def _first_line(error):
@@ -47,6 +69,7 @@ def _first_line(error):
 def paths(roots):
     """{dotted path: variable} for every path to a variable from ``roots``, shortest first (a
     variable reachable two ways, as a Keras optimizer's slots are, has both paths)."""
+    check_roots(roots)
     found, queue, seen = {}, list(roots.items()), set()
     while queue:
         path, obj = queue.pop(0)
@@ -59,6 +82,16 @@ def paths(roots):
         children = tf.train.TrackableView(obj).children(obj)
         queue += [(f"{path}.{edge}", child) for edge, child in children.items()]
     return found
+
+
+def check_roots(roots):
+    """Every root a non-empty name and an object a checkpoint can track."""
+    for root, obj in roots.items():
+        if not isinstance(root, str) or not root:
+            raise CheckpointError(f"root name {root!r}: the objects' names must be non-empty strings")
+        if not (isinstance(obj, (tf.Variable, tf.__internal__.tracking.Trackable)) or _keras_variable(obj)):
+            raise CheckpointError(f"root {root!r} is {type(obj).__name__}, not an object a checkpoint tracks "
+                                  f"({TRACKABLE})")
 
 
 def _keras_variable(obj):
@@ -79,6 +112,7 @@ def auto_map(names, roots):
 
 
 def _check_map(found, mapping, src):
+    maps.check(mapping)
     left_out = [n for n in found if n not in mapping]
     if left_out:
         raise CheckpointError(f"variable {left_out[0]} of {src} is not in the map "
@@ -86,11 +120,14 @@ def _check_map(found, mapping, src):
     no_source = [n for n in mapping if n not in found]
     if no_source:
         raise CheckpointError(f"map entry {no_source[0]}: {src} has no variable of that name")
-    return {n: p for n, p in mapping.items() if p is not None}
+    kept = {n: p for n, p in mapping.items() if p is not None}
+    for name, entry in kept.items():  # Checkpoint(write=...) would hide the method that writes it
+        root = maps.path_of(entry).split(".")[0]
+        if hasattr(tf.train.Checkpoint, root):
+            raise CheckpointError(f"map entry {name}: root {root!r} is an attribute of tf.train.Checkpoint, "
+                                  f"so no checkpoint can restore a root of that name: call it otherwise")
+    return kept
 
-
-def _path(entry):
-    return entry["path"] if isinstance(entry, dict) else entry
 
 
 def _value(name, entry, value):
@@ -110,7 +147,7 @@ def _check_into(mapping, values, into):
     """Every mapped path exists in the objects ``into``, with the value's shape and dtype."""
     targets = paths(into)
     for name, entry in mapping.items():
-        path = _path(entry)
+        path = maps.path_of(entry)
         if path not in targets:
             raise CheckpointError(f"map entry {name}: no variable at {path} in the objects "
                                   f"(known: {', '.join(sorted(targets)[:6])}...)")
@@ -121,28 +158,38 @@ def _check_into(mapping, values, into):
                                   f"{tf.as_dtype(var.dtype).name} {list(var.shape)}")
 
 
-def convert(src, dst, mapping, into=None):
+def convert(src, dst, mapping, into=None, force=False):
     """TF1 checkpoint ``src`` -> TF2 object-based checkpoint at prefix ``dst``; ``into``
-    ({root name: object}), if given, is checked against: paths, shapes and dtypes."""
-    found = read(src)
+    ({root name: object}), if given, is checked against: paths, shapes and dtypes. ``force``:
+    replace a checkpoint at ``dst`` (never ``src`` itself)."""
+    src = resolve(src)
+    prefixes.check_target(dst, [src], force=force)
+    found = read_tf1(src)
     mapping = _check_map(found, mapping, src)
     values = {name: _value(name, entry, found[name][2]()) for name, entry in mapping.items()}
     if into is not None:
         _check_into(mapping, values, into)
 
     def write(prefix):
-        checkpoint = tf.train.Checkpoint(**tree({n: _path(e) for n, e in mapping.items()}, values))
+        checkpoint = tf.train.Checkpoint(**tree({n: maps.path_of(e) for n, e in mapping.items()}, values))
         checkpoint.save_counter  # created by every restore: written too, so it matches
         checkpoint.write(prefix)
     staged(dst, write)
     return mapping
 
 
-def reverse(src, dst, mapping):
+def reverse(src, dst, mapping, force=False):
     """TF2 object-based checkpoint ``src`` -> TF1 ``Saver`` checkpoint at prefix ``dst``, for a
     roll-back: the same map, read the other way (``save_counter``, the Checkpoint's own, is skipped)."""
     import tensorflow.compat.v1 as tf1
-    found = {key[:-len(KEY)].replace("/", "."): entry for key, entry in read(src).items()
+    src = resolve(src)
+    prefixes.check_target(dst, [src], force=force)
+    maps.check(mapping)
+    everything = read(src)
+    if everything and not object_based(everything):
+        raise CheckpointError(f"SRC {src} is a TF1 Saver checkpoint: --reverse reads a TF2 object-based one "
+                              f"(convert without --reverse carries TF1 to TF2)")
+    found = {key[:-len(KEY)].replace("/", "."): entry for key, entry in everything.items()
              if key.endswith(KEY) and key != "save_counter" + KEY}
     by_path = {path: name for name, path in mapping.items() if path is not None}
     left_out = [p for p in found if p not in by_path]
@@ -156,7 +203,8 @@ def reverse(src, dst, mapping):
     def write(prefix):
         graph = tf1.Graph()
         with graph.as_default():
-            variables = {name: tf1.Variable(value, name=name) for name, value in values.items()}
+            # Saved under the dict's keys: the op names are not, and a TF1 name need not be a valid one.
+            variables = {name: tf1.Variable(value, name="variable") for name, value in values.items()}
             saver = tf1.train.Saver(var_list=variables)
             with tf1.Session(graph=graph) as session:
                 session.run(tf1.variables_initializer(list(variables.values())))

@@ -1,55 +1,68 @@
 """Writing checkpoints whole: root objects built from a map's paths, and files written in a
-temporary folder beside the target and renamed into place, index last."""
+temporary folder beside the target and renamed into place, index last. A target folder that
+does not exist yet is built inside the temporary folder and renamed into place whole, so a
+failure or Ctrl-C leaves nothing: no half-written checkpoint, no empty folder."""
 import os
 import shutil
 import tempfile
 
+from tfparity.checkpoint.prefixes import CheckpointError, check_folder, files  # noqa: F401 (raised here too)
 from tfparity.core.quiet import import_tensorflow
+from tfparity.core.signals import deferred
 
 tf = import_tensorflow()
-
-
-class CheckpointError(ValueError):
-    """Bad input: one line naming the variable or file."""
+STAGING_PREFIX = ".tfparity-checkpoint-"  # the temporary folder beside the target, removed in every case
 
 
 def tree(mapping, values):
-    """Root objects holding a tf.Variable at each mapped path."""
+    """Root objects holding a tf.Variable at each mapped path: nested dicts, which TensorFlow tracks
+    by key, so any part a map allows ("name", "0", "my-layer") is one edge of the object graph."""
     roots = {}
     for name, path in mapping.items():
         *parents, leaf = path.split(".")
-        if not parents:  # a root that is a variable itself: Checkpoint(step=tf.Variable(...))
-            roots[leaf] = tf.Variable(values[name], name=name)
-            continue
-        node = roots.setdefault(parents[0], tf.Module(name=parents[0]))
-        for part in parents[1:]:
-            node = getattr(node, part, None) or _child(node, part)
-        setattr(node, leaf, tf.Variable(values[name], name=name))
+        node = roots
+        for part in parents:
+            node = node.setdefault(part, {})
+        node[leaf] = tf.Variable(values[name], name="variable")  # keys, not variable names, are saved
     return roots
 
 
-def _child(node, part):
-    setattr(node, part, tf.Module(name=part if part.isidentifier() else f"_{part}"))
-    return getattr(node, part)
-
-
 def _replace(staging, dst):
-    """Move the checkpoint files written under ``staging`` to the prefix ``dst``, index last:
-    a reader finds either the old checkpoint or the new one, never half of one."""
+    """Move the checkpoint files written under ``staging`` to the prefix ``dst``, index last, then
+    remove the shards of a replaced checkpoint that the new one does not have."""
     base = os.path.join(staging, "ckpt")
-    files = sorted(f for f in os.listdir(staging) if f.startswith("ckpt."))
-    for suffix in sorted((f[len("ckpt"):] for f in files), key=lambda s: s == ".index"):
+    old = set(files(dst))
+    written = sorted((f[len("ckpt"):] for f in os.listdir(staging) if f.startswith("ckpt.")),
+                     key=lambda suffix: suffix == ".index")
+    for suffix in written:
         os.replace(base + suffix, dst + suffix)
+    for stale in old - {dst + suffix for suffix in written}:
+        os.unlink(stale)
 
 
 def staged(dst, write):
-    """``write(prefix)`` into a temporary folder beside ``dst``, then the files renamed to ``dst``."""
-    folder = os.path.dirname(os.path.abspath(dst))
-    if not os.path.isdir(folder):
-        raise CheckpointError(f"cannot write {dst}: {folder} is not a folder")
-    staging = tempfile.mkdtemp(dir=folder, prefix=".tfparity-checkpoint-")
+    """``write(prefix)`` into a temporary folder beside ``dst`` (or beside the first of its folders
+    that does not exist yet), then the files renamed to ``dst``; an OSError is one line."""
+    base, missing = check_folder(os.path.dirname(os.path.abspath(dst)), dst)
+    staging = None
     try:
-        write(os.path.join(staging, "ckpt"))
-        _replace(staging, dst)
+        with deferred():
+            staging = tempfile.mkdtemp(dir=base, prefix=STAGING_PREFIX)
+        if missing:  # built whole inside the staging folder, then one rename makes it appear
+            inside = os.path.join(staging, *missing)
+            os.makedirs(inside)
+            write(os.path.join(inside, os.path.basename(dst)))
+            with deferred():
+                os.rename(os.path.join(staging, missing[0]), os.path.join(base, missing[0]))
+        else:
+            write(os.path.join(staging, "ckpt"))
+            with deferred():
+                _replace(staging, dst)
+    except OSError as error:
+        raise CheckpointError(f"cannot write {dst}: {error.strerror or error}") from None
+    except tf.errors.OpError as error:  # TensorFlow's own writer: a full disk, a folder gone
+        raise CheckpointError(f"cannot write {dst}: {str(error.message).strip().splitlines()[0]}") from None
     finally:
-        shutil.rmtree(staging, ignore_errors=True)
+        if staging is not None:
+            with deferred():
+                shutil.rmtree(staging, ignore_errors=True)

@@ -11,7 +11,7 @@ import os
 from shared_data import mnist
 from tfparity.core import harness
 from tfparity.core.exits import UsageError
-from tfparity.core.files import NotWritable, check_target
+from tfparity.core.files import NotWritable, check_target, kind_of
 
 # Options any example may take (make_inputs parameters of these names; cli.py defines them). The
 # others are declared by the examples themselves: OPTIONS in their shared_data module.
@@ -21,6 +21,23 @@ COMMON = ("learning_rate", "steps", "epochs", "download")
 class Parser(argparse.ArgumentParser):
     def error(self, message):  # one line, exit 2, instead of argparse's usage block
         raise UsageError(message)
+
+
+def path(text):
+    """A path to write: an empty one is refused (``--json ''`` used to write nothing and exit 0, and
+    ``docs --out ''`` to rebuild the checkout's own docs/)."""
+    if not text:
+        raise argparse.ArgumentTypeError("an empty path; give a file or folder name")
+    return text
+
+
+def output(parser, option, help, metavar="PATH"):
+    """An option naming a file to write, and ``--force`` beside it: the message that refuses a
+    read-only target offers --force, so every command with such an option has it."""
+    parser.add_argument(option, metavar=metavar, type=path, help=help)
+    if parser.get_default("force") is None:  # one --force per command, for all its outputs
+        parser.add_argument("--force", action="store_true", help="let the outputs replace read-only files "
+                            "(their mode is kept)")
 
 
 def seed(text):
@@ -87,6 +104,17 @@ def options(name, args):
     return given
 
 
+def check_mnist(names=None, download=False):
+    """The MNIST files that ``names`` (examples; None: a study of the command's own) will read, checked
+    before TensorFlow loads: no folder, a missing file, a named pipe in a file's place."""
+    readers = [name for name in names if "download" in accepted(name)] if names is not None else [None]
+    if readers:
+        try:
+            mnist.check(download=bool(download))
+        except mnist.MnistError as error:
+            raise UsageError(f"{readers[0]}: {error}" if readers[0] else str(error)) from None
+
+
 def check_known(names):
     known = harness.examples()
     for name in names:
@@ -114,8 +142,10 @@ def from_make_inputs(error):
 def check_folder(out):
     """A folder to rebuild: an existing folder or a new path in a writable folder."""
     target = os.path.realpath(out)
+    if os.path.dirname(target) == target:  # it has no folder beside it to be rebuilt in, and holds every file
+        raise UsageError(f"cannot write --out {out}: the root folder cannot be rebuilt")
     if os.path.exists(target) and not os.path.isdir(target):
-        raise UsageError(f"cannot write --out {out}: not a folder")
+        raise UsageError(f"cannot write --out {out}: {kind_of(target)}, not a folder")
     if not os.access(os.path.dirname(target), os.W_OK | os.X_OK):
         raise UsageError(f"cannot write --out {out}: {os.path.dirname(target)} is not a writable folder")
     return target

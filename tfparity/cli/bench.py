@@ -1,15 +1,28 @@
 """``tfparity bench [EXAMPLE ...]``: every mode of every example timed in its own process, with its
 parity class: the table and the targets on stdout; --json, --out, --docs (docs/performance.md).
 ``tfparity bench --main-job``: the README's first command, ``tfparity run --all``, timed in a fresh
-process (with --docs: added to docs/results/performance.json, the rest kept, and its page redrawn)."""
+process (with --docs: added to docs/results/performance.json, the rest kept, and its page redrawn).
+
+Every argument is checked before TensorFlow loads: a bench takes minutes, a full one half an hour.
+"""
 import sys
 from pathlib import Path
 
-from tfparity.cli.arguments import UsageError, check_known, check_writable
+from tfparity.cli.arguments import UsageError, check_known, check_mnist, check_writable, output, path
 from tfparity.core import harness, quiet
 from tfparity.core.exits import Exit
+from tfparity.core.files import NotWritable, check_target, kind_of, thawed
 from tfparity.core.jsonio import dumps, jsonable, write_atomic
 from tfparity.core.paths import DOCS
+
+# What --out holds afterwards.
+REPORT, CHART = "bench.md", "bench.png"
+# What --docs writes: the record, then the page and chart drawn from it.
+DOCS_RECORD = DOCS / "results" / "performance.json"
+DOCS_PAGES = (DOCS / "performance.md", DOCS / "img" / "performance.png")
+# Each repeat times every mode of every example again: the full run's 5 take about half an hour,
+# so 100 are most of a day, and a larger number is a slip, not a measurement.
+MAX_REPEATS = 100
 
 
 def add_parser(sub):
@@ -25,17 +38,33 @@ def add_parser(sub):
     bench.add_argument("--main-job", action="store_true",
                        help="time only `tfparity run --all` in a fresh process (with --docs: into the committed "
                             "results, the rest kept; `tfparity docs` then quotes it in the README)")
-    bench.add_argument("--json", metavar="PATH", help="write the measurements as JSON")
-    bench.add_argument("--out", metavar="DIR", help="write bench.md and bench.png into DIR")
+    output(bench, "--json", "write the measurements as JSON")
+    bench.add_argument("--out", metavar="DIR", type=path, help=f"write {REPORT} and {CHART} into DIR")
     bench.add_argument("--docs", action="store_true",
-                       help="write docs/results/performance.json, docs/performance.md and its chart")
+                       help="write docs/results/performance.json, docs/performance.md and its chart "
+                            "(a full run of every example only)")
 
 
 def run(args):
+    from tfparity.studies.performance.runner import FULL_REPEATS
     names = args.examples or harness.examples()
     check_known(names)
+    if args.docs:
+        _check_full(args, FULL_REPEATS)
+        for target in (DOCS_RECORD, *DOCS_PAGES):
+            check_writable(target, args.force, option="--docs")
     if args.json:
-        check_writable(args.json)
+        check_writable(args.json, args.force)
+    if args.out:
+        _check_out(args)
+    if args.repeats is not None and args.repeats < 1:
+        raise UsageError(f"--repeats must be at least 1, got {args.repeats}")
+    if args.repeats is not None and args.repeats > MAX_REPEATS:
+        raise UsageError(f"--repeats {args.repeats}: at most {MAX_REPEATS} (each repeats every mode of every "
+                         "example; the full run's 5 take about half an hour)")
+    if args.determinism_only and args.no_determinism:
+        raise UsageError("--determinism-only and --no-determinism exclude each other")
+    check_mnist(names)
     quiet.import_tensorflow()
     try:
         return _run(args, names)
@@ -43,14 +72,33 @@ def run(args):
         raise UsageError(str(error)) from None
 
 
+def _check_full(args, full_repeats):
+    """--docs replaces the committed measurements: only a full run may (a quick one once replaced
+    five examples' half-hour measurements with one smoke entry)."""
+    partial = [what for what, given in (
+        ("--quick (a smoke run, not a measurement)", args.quick),
+        (f"{' '.join(args.examples)} (the committed results hold every example)", args.examples),
+        (f"--repeats {args.repeats} (a full run times {full_repeats})",
+         args.repeats is not None and args.repeats < full_repeats)) if given]
+    if partial:
+        raise UsageError(f"--docs records a full run of every example, not with {'; '.join(partial)}: "
+                         "write a partial run with --out DIR or --json PATH instead")
+
+
+def _check_out(args):
+    folder = Path(args.out)
+    if not folder.is_dir():
+        what = kind_of(folder) if folder.exists() else "nothing is there"
+        raise UsageError(f"cannot write --out {args.out}: not a folder ({what})")
+    for name in (REPORT, CHART):
+        try:
+            check_target(folder / name, args.force)
+        except NotWritable as error:
+            raise UsageError(f"cannot write --out {args.out}: {error}") from None
+
+
 def _run(args, names):
     """Returns the exit status: 0, or 1 when a mode broke parity beyond the tolerance table."""
-    if args.repeats is not None and args.repeats < 1:
-        raise ValueError(f"--repeats must be at least 1, got {args.repeats}")
-    if args.out and not Path(args.out).is_dir():  # --json is checked by the command line
-        raise ValueError(f"cannot write into {args.out}: not a folder")
-    if args.determinism_only and args.no_determinism:
-        raise ValueError("--determinism-only and --no-determinism exclude each other")
     if args.main_job:
         return _main_job(args)
     from tfparity.studies.performance import merged, render, report, runner
@@ -59,13 +107,15 @@ def _run(args, names):
     text = report.markdown(result)
     print(text)
     if args.json:
-        write_atomic(args.json, dumps(jsonable(result)) + "\n")
+        write_atomic(args.json, dumps(jsonable(result)) + "\n", force=args.force)
     if args.out:
-        write_atomic(Path(args.out) / "bench.md", text)
-        report.chart(result, Path(args.out) / "bench.png")
+        write_atomic(Path(args.out) / REPORT, text, force=args.force)
+        with thawed([Path(args.out) / CHART] if args.force else ()):
+            report.chart(result, Path(args.out) / CHART)
     if args.docs:
-        write_atomic(DOCS / "results" / "performance.json", dumps(jsonable(merged(DOCS, result))) + "\n")
-        render(DOCS)
+        write_atomic(DOCS_RECORD, dumps(jsonable(merged(DOCS, result))) + "\n", force=args.force)
+        with thawed(DOCS_PAGES if args.force else ()):
+            render(DOCS)
     broken = [m for modes in result["examples"].values() for m in modes.values()
               if m.get("status") == "mismatch" or "error" in m]
     return Exit.MISMATCH if broken else Exit.OK
@@ -86,8 +136,9 @@ def _main_job(args):
         return Exit.MISMATCH
     print(report.main_job_section(job))
     if args.json:
-        write_atomic(args.json, dumps(jsonable(job)) + "\n")
+        write_atomic(args.json, dumps(jsonable(job)) + "\n", force=args.force)
     if args.docs:
-        write_atomic(DOCS / "results" / "performance.json", dumps(jsonable(with_main_job(DOCS, job))) + "\n")
-        render(DOCS)
+        write_atomic(DOCS_RECORD, dumps(jsonable(with_main_job(DOCS, job))) + "\n", force=args.force)
+        with thawed(DOCS_PAGES if args.force else ()):
+            render(DOCS)
     return Exit.OK

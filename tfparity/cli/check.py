@@ -2,25 +2,34 @@
 
 Parsing needs only the standard library (``add_parser``); ``run`` loads TensorFlow once the
 options are checked. Exit statuses: 0 parity (bit-identical, within a bound of an active cause,
-or explained by a cause switched off), 1 mismatch, 2 bad input to tfparity, 3 the user's own
-code raised (their traceback, and which function).
+or explained by a cause switched off), 1 mismatch (nothing compared is one too), 2 bad input to
+tfparity (a bounds file whose bound is not a rounding bound too), 3 the user's own code raised,
+exited (``sys.exit``, ``os._exit``) or returned something that is not a trace (their traceback,
+and which function or module).
 """
 import argparse
+import importlib
 import os
 import sys
 import traceback
 
-from tfparity.cli.arguments import UsageError, check_writable
+from tfparity.cli.arguments import UsageError, check_writable, output, path, seed
 from tfparity.core import quiet
 from tfparity.core.exits import Exit
 from tfparity.core.modes import CHECKED_MODES
 
 SPEC = "module:function or path/to/file.py:function"
+# Frames of a user's traceback that are not their code: tfparity's own and the import machinery's.
+NOT_THEIRS = (os.path.dirname(os.path.dirname(os.path.abspath(__file__))) + os.sep,
+              os.path.dirname(importlib.__file__) + os.sep, "<frozen importlib")
 EPILOG = """exit status:
   0    parity: every mode bit-identical, within a bound of an active cause, or explained by one
-  1    MISMATCH: a difference no cause explains (first step, field, values and hints printed)
-  2    bad input to tfparity: one line on stderr (a SPEC, a signature, an option, a bounds file)
-  3    your own code raised: your traceback, and which function and mode"""
+  1    MISMATCH: a difference no cause explains (first step, field, values and hints printed),
+       or nothing was compared (no field, no step)
+  2    bad input to tfparity: one line on stderr (a SPEC, a signature, an option, a bounds file,
+       a bound that is not a rounding bound)
+  3    your own code raised, exited (sys.exit, os._exit) or returned no trace: your traceback, and
+       which function and mode, or which module"""
 
 
 def add_parser(sub):
@@ -32,7 +41,7 @@ def add_parser(sub):
     check.add_argument("--tf2", required=True, metavar="SPEC", help="tf2_run(inputs, function=False) -> the same")
     check.add_argument("--loop", metavar="SPEC", help="tf2_loop(inputs, jit_compile=False): the whole loop "
                        "in one tf.function (adds the modes tf2_loop and tf2_xla)")
-    check.add_argument("--seed", type=int, default=0, help="seed passed to make_inputs (default 0)")
+    check.add_argument("--seed", type=seed, default=0, help="seed passed to make_inputs (default 0)")
     check.add_argument("--modes", type=lambda text: tuple(text.split(",")), metavar="M,M",
                        help=f"modes to compare (default: all that apply; known: {', '.join(CHECKED_MODES)})")
     check.add_argument("--tolerances", metavar="FILE", help="bounds by cause ([[bounds]] in a TOML file); "
@@ -41,65 +50,132 @@ def add_parser(sub):
                        "grappler's passes) and demand bit-identity: no bound but XLA's applies")
     check.add_argument("--no-attribute", dest="attribute", action="store_false",
                        help="do not re-run a differing mode with each cause switched off")
-    check.add_argument("--write-bound", metavar="FILE", help="measure over --seeds the bound of every "
-                       "difference a cause explains and add it to the TOML FILE")
+    check.add_argument("--write-bound", metavar="FILE", type=path, help="measure over --seeds the bound of "
+                       "every difference a cause explains and add it to the TOML FILE")
     check.add_argument("--seeds", type=int, default=5, help="seeds for --write-bound (default 5)")
     check.add_argument("--bench", action="store_true", help="also time every mode, each in a fresh process")
-    check.add_argument("--json", metavar="PATH", help="write the report as JSON")
+    output(check, "--json", "write the report as JSON")
+
+
+def _bounds_path(args):
+    """The bounds file read: --tolerances, else ./pyproject.toml when there is one, else None."""
+    if args.tolerances is not None:
+        return args.tolerances
+    return "pyproject.toml" if os.path.isfile("pyproject.toml") else None
 
 
 def _bounds(args):
-    from tfparity.check import bounds_file
-    path = args.tolerances or ("pyproject.toml" if os.path.isfile("pyproject.toml") else None)
+    from tfparity.check import bounds_file, parity
     if args.modes and set(args.modes) - set(CHECKED_MODES):
         raise UsageError(f"--modes {','.join(args.modes)}: known are {', '.join(CHECKED_MODES)}")
     try:
-        return bounds_file.load(path) if path else {}
+        parity.check_modes(args.modes, args.loop)  # the loop modes without --loop
+    except parity.ModesError as error:
+        raise UsageError(str(error)) from None
+    if args.tolerances == "":
+        raise UsageError("cannot read --tolerances '': give a file name")
+    source = _bounds_path(args)
+    try:
+        if args.write_bound is not None:  # checked now, not after the whole run has been measured
+            bounds_file.check_writable(args.write_bound, args.force)
+        return bounds_file.load(source) if source is not None else {}
     except bounds_file.BoundsError as error:
         raise UsageError(str(error)) from None
 
 
-def _resolve(args):
-    from tfparity.check import specs
+def _wanted(args):
+    """{option: (spec, the keywords its function must take)} for the specs given ("" is a spec
+    too, and a wrong one)."""
     wanted = {"inputs": (args.inputs, ()), "tf1": (args.tf1, ()), "tf2": (args.tf2, ("function",)),
               "loop": (args.loop, ("jit_compile",))}
+    return {option: found for option, found in wanted.items() if found[0] is not None}
+
+
+def _check_specs(args):
+    """Every spec's form, before anything is imported."""
+    from tfparity.check import specs
+    for option, (spec, _) in _wanted(args).items():
+        try:
+            specs.parse(spec, f"--{option}")
+        except specs.SpecError as error:
+            raise UsageError(str(error)) from None
+
+
+def _resolve(args):
+    """The user's functions by option; ``UserCodeError`` when their module fails or stops as it
+    is imported."""
+    from tfparity.check import specs
     functions = {}
-    for option, (spec, keywords) in wanted.items():
-        if spec:
-            try:
-                functions[option] = specs.resolve(spec, f"--{option}", keywords)
-            except specs.SpecError as error:
-                raise UsageError(str(error)) from None
-            except Exception as error:
-                return functions, (f"importing {spec}", error)
-    return functions, None
+    for option, (spec, keywords) in _wanted(args).items():
+        try:
+            functions[option] = specs.resolve(spec, f"--{option}", keywords)
+        except specs.SpecError as error:
+            raise UsageError(str(error)) from None
+    return functions
 
 
-def _user_error(which, error):
-    traceback.print_exception(error)
-    print(f"tfparity: error inside your own code, in {which}: {type(error).__name__}: {error} "
-          "(traceback above)", file=sys.stderr)
+def _read_by_the_run(args, functions):
+    """The files this run reads (the bounds file, the user's modules: named by path, or once
+    ``functions`` are imported, where they were found), by their real paths."""
+    from tfparity.check import specs
+    named = [specs.parse(spec, option)[0] for option, (spec, _) in _wanted(args).items()]
+    files = [_bounds_path(args)] + [m for m in named if specs.is_path(m)] + \
+        [getattr(sys.modules.get(getattr(f, "__module__", None)), "__file__", None) for f in functions.values()]
+    return {os.path.realpath(f) for f in files if f}
+
+
+def _refuse_writing_inputs(args, functions):
+    """--json and --write-bound may not name a file the run reads (through links or another
+    spelling), nor each other; --write-bound may name the --tolerances file: it adds to it."""
+    read, real = _read_by_the_run(args, functions), os.path.realpath
+    if args.json is not None and real(args.json) in read | {real(p) for p in [args.write_bound] if p is not None}:
+        raise UsageError(f"cannot write --json {args.json}: it is a file this run reads or writes")
+    if args.write_bound is not None and real(args.write_bound) in read - {real(p) for p in [args.tolerances] if p}:
+        raise UsageError(f"cannot write --write-bound {args.write_bound}: it is a file this run reads")
+
+
+def _user_error(error):
+    """The user's code failed or stopped the run: their traceback (when they raised), then one
+    line naming which code and what it did."""
+    raised = error.error
+    if raised is not None:
+        frames = [f for f in traceback.extract_tb(raised.__traceback__) if not f.filename.startswith(NOT_THEIRS)]
+        if frames and not isinstance(raised, Exception):  # sys.exit, os._exit: where it was called
+            print("Traceback (most recent call last):\n" + "".join(traceback.format_list(frames)).rstrip(),
+                  file=sys.stderr)
+        else:
+            traceback.print_exception(raised)
+    where = " (traceback above)" if raised is not None else ""
+    print(f"tfparity: error inside your own code, in {error.which}: {error.how}{where}", file=sys.stderr)
     return Exit.USER_CODE
 
 
 def run(args):
-    if args.json:
-        check_writable(args.json)
+    if args.json is not None:
+        check_writable(args.json, args.force)
     if args.seeds < 1:
         raise UsageError(f"--seeds must be at least 1, got {args.seeds}")
+    _check_specs(args)
     bounds = _bounds(args)
+    _refuse_writing_inputs(args, {})
     if args.strict:  # fixed when TensorFlow loads, which it has not yet in this process
         os.environ["TF_ENABLE_ONEDNN_OPTS"] = "0"
     quiet.import_tensorflow()
-    functions, failed = _resolve(args)
-    if failed:
-        return _user_error(*failed)
-    from tfparity.check.parity import UserCodeError
+    from tfparity.check.bounds_file import BoundsError
+    from tfparity.check.parity import ModesError
+    from tfparity.check.specs import UserCodeError
+    from tfparity.core.tolerances import NotARoundingBound
     try:
+        functions = _resolve(args)
+        _refuse_writing_inputs(args, functions)
         return _report(args, functions, bounds)
     except UserCodeError as error:
-        return _user_error(error.which, error.error)
-    except ValueError as error:  # modes that do not apply
+        return _user_error(error)
+    except ModesError as error:  # modes that do not apply
+        raise UsageError(str(error)) from None
+    except NotARoundingBound as error:
+        raise UsageError(f"{_bounds_path(args)}: {error}") from None
+    except BoundsError as error:  # --write-bound's file, changed while the run measured
         raise UsageError(str(error)) from None
 
 
@@ -113,11 +189,11 @@ def _report(args, functions, bounds):
     print(report)
     document = {"seed": args.seed, **report.to_dict()}
     status = Exit.OK if report.ok else Exit.MISMATCH
-    if args.write_bound:
+    if args.write_bound is not None:
         entries, unexplained = bounds_file.measure(functions, args.modes, args.attribute, args.strict,
                                                       args.seeds)
         if entries:
-            bounds_file.write(args.write_bound, entries)
+            bounds_file.write(args.write_bound, entries, force=args.force)
         for entry in entries:
             print(f"bound written to {args.write_bound}: {entry['mode']}, {entry['cause']}, {entry['ulp']} ULP, "
                   f"atol {entry['atol']:g}")
@@ -129,7 +205,7 @@ def _report(args, functions, bounds):
         from tfparity.check import bench
         document["bench"] = bench.bench(args, report)
         print("\n".join(bench.table(document["bench"])))
-    if args.json:
+    if args.json is not None:
         from tfparity.core.files import write_atomic
-        write_atomic(args.json, dumps(jsonable(document)) + "\n")
+        write_atomic(args.json, dumps(jsonable(document)) + "\n", force=args.force)
     return status

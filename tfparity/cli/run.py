@@ -29,9 +29,8 @@ def add_parser(sub):
                            "its shared_data module) run their first epochs only, or not at all, each compared with "
                            "the same epochs of the TF1 run and marked partial in its verdict and row")
     run_.add_argument("--seed", type=arguments.seed, default=0, help="seed for shared_data (default 0)")
-    run_.add_argument("--json", metavar="PATH", help="write inputs, traces and verdicts as JSON "
-                      "(a new path or a regular file; never a symlink or a device)")
-    run_.add_argument("--force", action="store_true", help="let --json replace a read-only file (its mode is kept)")
+    arguments.output(run_, "--json", "write inputs, traces and verdicts as JSON "
+                     "(a new path or a regular file; never a symlink or a device)")
     run_.add_argument("--verbose", action="store_true",
                       help="also print each example's side-by-side table and, on stderr, per-epoch logs")
     run_.add_argument("--learning-rate", type=number(float), help="override the learning rate")
@@ -60,6 +59,7 @@ def run(args):
         raise UsageError(f"--download does not apply to {', '.join(names)}: no MNIST is read")
     if args.json:
         arguments.check_writable(args.json, args.force)
+    arguments.check_mnist(names, args.download)
     from tfparity.cli.progress import Bars  # tqdm: only when running
     quiet.import_tensorflow()
     results, seconds = {}, {}

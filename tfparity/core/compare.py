@@ -2,8 +2,11 @@
 
 A trace is ``{field: array}`` whose first axis is the update step. ``desired`` is the reference
 (the TF1 Session run), as in numpy.testing. A place passes when it is within ``tolerance`` ULP or
-within ``atol`` absolutely (ULPs shrink to nothing where a value crosses zero). NaN against NaN at
-the same place is equal; NaN or ±inf against anything else is a mismatch whatever the tolerance.
+within ``atol`` absolutely (ULPs shrink to nothing where a value crosses zero). NaN against a NaN
+of the same bits is equal; a NaN of other bits (sign or payload), and NaN or ±inf against anything
+else, is a mismatch whatever the tolerance. A complex value is as far as the farther of its real
+and imaginary parts. Traces that compare no value (no field, or no step) are a mismatch: nothing
+compared is no parity.
 """
 from dataclasses import dataclass
 
@@ -19,26 +22,29 @@ _INT = {np.dtype(np.float16): np.int16, np.dtype(np.float32): np.int32,
 def ulp_distance(desired, actual):
     """Elementwise distance in units in the last place of the arrays' float dtype.
 
-    Integer arrays (predicted labels) are 0 where equal and inf where not."""
+    Integer arrays (predicted labels) are 0 where equal and inf where not; complex arrays the
+    larger distance of the real and the imaginary parts."""
     desired, actual = np.asarray(desired), np.asarray(actual)
     if desired.dtype == actual.dtype and desired.dtype.kind in "iub":  # labels: equal or not
         return np.where(desired == actual, 0.0, np.inf)
+    if desired.dtype == actual.dtype and desired.dtype.kind == "c":
+        return np.maximum(ulp_distance(desired.real, actual.real), ulp_distance(desired.imag, actual.imag))
     if desired.dtype != actual.dtype or desired.dtype not in _INT:
         raise TypeError(f"cannot measure ULPs between {desired.dtype} and {actual.dtype}")
     desired, actual = np.broadcast_arrays(desired, actual)
     integer = _INT[desired.dtype]
     magnitude = np.iinfo(integer).max  # all bits but the sign
+    bits = [np.ascontiguousarray(x).view(integer) for x in (desired, actual)]
     # Map bit patterns to integers that order like the floats (so -0 and +0 coincide).
-    ordered = [np.where(b < 0, -(b & magnitude), b).astype(np.int64)
-               for b in (np.ascontiguousarray(x).view(integer) for x in (desired, actual))]
+    ordered = [np.where(b < 0, -(b & magnitude), b).astype(np.int64) for b in bits]
     same_sign = (ordered[0] >= 0) == (ordered[1] >= 0)
     with np.errstate(over="ignore"):
         exact = np.abs(np.where(same_sign, ordered[0] - ordered[1], 0)).astype(np.float64)
     across_zero = np.abs(ordered[0].astype(np.float64)) + np.abs(ordered[1].astype(np.float64))
     distance = np.where(same_sign, exact, across_zero)
-    both_nan = np.isnan(desired) & np.isnan(actual)
+    same_nan = np.isnan(desired) & np.isnan(actual) & (bits[0] == bits[1])  # -NaN is not NaN
     special = ~(np.isfinite(desired) & np.isfinite(actual))
-    same_special = both_nan | (desired == actual)
+    same_special = same_nan | (desired == actual)
     distance[special] = np.where(same_special[special], 0.0, np.inf)
     return distance
 
@@ -52,7 +58,7 @@ class Verdict:
     atol: float
     first_difference: dict | None  # the earliest step that differs at all
     first_mismatch: dict | None  # the earliest step beyond the tolerance
-    causes: tuple = ()  # the named causes whose bounds were allowed (tfparity/tolerances.py)
+    causes: tuple = ()  # the named causes whose bounds were allowed (tfparity/core/tolerances.py)
     after_cast: object = None  # a dtype difference: the verdict once cast to the desired dtype
     # A mode run on its first epochs only, compared with the reference's first epochs
     # (tfparity.core.harness.first_epochs): {"epochs", "of", "not_compared": the fields recorded
@@ -81,9 +87,14 @@ class Verdict:
         if m.get("kind"):
             cast = f" (after casting: {self.after_cast})" if self.after_cast else ""
             return f"MISMATCH: {structure.describe(m)}{cast}"
+        if m.get("steps"):
+            steps = m["steps"]
+            return (f"MISMATCH at step {m['step']}, field {m['field']}: the TF2 trace has {steps['actual']} "
+                    f"steps of {m['field']}, the TF1 trace {steps['desired']}")
         where = f"step {m['step']}, field {m['field']}" + (f" {m['index']}" if m.get("index") else "")
-        return (f"MISMATCH at {where}: desired {_short(m['desired'], m)}, actual {_short(m['actual'], m)}"
-                f" ({m['ulp']:g} ULP; allowed: {self._allowed()})")
+        bits = m.get("bits") or {}
+        return (f"MISMATCH at {where}: desired {_short(m['desired'], m, bits.get('desired'))}, "
+                f"actual {_short(m['actual'], m, bits.get('actual'))} ({m['ulp']:g} ULP; allowed: {self._allowed()})")
 
     def _allowed(self):
         bound = f"{self.tolerance} ULP" + (f" or |diff| <= {self.atol:g}" if self.atol else "")
@@ -98,23 +109,50 @@ class Verdict:
                 **({"partial": self.partial} if self.partial else {})}
 
 
-def _short(value, place):
-    """A value as its own dtype prints it (float32: the shortest digits that round-trip)."""
-    return "missing" if value is None else str(np.dtype(place.get("dtype", "float64")).type(value))
+def _short(value, place, bits=None):
+    """A value as its own dtype prints it (float32: the shortest digits that round-trip); a NaN
+    with its bits, which tell one NaN from another."""
+    if value is None:
+        return "missing"
+    if isinstance(value, str):  # a complex value, written as its dtype prints it
+        return value
+    return f"NaN (bits {bits})" if bits else str(np.dtype(place.get("dtype", "float64")).type(value))
+
+
+def _bits(value):
+    """The bit pattern of a NaN of a float dtype, as hex; None for anything else."""
+    if value.dtype.kind != "f" or not np.isnan(value):
+        return None
+    unsigned = np.dtype(f"u{value.dtype.itemsize}")
+    return f"0x{int(np.asarray(value).view(unsigned)):0{2 * value.dtype.itemsize}x}"
 
 
 def _first(field, desired, actual, ulp, beyond):
-    """The earliest place in one field where ``beyond`` (a boolean steps × elements array) holds."""
+    """The earliest place in one field where ``beyond`` (a boolean steps × elements array) holds;
+    at a step one trace does not have, the place gives both traces' numbers of steps."""
     rows = np.nonzero(beyond.any(axis=1))[0]
     if not len(rows):
         return None
     step = int(rows[0])
     column = int(np.argmax(beyond[step]))
     index = np.unravel_index(column, desired.shape[1:]) if desired.ndim > 1 else ()
-    pick = (lambda x: x[(step,) + tuple(index)].item() if step < len(x) else None)
-    return {"step": step + 1, "field": field, "index": [int(i) for i in index] or None,
-            "desired": pick(desired), "actual": pick(actual), "ulp": float(ulp[step, column]),
-            "dtype": str(desired.dtype)}
+    values = [x[(step,) + tuple(index)] if step < len(x) else None for x in (desired, actual)]
+    place = {"step": step + 1, "field": field, "index": [int(i) for i in index] or None,
+             "desired": _plain(values[0]), "actual": _plain(values[1]), "ulp": float(ulp[step, column]),
+             "dtype": str(desired.dtype)}
+    if len(desired) != len(actual) and step >= min(len(desired), len(actual)):
+        place["steps"] = {"desired": len(desired), "actual": len(actual)}
+    nan_bits = [_bits(v) if v is not None else None for v in values]
+    if any(nan_bits):
+        place["bits"] = {"desired": nan_bits[0], "actual": nan_bits[1]}
+    return place
+
+
+def _plain(value):
+    """One value of a trace for the place dict (and its JSON): a Python number, complex as text."""
+    if value is None:
+        return None
+    return str(value) if value.dtype.kind == "c" else value.item()
 
 
 def _earliest(current, candidate):
@@ -126,10 +164,11 @@ def _earliest(current, candidate):
 def _distances(desired, actual):
     """(ULP, absolute) distances, steps × elements: 0 where equal (NaN against NaN included),
     inf where non-finite values differ."""
-    n = len(desired)
-    ulp = ulp_distance(desired, actual).reshape(n, -1)
+    n, elements = len(desired), int(np.prod(desired.shape[1:]))
+    ulp = ulp_distance(desired, actual).reshape(n, elements)
+    wide = np.complex128 if desired.dtype.kind == "c" else np.float64  # |a - b| of complex: its modulus
     with np.errstate(invalid="ignore", over="ignore"):
-        diff = np.abs(desired.astype(np.float64) - actual).reshape(n, -1)
+        diff = np.abs(desired.astype(wide) - actual).reshape(n, elements)
     diff[ulp == 0] = 0.0
     diff[np.isinf(ulp)] = np.inf
     return ulp, diff
@@ -140,16 +179,17 @@ def compare(desired, actual, tolerance=0, atol=0.0, causes=()):
 
     ``causes`` names what the bound is allowed for; the verdict repeats it."""
     problem = structure.first_problem(desired, actual)
-    if problem:  # a field in one trace only, another shape or dtype: a verdict, not a crash
-        cast = compare(desired, structure.cast_like(desired, actual), tolerance, atol, causes) \
-            if problem["kind"] == "dtype" else None
+    if problem:  # a field in one trace only, another shape or dtype, nothing to compare: a verdict
+        cast = structure.cast_like(desired, actual) if problem["kind"] == "dtype" else None
+        cast = compare(desired, cast, tolerance, atol, causes) if cast is not None else None
         return Verdict("mismatch", np.inf, np.inf, tolerance, atol, problem, problem, tuple(causes), cast)
-    max_ulp, max_abs, first_difference, first_mismatch = 0.0, 0.0, None, None
+    max_ulp, max_abs, first_difference, first_mismatch, compared = 0.0, 0.0, None, None, 0
     for field in desired:
         d, a = np.asarray(desired[field]), np.asarray(actual[field])
         n = min(len(d), len(a))
+        compared += d[:n].size
         ulp, diff = _distances(d[:n], a[:n])
-        if len(d) != len(a):  # a run that stopped early differs at its first missing step
+        if len(d) != len(a):  # a run that stopped early (or ran on) differs at its first extra step
             ulp = np.concatenate([ulp, np.full((1, ulp.shape[1]), np.inf)])
             diff = np.concatenate([diff, np.full((1, diff.shape[1]), np.inf)])
         max_ulp = max(max_ulp, float(ulp.max(initial=0.0)))
@@ -157,6 +197,9 @@ def compare(desired, actual, tolerance=0, atol=0.0, causes=()):
         first_difference = _earliest(first_difference, _first(field, d, a, ulp, ulp > 0))
         beyond = (ulp > tolerance) & (diff > atol)
         first_mismatch = _earliest(first_mismatch, _first(field, d, a, ulp, beyond))
+    if not compared and first_mismatch is None:  # no field, or no step, or no value in a step
+        nothing = structure.nothing_compared(desired)
+        return Verdict("mismatch", 0.0, 0.0, tolerance, atol, nothing, nothing, tuple(causes))
     status = "bit-identical" if max_ulp == 0 else ("within" if first_mismatch is None else "mismatch")
     return Verdict(status, max_ulp, max_abs, tolerance, atol, first_difference, first_mismatch,
                    tuple(causes) if max_ulp else ())

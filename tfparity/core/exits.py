@@ -18,6 +18,7 @@ class Exit(enum.IntEnum):
     DIVERGED = 5  # every mode was inf/NaN from step 1: parity was not measured
     SIGINT = SIGNAL_EXIT_BASE + signal.SIGINT  # interrupted by Ctrl-C
     SIGTERM = SIGNAL_EXIT_BASE + signal.SIGTERM
+    SIGPIPE = SIGNAL_EXIT_BASE + signal.SIGPIPE  # the output's reader went away, as `| head` does
 
 
 INTERRUPTED = (Exit.SIGINT, Exit.SIGTERM)
@@ -31,7 +32,8 @@ EPILOG = """exit status:
   4    an unexpected internal error of tfparity: traceback, and please report it
   5    diverged: every mode was inf/NaN from step 1, so parity was not measured (--json is written)
   130  interrupted by Ctrl-C (SIGINT): one line, no file left half-written
-  143  interrupted by SIGTERM, the same way"""
+  143  interrupted by SIGTERM, the same way
+  141  the reader of the output went away (a closed pipe, as in `| head -1`): stopped, nothing said"""
 
 
 class UsageError(Exception):

@@ -16,6 +16,10 @@ import platform
 # The fingerprint keys that decide a run's bits (see the module docstring).
 BITS = ("tensorflow", "keras", "isa", "onednn", "intra_op_threads")
 # CPU flags, strongest first, that name the ISA class on Linux x86 (/proc/cpuinfo).
+# The environment that forces oneDNN's custom ops on or off in a fresh process (it is read once,
+# when TensorFlow loads), and the two settings by the labels records key them with.
+ONEDNN_ON, ONEDNN_OFF = {"TF_ENABLE_ONEDNN_OPTS": "1"}, {"TF_ENABLE_ONEDNN_OPTS": "0"}
+ONEDNN_SETTINGS = {"oneDNN on": ONEDNN_ON, "oneDNN off": ONEDNN_OFF}
 ISA_FLAGS = (("amx_tile", "AMX"), ("avx512f", "AVX-512"), ("avx2", "AVX2"))
 CPUINFO = pathlib.Path("/proc/cpuinfo")
 

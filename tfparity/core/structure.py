@@ -4,7 +4,8 @@ the same shape at every step. A difference here is a verdict of its own, never a
 ``first_problem`` returns the first such difference in a trace pair as a place dict (the shape
 ``compare`` reports: step, field, index, desired, actual, ulp) with a ``kind`` added: "field",
 "dtype" or "shape". Steps missing at the end are not a problem here: ``compare`` reports them
-as a difference at the first missing step.
+as a difference at the first missing step. ``nothing_compared`` is the place (kind "nothing") of
+two traces with no value to compare.
 """
 import numpy as np
 
@@ -23,8 +24,7 @@ def first_problem(desired, actual):
                           "present" if field in actual else "absent")
         d, a = np.asarray(desired[field]), np.asarray(actual[field])
         if d.ndim == 0 or a.ndim == 0:
-            return _place("shape", field, f"shape {d.shape}", f"shape {a.shape}") if d.ndim != a.ndim \
-                else _place("shape", field, "a scalar (no steps)", "a scalar (no steps)")
+            return _place("shape", field, _whole_shape(d), _whole_shape(a))
         if d.shape[1:] != a.shape[1:]:
             return _place("shape", field, f"{d.shape[1:]} per step", f"{a.shape[1:]} per step")
         if d.dtype != a.dtype:
@@ -32,13 +32,34 @@ def first_problem(desired, actual):
     return None
 
 
+def _whole_shape(array):
+    return f"{array.shape} (a scalar, not a value per step)" if array.ndim == 0 else f"{array.shape}"
+
+
+def nothing_compared(desired):
+    """The place of two traces with the same structure and no value to compare."""
+    fields = ", ".join(map(str, desired))
+    detail = f"{'field' if len(desired) == 1 else 'fields'} {fields}: no value in either trace (no step, or " \
+             "steps of no elements)" if fields else "both traces have no field"
+    return dict(_place("nothing", None, None, None), step=None, detail=detail)
+
+
 def cast_like(desired, actual):
-    """``actual`` with every field cast to the dtype of the same field in ``desired``."""
-    return {f: np.asarray(v).astype(np.asarray(desired[f]).dtype) for f, v in actual.items()}
+    """``actual`` with every field cast to the dtype of the same field in ``desired``; None when
+    a cast would drop part of a value (complex to real) or cannot be made."""
+    cast = {}
+    for field, values in actual.items():
+        values, dtype = np.asarray(values), np.asarray(desired[field]).dtype
+        if values.dtype.kind == "c" and dtype.kind != "c" or not np.can_cast(values.dtype, dtype, "unsafe"):
+            return None
+        cast[field] = values.astype(dtype)
+    return cast
 
 
 def describe(place):
     """One line for a structural difference."""
+    if place["kind"] == "nothing":
+        return f"nothing was compared: {place['detail']}; a comparison of nothing is no parity"
     if place["kind"] == "field":
         return f"field {place['field']} is {place['actual']} in the TF2 trace, {place['desired']} in the TF1 trace"
     return f"field {place['field']}: {place['kind']} {place['actual']}, desired {place['desired']}"

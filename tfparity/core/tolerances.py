@@ -8,9 +8,21 @@ TF_ENABLE_ONEDNN_OPTS=0 before TensorFlow loads) every mode but XLA must be bit-
 bound can hide a porting bug (parity_tests/test_tolerances.py). A place passes when it is within
 ``ulp`` units in the last place or within ``atol`` absolutely. Each bound is the largest distance
 measured, rounded up to a power of two (ULP) or a round number (atol), on the machines named.
+
+A bound is a rounding bound or it is refused (``NotARoundingBound``, by ``check_bound`` for what a
+bound is alone, ``check_rounding`` against the reference trace it is to bound): its ULP must be a
+whole number below 2**p, where p is the mantissa bits of the narrowest float dtype compared (2**23
+for float32: the distance from x to 2x, so a bound that reaches it lets a value off by a factor of
+two pass), and its atol a finite number no larger than the largest magnitude among the reference
+values (an atol above every value lets any value pass).
 """
 import importlib
+import math
+import numbers
 from collections import namedtuple
+from collections.abc import Mapping
+
+import numpy as np
 
 Tolerance = namedtuple("Tolerance", "ulp atol causes")
 Bound = namedtuple("Bound", "cause ulp atol measured")
@@ -37,6 +49,9 @@ CAUSES = {
     "xla": ("XLA (jit_compile=True) fuses each step's elementwise ops into generated kernels that round "
             "differently; the same loop without XLA (tf2_loop) is bit-identical", None),
 }
+# No float dtype has more mantissa bits than float64's 52: a ULP bound of 2**52 covers a factor
+# of two in every dtype, so it is refused before any trace is seen.
+WIDEST_MANTISSA = np.finfo(np.float64).nmant
 # The causes switched in-process by grappler's options (tf.config.optimizer), by option name.
 GRAPPLER = {"grappler_arithmetic": "arithmetic_optimization", "grappler_remapper": "remapping"}
 
@@ -79,3 +94,71 @@ def applicable(declared, mode):
         return BIT_IDENTICAL
     return Tolerance(max(b.ulp for b in bounds_here), max(b.atol for b in bounds_here),
                      tuple(b.cause for b in bounds_here))
+
+
+class NotARoundingBound(ValueError):
+    """A bound that is malformed, infinite or larger than the values it bounds; one line."""
+
+
+def check_bound(bound, where="bound"):
+    """``NotARoundingBound`` unless ``bound`` (a ``Bound``) names a known cause, a whole ULP
+    count below 2**52, a finite atol >= 0 and its measurement as text; ``where`` names it."""
+    if not isinstance(bound, Bound):
+        raise NotARoundingBound(f"{where}: {bound!r} is not a Bound(cause, ulp, atol, measured)")
+    if not isinstance(bound.cause, str) or bound.cause not in CAUSES:
+        raise NotARoundingBound(f"{where}: unknown cause {bound.cause!r}; known: {', '.join(CAUSES)}")
+    if not _whole(bound.ulp) or bound.ulp < 0:
+        raise NotARoundingBound(f"{where}: ulp must be a whole number >= 0, got {bound.ulp!r}")
+    if bound.ulp >= 2 ** WIDEST_MANTISSA:
+        raise NotARoundingBound(f"{where}: ulp {bound.ulp} reaches 2**{WIDEST_MANTISSA}, a factor of two even "
+                                "in float64: not a rounding bound")
+    if not _real(bound.atol) or not bound.atol >= 0 or not math.isfinite(bound.atol):
+        raise NotARoundingBound(f"{where}: atol must be a finite number >= 0, got {bound.atol!r}")
+    if not isinstance(bound.measured, str):
+        raise NotARoundingBound(f"{where}: measured must be text (how, where and over which seeds), "
+                                f"got {bound.measured!r}")
+
+
+def _whole(value):
+    return isinstance(value, numbers.Integral) and not isinstance(value, (bool, np.bool_))
+
+
+def _real(value):
+    return isinstance(value, numbers.Real) and not isinstance(value, (bool, np.bool_))
+
+
+def check_declared(declared, modes):
+    """``NotARoundingBound`` unless ``declared`` is {mode: [Bound, ...]} with every mode in
+    ``modes`` and every bound passing ``check_bound``."""
+    if not isinstance(declared, Mapping):
+        raise NotARoundingBound(f"tolerances must be {{mode: [Bound, ...]}}, got {type(declared).__name__}")
+    for mode, found in declared.items():
+        if mode not in modes:
+            raise NotARoundingBound(f"tolerances: unknown mode {mode!r}; known: {', '.join(modes)}")
+        if isinstance(found, (str, bytes, Bound)) or not isinstance(found, (list, tuple)):
+            raise NotARoundingBound(f"tolerances[{mode!r}] must be a list of Bound, got {type(found).__name__}")
+        for bound in found:
+            check_bound(bound, f"the bound for {mode}")
+
+
+def check_rounding(declared, desired):
+    """``NotARoundingBound`` for the first bound in ``declared`` ({mode: [Bound, ...]}) that is
+    larger than the values of ``desired`` (the reference trace, {field: array}) it would bound: a
+    ULP count reaching a factor of two in its narrowest float dtype, or an atol above the largest
+    magnitude among its finite values. A trace with no float field has nothing ULPs measure."""
+    floats = [a for a in map(np.asarray, desired.values()) if a.dtype.kind in "fc"]
+    if not floats:
+        return
+    narrowest = min((np.finfo(a.dtype) for a in floats), key=lambda info: info.nmant)
+    largest = max(float(np.abs(a[np.isfinite(a)]).max(initial=0.0)) for a in floats)
+    for mode, found in declared.items():
+        for bound in found:
+            where = f"the bound for {bound.cause} ({mode})"
+            if bound.ulp >= 2 ** narrowest.nmant:
+                raise NotARoundingBound(
+                    f"{where}: ulp {bound.ulp} reaches 2**{narrowest.nmant}, the distance from x to 2x in "
+                    f"{narrowest.dtype}: a value off by a factor of two would pass; not a rounding bound")
+            if bound.atol > largest:
+                raise NotARoundingBound(
+                    f"{where}: atol {bound.atol:g} is above every reference (TF1) value (the largest is "
+                    f"{largest:g}): any value would pass; not a rounding bound")

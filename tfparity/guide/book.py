@@ -57,7 +57,7 @@ def page(name, record, images, notes="", printed=()):
               + f". Bound {bound.ulp} ULP or |diff| ≤ {bound.atol:g}. {bound.measured}"
               for mode, declared in bounds(name).items() for bound in declared]
     if causes:
-        parts += ["Bounds by cause (`tfparity/tolerances.py`); with every switchable cause off, every mode "
+        parts += ["Bounds by cause (`tfparity/core/tolerances.py`); with every switchable cause off, every mode "
                   "but XLA must be bit-identical (`parity_tests/test_tolerances.py`):", "\n".join(causes)]
     parts += ["## Headline numbers (after the last update)"] + headline(record)
     parts += list(printed)

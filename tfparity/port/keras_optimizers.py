@@ -10,7 +10,6 @@ paths under it), so a Keras checkpoint of the model and optimizer carries them. 
 under a tf.distribute strategy use the rule with ``strategy.run`` instead.
 """
 import keras
-import tensorflow as tf
 
 
 class TF1Optimizer(keras.optimizers.Optimizer):

@@ -39,8 +39,10 @@ def _run(copies, folder):
     source.mkdir(parents=True)
     for copy in copies:
         shutil.copy(copy, source / copy.name)
+    (folder / "tmp").mkdir()  # its own temporary files (one left per file it cannot decode) go with ours
     done = subprocess.run([tool(), "--intree", "in", "--outtree", "out", "--reportfile", "report.txt"],
-                          capture_output=True, cwd=folder)  # relative paths: the report names files so
+                          capture_output=True, cwd=folder,  # relative paths: the report names files so
+                          env=dict(os.environ, TMPDIR=str(folder / "tmp")))
     if done.returncode == 0:
         return None
     written = {p.name for p in (folder / "out").glob("*.py")}

@@ -87,6 +87,12 @@ def _checks(what, symbol, call, table):
     return found
 
 
+def _why(error):
+    if isinstance(error, MemoryError):
+        return "too deeply nested (or too large) for Python's parser"
+    return getattr(error, "msg", None) or str(error)
+
+
 def scan_units(path, units, table):
     """Findings of one file given as (cell, first flat line, code) units; unparsable units are findings."""
     trees, found = [], []
@@ -95,11 +101,13 @@ def scan_units(path, units, table):
             if isinstance(code, ValueError):
                 raise code
             trees.append((cell, offset, ast.parse(code)))
-        except (SyntaxError, ValueError, RecursionError) as error:  # RecursionError: nested too deep
-            line = offset + (getattr(error, "lineno", None) or 1)
-            found.append(_finding(path, cell, offset, line, getattr(error, "offset", None) or 1, "syntax",
-                                  "(does not parse)", UNPARSED, f"Python 3 first: {getattr(error, 'msg', error)}",
-                                  knowledge.NOT_COVERED))
+        except (SyntaxError, ValueError, RecursionError, MemoryError) as error:
+            # RecursionError, MemoryError: nested too deeply for the parser's stack, which says so by these
+            line = offset + max(getattr(error, "lineno", None) or 1, 1)  # an unknown coding: line 0, column -1
+            column = max(getattr(error, "offset", None) or getattr(error, "colno", None) or 1, 1)  # colno: JSON's
+            first = "notebook JSON" if isinstance(code, ValueError) else "Python 3"
+            found.append(_finding(path, cell, offset, line, column, "syntax", "(does not parse)", UNPARSED,
+                                  f"{first} first: {_why(error)}", knowledge.NOT_COVERED))
     names = resolve.bindings([tree for _, _, tree in trees])
     for cell, offset, tree in trees:
         for line, column, what, symbol, call in resolve.uses(tree, names):
@@ -122,10 +130,14 @@ def scan_file(path, table):
     return scan_units(str(path), sources.units(path), table)
 
 
+def scan_files(files, table):
+    return [f for path in files for f in scan_file(path, table)]
+
+
 def scan_paths(paths, table):
     """(files scanned, findings) for files and folders, recursing; ``sources.BadInput`` on bad input."""
     files = sources.collect(paths)
-    return files, [f for path in files for f in scan_file(path, table)]
+    return files, scan_files(files, table)
 
 
 def dumps(findings, summary):

@@ -24,7 +24,8 @@ LEVELS = {"only compat.v1": "warning"}  # every other status stops the program o
 TOP = 10  # symbols listed in the summary
 
 
-def summary(files, findings):
+def summary(files, findings, skipped=()):
+    """The counts of a scan; ``skipped``: (path, why) of what a folder held that is no file to read."""
     per_status = collections.Counter(f["status"] for f in findings)
     symbols = collections.Counter(f["symbol"] for f in findings)
     order = []
@@ -38,7 +39,7 @@ def summary(files, findings):
             "per_kind": dict(collections.Counter(f["kind"] for f in findings).most_common()),
             "per_file": {str(p): n for p in files if (n := sum(f["path"] == str(p) for f in findings))},
             "top_symbols": [[name, count] for name, count in symbols.most_common(TOP)],
-            "port_order": order}
+            "port_order": order, "skipped": [{"path": str(path), "why": why} for path, why in skipped]}
 
 
 def _where(finding):

@@ -81,7 +81,7 @@ def compare(files, found, table):
     with tempfile.TemporaryDirectory() as folder:
         converted = convert(files, pathlib.Path(folder))
     texts = {path: sources.flat_script(path) if str(path).endswith(".ipynb") else
-             pathlib.Path(path).read_bytes().decode("utf-8", "replace") for path in converted}
+             sources.read(path).decode("utf-8", "replace") for path in converted}
     for finding in found:
         path = next((p for p in converted if str(p) == finding["path"]), None)
         if path is None:

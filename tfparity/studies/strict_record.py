@@ -4,6 +4,7 @@ and its page, written from the record and its hand-written notes."""
 import importlib
 
 from tfparity.core import fresh, records
+from tfparity.core.machine import ONEDNN_OFF
 from tfparity.core.files import write_atomic
 from tfparity.core.paths import NOTES
 
@@ -17,7 +18,7 @@ def measure(name, target, examples):
     for example in examples:
         record[example] = verdicts(example)
         record[f"{example}_strict"] = fresh.call(target, {"example": example, "strict": True},
-                                                 {"TF_ENABLE_ONEDNN_OPTS": "0"})
+                                                 ONEDNN_OFF)
     return dict(record, machine=record[examples[0]]["machine"])
 
 

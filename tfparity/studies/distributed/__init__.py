@@ -7,20 +7,17 @@ bench --docs`` does for its page, not ``tfparity docs``, which re-renders it.
 """
 from tfparity.core import fresh, records
 from tfparity.core.files import write_atomic
-from tfparity.core.machine import describe
+from tfparity.core.machine import ONEDNN_SETTINGS, describe
 from tfparity.core.paths import NOTES
 from tfparity.render.pages import GENERATED, table
 
 NAME = "distributed"
-SETTINGS = {"oneDNN on": {"TF_ENABLE_ONEDNN_OPTS": "1"}, "oneDNN off": {"TF_ENABLE_ONEDNN_OPTS": "0"}}
 FAULTS = ("worker exits mid-run", "port already taken", "worker never joins")
 LABELS = {"tf1_one_device": "1 device (TF1 Session)", "tf2_one_device": "1 device (TF2, tf.function)",
           "tf1_graph": "TF1 towers, 2 CPU devices", "tf2_eager": "Mirrored, 2 logical CPUs, eager",
           "tf2_function": "Mirrored, 2 logical CPUs, step as tf.function",
           "tf2_loop": "Mirrored, 2 logical CPUs, epoch as one tf.function",
           "tf2_xla": "Mirrored, each replica's step under XLA", "tf2_multiworker": "MultiWorkerMirrored, 2 local worker processes"}
-# What one all-reduce moves: 11,935 float32 gradients, 4 bytes each; a ring sends 2(N-1)/N of it per worker.
-GRADIENT_BYTES = 11935 * 4
 MACHINES = (2, 4, 8, 16)
 
 
@@ -32,7 +29,7 @@ def measure_all(progress=lambda line: None):
     from tfparity.core.machine import fingerprint
     from tfparity.studies.distributed.runs import VARIANTS
     record = {"example": NAME, "machine": fingerprint(), "parity": {}, "timing": {}, "faults": {}}
-    for label, environment in SETTINGS.items():
+    for label, environment in ONEDNN_SETTINGS.items():
         for how in ("batch", "halves"):
             progress(f"parity, {label}, one device summed per {how}")
             record["parity"][f"{label}, one_device_sum={how}"] = call("distances", environment, one_device_sum=how)
@@ -49,9 +46,12 @@ def measure_all(progress=lambda line: None):
 
 
 def scaling(record):
-    """Bytes each worker sends per step for N machines (ring all-reduce), by calculation."""
+    """Bytes each worker sends per step for N machines (ring all-reduce), by calculation: one all-reduce
+    moves every parameter's float32 gradient, and a ring sends 2(N-1)/N of it per worker."""
+    from shared_data.mlp import PARAMETER_COUNT  # data_parallel trains the mlp's network
+    gradient_bytes = 4 * PARAMETER_COUNT
     return table(["machines N", "per-replica batch (global 32)", "bytes sent per worker per step (ring)"],
-                 [[n, f"{32 / n:g}", f"{2 * (n - 1) / n * GRADIENT_BYTES:,.0f}"] for n in MACHINES])
+                 [[n, f"{32 / n:g}", f"{2 * (n - 1) / n * gradient_bytes:,.0f}"] for n in MACHINES])
 
 
 def page(record):

@@ -3,6 +3,7 @@ settings and the exact TF2 rule, on both problems; each TF1 loss against its TF2
 The result is a record: no timings, so the same TensorFlow gives the same bytes."""
 from shared_data import false_friends as data
 from tfparity.core.compare import compare, divergence
+from tfparity.core.machine import ONEDNN_OFF, ONEDNN_ON
 from tfparity.studies.false_friends import keras3, keras3_losses, keras_fit, tf1
 
 
@@ -71,8 +72,8 @@ def measure_both():
     MLP distance with oneDNN on, where only the Session's forward pass is fused (each setting in a
     fresh process, since the setting is fixed when TensorFlow loads)."""
     from tfparity.core import fresh
-    off = fresh.call("tfparity.studies.false_friends.measurement:measure", {}, {"TF_ENABLE_ONEDNN_OPTS": "0"})
-    on = fresh.call("tfparity.studies.false_friends.measurement:measure", {}, {"TF_ENABLE_ONEDNN_OPTS": "1"})
+    off = fresh.call("tfparity.studies.false_friends.measurement:measure", {}, ONEDNN_OFF)
+    on = fresh.call("tfparity.studies.false_friends.measurement:measure", {}, ONEDNN_ON)
     return dict(off, with_onednn=with_onednn(on))
 
 

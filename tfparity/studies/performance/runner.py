@@ -15,9 +15,10 @@ import time
 import uuid
 from pathlib import Path
 
+from tfparity.core import signals
 from tfparity.core.compare import compare
 from tfparity.core.harness import declared_modes, load
-from tfparity.core.machine import describe, fingerprint
+from tfparity.core.machine import ONEDNN_OFF, ONEDNN_ON, describe, fingerprint
 from tfparity.core.modes import ALL_MODES, KERAS_MODE, REFERENCE
 from tfparity.core.paths import ROOT
 from tfparity.core.report import read_summary
@@ -32,8 +33,8 @@ MAIN_JOB_COLUMNS = ("example", "mode", "ran", "verdict", "partial", "seconds")
 # The determinism matrix: each setting is a fresh process with these environment variables.
 SETTINGS = {
     "default": {},
-    "TF_ENABLE_ONEDNN_OPTS=0": {"TF_ENABLE_ONEDNN_OPTS": "0"},
-    "TF_ENABLE_ONEDNN_OPTS=1": {"TF_ENABLE_ONEDNN_OPTS": "1"},
+    "TF_ENABLE_ONEDNN_OPTS=0": ONEDNN_OFF,
+    "TF_ENABLE_ONEDNN_OPTS=1": ONEDNN_ON,
     "1 intra-op thread": {"TF_NUM_INTRAOP_THREADS": "1"},
     "2 intra-op threads": {"TF_NUM_INTRAOP_THREADS": "2"},
 }
@@ -45,8 +46,8 @@ class WorkerError(Exception):
 
 def _worker(arguments, environment, folder):
     out = Path(folder) / f"{uuid.uuid4().hex}.pkl"
-    done = subprocess.run([sys.executable, "-m", "tfparity.studies.performance.worker", *arguments, "--out", str(out)],
-                          env=dict(os.environ, **environment), cwd=ROOT, capture_output=True, text=True)
+    done = signals.child([sys.executable, "-m", "tfparity.studies.performance.worker", *arguments, "--out", str(out)],
+                         env=dict(os.environ, **environment), cwd=ROOT)  # never left running when interrupted
     if done.returncode:
         lines = done.stderr.strip().splitlines() or [f"exit status {done.returncode}"]
         raise WorkerError(lines[-1])

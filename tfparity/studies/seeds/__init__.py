@@ -12,7 +12,7 @@ from tfparity.core import fresh, records
 from tfparity.core.files import write_atomic
 from tfparity.core.harness import load
 from tfparity.core.jsonio import jsonable
-from tfparity.core.machine import describe, fingerprint
+from tfparity.core.machine import ONEDNN_SETTINGS, describe, fingerprint
 from tfparity.core.paths import NOTES
 from tfparity.render.pages import GENERATED, table
 from tfparity.render.published import declared, lowest_to_highest
@@ -22,8 +22,6 @@ NAME = "seeds"  # the record's and the page's name
 EXAMPLES = ("convnet",)
 # Five seeds: a full run each (60,000 images, three epochs), the whole study a few minutes on 2 cores.
 SEEDS = range(5)
-# oneDNN's fusions change the convnet's rounding and so its trajectory (docs/convnet.md): both.
-SETTINGS = {"oneDNN on": {"TF_ENABLE_ONEDNN_OPTS": "1"}, "oneDNN off": {"TF_ENABLE_ONEDNN_OPTS": "0"}}
 
 
 def accuracies(name, seeds, **sizes):
@@ -44,7 +42,7 @@ def study(name, seeds=SEEDS, **sizes):
     """Every setting's runs, and a summary per row of the example's PUBLISHED (a row's ``variant``
     is the setting; its value is the test accuracy after the row's ``step``-th epoch)."""
     runs = {label: fresh.call(f"{__name__}:accuracies", {"name": name, "seeds": list(seeds), **sizes}, environment)
-            for label, environment in SETTINGS.items()}
+            for label, environment in ONEDNN_SETTINGS.items()}  # oneDNN changes the rounding: both
     at = lambda row: [run[row["step"] - 1] for run in runs[row["variant"]]["test_accuracy"]]
     return {"seeds": len(seeds), "sizes": sizes, "measured": runs,
             "rows": {row["what"]: summary(at(row), row["printed"]) for row in declared(name)["rows"]}}
