@@ -91,8 +91,9 @@ class Verdict:
                     f" {self.first_difference['step']})")
         if self.status == "differs":
             d = self.first_difference
+            judged = "judged by its local steps" if self.local != 0 else "its local steps were not taken here"
             return (f"differs from step {d['step']} (field {d['field']}), max {self.max_ulp:g} ULP, max |diff| "
-                    f"{self.max_abs:.3g}, as {', '.join(self.causes)} is active: judged by its local steps")
+                    f"{self.max_abs:.3g}, as {', '.join(self.causes)} is active: {judged}")
         m = self.first_mismatch
         if m.get("kind"):
             cast = f" (after casting: {self.after_cast})" if self.after_cast else ""
@@ -200,15 +201,17 @@ def field_scaled(desired, actual):
     return np.where(np.isfinite(ulp), np.ceil(diff / spacing), ulp), diff
 
 
-def compare(desired, actual, tolerance=0, atol=0.0, causes=(), scaled=False):
+def compare(desired, actual, tolerance=0, atol=0.0, causes=(), differs=False, scaled=False):
     """Compare two traces field by field and step by step (steps are reported 1-based).
 
-    ``causes`` names what the bound is allowed for; the verdict repeats it. ``scaled``: count ULPs
+    ``causes`` names what the bound is allowed for; the verdict repeats it. ``differs`` (a trajectory
+    whose bounds are local, ``tolerances.tolerance``): values beyond the bound while ``causes`` are
+    active give the status "differs", judged elsewhere by the local layer. ``scaled``: count ULPs
     at each field's largest magnitude in the step (``field_scaled``), as the local layer's bounds do."""
     problem = structure.first_problem(desired, actual)
     if problem:  # a field in one trace only, another shape or dtype, nothing to compare: a verdict
         cast = structure.cast_like(desired, actual) if problem["kind"] == "dtype" else None
-        cast = compare(desired, cast, tolerance, atol, causes) if cast is not None else None
+        cast = compare(desired, cast, tolerance, atol, causes, scaled=scaled) if cast is not None else None
         return Verdict("mismatch", np.inf, np.inf, tolerance, atol, problem, problem, tuple(causes), cast)
     max_ulp, max_abs, first_difference, first_mismatch, compared = 0.0, 0.0, None, None, 0
     for field in desired:
@@ -228,6 +231,8 @@ def compare(desired, actual, tolerance=0, atol=0.0, causes=(), scaled=False):
         nothing = structure.nothing_compared(desired)
         return Verdict("mismatch", 0.0, 0.0, tolerance, atol, nothing, nothing, tuple(causes), scaled=scaled)
     status = "bit-identical" if max_ulp == 0 and max_abs == 0 else ("within" if first_mismatch is None else "mismatch")
+    if status == "mismatch" and differs and causes:
+        status, first_mismatch = "differs", None
     return Verdict(status, max_ulp, max_abs, tolerance, atol, first_difference, first_mismatch,
                    tuple(causes) if status != "bit-identical" else (), scaled=scaled)
 
