@@ -9,6 +9,12 @@ bound can hide a porting bug (parity_tests/test_tolerances.py). A place passes w
 ``ulp`` units in the last place or within ``atol`` absolutely. Each bound is the largest distance
 measured, rounded up to a power of two (ULP) or a round number (atol), on the machines named.
 
+Where an example's twins offer one update from a given state and its data module says
+``LOCAL_BOUNDS = True``, its bounds are local: they bound one update taken from the
+Session's own state, in ULPs at each field's largest value (``tfparity.core.harness.local_layer``),
+and the free-running trajectory is bit-identical or "differs" while a cause is active, reported
+and never bounded (``tolerance``'s ``layer``).
+
 A bound is a rounding bound or it is refused (``NotARoundingBound``, by ``check_bound`` for what a
 bound is alone, ``check_rounding`` against the reference trace it is to bound): its ULP must be a
 whole number below 2**p, where p is the mantissa bits of the narrowest float dtype compared (2**23
