@@ -118,12 +118,13 @@ def step_from(inputs, states):
     with graph.as_default():
         x, y, keep_mask, loss, prediction, train_op = train_step(inputs)
         state = tf1.global_variables()
+        values = [tf1.placeholder(v.dtype, v.shape) for v in state]
+        set_state = tf1.group(*[v.assign(value) for v, value in zip(state, values)])
     graph.finalize()
     steps, after = inputs["schedule"].shape[1], {}
     with tf1.Session(graph=graph) as sess:
         for k, before in states.items():
-            for v in state:
-                v.load(before[v.op.name], sess)
+            sess.run(set_state, feed_dict={value: before[v.op.name] for v, value in zip(state, values)})
             epoch, i = divmod(k - 1, steps)
             batch, mask = inputs["schedule"][epoch][i], inputs["keep_masks"][epoch][i]
             feed = {x: inputs["train_x"][batch], y: inputs["train_y"][batch], keep_mask: mask}
