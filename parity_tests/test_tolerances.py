@@ -41,9 +41,13 @@ def test_the_onednn_bound_applies_exactly_while_onednn_is_on(onednn):
 
 @pytest.fixture(scope="module")
 def strict():
-    """Every example's summary with every switchable cause off, each in a fresh process."""
-    with ThreadPoolExecutor(max_workers=2) as pool:  # one fresh process per example, two at a time
-        return dict(pool.map(_strict, examples()))
+    """Every example's summary with every switchable cause off, in two fresh processes (one per
+    core), each running its half of the examples one after another, as `tfparity run --all` does."""
+    halves = [examples()[0::2], examples()[1::2]]
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        found = pool.map(lambda names: fresh.call("tfparity.core.fresh:each", {"calls": [
+            ["tfparity.core.harness:verdict_summaries", _strict(name)] for name in names]}, OFF), halves)
+        return {name: summary for names, summaries in zip(halves, found) for name, summary in zip(names, summaries)}
 
 
 def test_switching_off_the_arithmetic_optimizer_deactivates_its_bound(strict):
@@ -52,11 +56,12 @@ def test_switching_off_the_arithmetic_optimizer_deactivates_its_bound(strict):
 
 
 def _strict(name):
+    """verdict_summaries' keywords for ``name``: every mode, every switchable cause off."""
     keras = [m for m in declared_modes(load(name)[0]) if m == "tf2_keras"]  # the Keras fit stage, where there is one
     options = dict(quick_options(name), name=name, modes=list(ALL_MODES + OPTIONAL_MODES) + keras, strict=True)
     if name == "classification":
         options.pop("steps", None)  # its grappler rewrite first shows at step 473 of the default run
-    return name, fresh.call("tfparity.core.harness:verdict_summaries", options, OFF)
+    return options
 
 
 def test_with_every_switchable_cause_off_every_mode_but_xla_is_bit_identical(strict):
