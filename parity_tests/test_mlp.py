@@ -41,20 +41,31 @@ def test_every_mode_bit_identical_or_within_the_bound_of_an_active_cause(small):
     assert small["traces"]["tf2_eager"]["test_predictions"].shape == (1, 1000)
 
 
-def _statuses(onednn, small=None, **options):
-    """Every mode's status under ``onednn``: from the module's run (``small``, default options) where
-    this process is in that setting, else from a fresh process."""
-    if small is not None and not options and runs_as_a_fresh_process(onednn):
+def _statuses(onednn, small):
+    """Every mode's status under ``onednn``: from the module's run (``small``) where this process is
+    in that setting, else from a fresh process."""
+    if runs_as_a_fresh_process(onednn):
         return statuses(small)
-    found = fresh.call("tfparity.core.harness:verdict_summaries", dict(name="mlp", **SMALL, **options),
+    found = fresh.call("tfparity.core.harness:verdict_summaries", dict(name="mlp", **SMALL),
                        {"TF_ENABLE_ONEDNN_OPTS": onednn})
     assert found["machine"]["onednn"] == (onednn == "1"), found["machine"]
     return found["statuses"]
 
 
+@pytest.fixture(scope="module")
+def onednn_off():
+    """{gradients: every status with oneDNN off}, both runs one after another in one fresh process."""
+    kinds = ("auto", "manual")
+    found = fresh.call("tfparity.core.fresh:each", {"calls": [
+        ["tfparity.core.harness:verdict_summaries", dict(name="mlp", **SMALL, gradients=g)] for g in kinds]},
+        {"TF_ENABLE_ONEDNN_OPTS": "0"})
+    assert [summary["machine"]["onednn"] for summary in found] == [False, False]
+    return {g: summary["statuses"] for g, summary in zip(kinds, found)}
+
+
 @pytest.mark.parametrize("gradients", ["auto", "manual"])
-def test_bit_identical_with_onednn_switched_off(gradients):
-    assert set(_statuses("0", gradients=gradients).values()) == {"bit-identical"}
+def test_bit_identical_with_onednn_switched_off(gradients, onednn_off):
+    assert set(onednn_off[gradients].values()) == {"bit-identical"}
 
 
 def test_with_onednn_on_eager_stays_within_the_tables_bound_and_graph_modes_agree(small):
