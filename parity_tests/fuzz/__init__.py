@@ -1,5 +1,5 @@
 """The fuzz table (issue 28): bad and edge inputs to every sub-command, each run as a user runs it,
-in a fresh process, with what must hold afterwards. The tables (``parity_tests/fuzz/test_*.py``, one
+in a fresh process or through the command's entry point (below), with what must hold afterwards. The tables (``parity_tests/fuzz/test_*.py``, one
 per sub-command) are the specification: a new sub-command adds its table; a new case is a row.
 
 A row is a ``Case``: the command line after ``tfparity`` (``{dir}`` stands for the case's own
@@ -19,7 +19,8 @@ environment restored afterwards) instead of a fresh one, which costs half a seco
 TensorFlow loads; every promise above is checked the same way. It is for a case about arguments,
 files and the user's values, never about the process itself: an exit by ``os._exit`` or a signal
 (which would end the test run, with status 0), a pipe, the environment before TensorFlow loads, a
-user's permissions, what TensorFlow's C++ runtime writes on descriptor 2, a case that could hang.
+user's permissions, what TensorFlow's C++ runtime writes on descriptor 2, temporary files that only
+the end of the process removes (autograph's), a case that could hang.
 """
 import contextlib
 import dataclasses
