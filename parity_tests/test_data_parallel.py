@@ -153,7 +153,9 @@ def test_ctrl_c_during_the_multi_worker_run_exits_130_and_stops_both_workers():
         deadline = time.monotonic() + GENEROUS_TIMEOUT_S
         while len(workers := children(run.pid)) < 2 and time.monotonic() < deadline and run.poll() is None:
             time.sleep(0.2)
-        assert len(workers) == 2, "the multi-worker mode never started"
+        if len(workers) != 2:
+            run.kill()
+            raise AssertionError(f"the multi-worker mode never started (exit {run.wait()}): {run.stderr.read()[-2000:]}")
         run.send_signal(signal.SIGINT)
         assert run.wait(GENEROUS_TIMEOUT_S) == 130 and run.stderr.read().strip().endswith("interrupted")
     finally:
