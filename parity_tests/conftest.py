@@ -21,6 +21,25 @@ def _two_logical_cpus():
 
 
 _two_logical_cpus()
+# Grappler's options as TensorFlow set them in this process, before any test (see runs_as_a_fresh_process).
+_GRAPPLER_AT_START = __import__("tensorflow").config.optimizer.get_experimental_options()
+
+
+def runs_as_a_fresh_process(onednn):
+    """Whether a run in this process is what a fresh process with TF_ENABLE_ONEDNN_OPTS=``onednn``
+    would run: oneDNN in that state (on by this CPU's default, or as this process was started) and
+    grappler's options as TensorFlow set them. Then a test reuses a run of this process instead of
+    paying for another process; elsewhere it starts one."""
+    import tensorflow as tf
+
+    from tfparity.core.machine import onednn_active
+    return onednn_active() == (onednn == "1") and tf.config.optimizer.get_experimental_options() == _GRAPPLER_AT_START
+
+
+def statuses(result):
+    """A run's statuses as ``tfparity.core.harness.verdict_summaries`` gives them from a fresh process."""
+    from tfparity.core import harness
+    return harness.statuses(result["parity"])
 
 
 def quick_options(name):

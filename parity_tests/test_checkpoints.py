@@ -131,9 +131,22 @@ def test_saver_reads_an_object_based_checkpoint_only_by_the_names_variables_were
                         saver.restore(session, str(tmp_path / "m"))
 
 
-@pytest.mark.parametrize("example", ["mlp", "convnet"])
-def test_resumed_in_tf2_equals_the_uninterrupted_tf1_run_and_bit_for_bit_with_causes_off(example):
-    from tfparity.core import fresh, machine, records
+RESUMED = ["mlp", "convnet"]
+
+
+@pytest.fixture(scope="module")
+def strict_runs():
+    """{example: its resumed verdicts with every cause off}, the examples one after another in one fresh process."""
+    from tfparity.core import fresh
+    found = fresh.call("tfparity.core.fresh:each", {"calls": [
+        ["tfparity.studies.checkpoints:verdicts", {"example": example, "strict": True}] for example in RESUMED]},
+        {"TF_ENABLE_ONEDNN_OPTS": "0"})
+    return dict(zip(RESUMED, found))
+
+
+@pytest.mark.parametrize("example", RESUMED)
+def test_resumed_in_tf2_equals_the_uninterrupted_tf1_run_and_bit_for_bit_with_causes_off(example, strict_runs):
+    from tfparity.core import machine, records
     from tfparity.core.paths import DOCS
     from tfparity.studies import checkpoints as resume
     here = resume.verdicts(example)
@@ -147,7 +160,7 @@ def test_resumed_in_tf2_equals_the_uninterrupted_tf1_run_and_bit_for_bit_with_ca
     else:  # the resumed convnet as a SavedModel, loaded in a fresh process
         assert here["saved_model"]["same_predictions"] == here["saved_model"]["test_images"]
         assert {row["slot"] for row in here["inspect"] if row.get("optimizer")} == {"m", "v", "beta1_power", "beta2_power"}
-    strict = fresh.call("tfparity.studies.checkpoints:verdicts", {"example": example, "strict": True}, {"TF_ENABLE_ONEDNN_OPTS": "0"})
+    strict = strict_runs[example]
     assert set(strict["statuses"].values()) == {"bit-identical"}, strict["verdicts"]
     record = records.load_plain(DOCS, resume.NAME)
     if machine.same_bits(record["machine"]):

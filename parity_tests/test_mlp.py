@@ -3,7 +3,7 @@ import os
 
 import numpy as np
 import pytest
-from conftest import assert_record_begins_as_a_fresh_run
+from conftest import assert_record_begins_as_a_fresh_run, runs_as_a_fresh_process, statuses
 
 import tf1_graph.mlp as tf1_twin
 import tf2_eager.mlp as tf2_twin
@@ -41,20 +41,35 @@ def test_every_mode_bit_identical_or_within_the_bound_of_an_active_cause(small):
     assert small["traces"]["tf2_eager"]["test_predictions"].shape == (1, 1000)
 
 
-def _statuses(onednn, **options):
-    found = fresh.call("tfparity.core.harness:verdict_summaries", dict(name="mlp", **SMALL, **options),
+def _statuses(onednn, small):
+    """Every mode's status under ``onednn``: from the module's run (``small``) where this process is
+    in that setting, else from a fresh process."""
+    if runs_as_a_fresh_process(onednn):
+        return statuses(small)
+    found = fresh.call("tfparity.core.harness:verdict_summaries", dict(name="mlp", **SMALL),
                        {"TF_ENABLE_ONEDNN_OPTS": onednn})
     assert found["machine"]["onednn"] == (onednn == "1"), found["machine"]
     return found["statuses"]
 
 
+@pytest.fixture(scope="module")
+def onednn_off():
+    """{gradients: every status with oneDNN off}, both runs one after another in one fresh process."""
+    kinds = ("auto", "manual")
+    found = fresh.call("tfparity.core.fresh:each", {"calls": [
+        ["tfparity.core.harness:verdict_summaries", dict(name="mlp", **SMALL, gradients=g)] for g in kinds]},
+        {"TF_ENABLE_ONEDNN_OPTS": "0"})
+    assert [summary["machine"]["onednn"] for summary in found] == [False, False]
+    return {g: summary["statuses"] for g, summary in zip(kinds, found)}
+
+
 @pytest.mark.parametrize("gradients", ["auto", "manual"])
-def test_bit_identical_with_onednn_switched_off(gradients):
-    assert set(_statuses("0", gradients=gradients).values()) == {"bit-identical"}
+def test_bit_identical_with_onednn_switched_off(gradients, onednn_off):
+    assert set(onednn_off[gradients].values()) == {"bit-identical"}
 
 
-def test_with_onednn_on_eager_stays_within_the_tables_bound_and_graph_modes_agree():
-    assert _statuses("1") == {"tf2_eager": "within", "tf2_function": "bit-identical", "tf2_keras": "bit-identical"}
+def test_with_onednn_on_eager_stays_within_the_tables_bound_and_graph_modes_agree(small):
+    assert _statuses("1", small) == {"tf2_eager": "within", "tf2_function": "bit-identical", "tf2_keras": "bit-identical"}
 
 
 @pytest.mark.parametrize("twin", [tf1_twin, tf2_twin], ids=["tf1_graph", "tf2_eager"])
@@ -129,14 +144,24 @@ def test_the_guides_full_run_record_begins_as_a_fresh_first_epoch():
     assert_record_begins_as_a_fresh_run("mlp", 1, ("tf1_graph", "tf2_function", "tf2_loop"))
 
 
+def _fusion_pitfall(onednn, monkeypatch):
+    """The pitfall's evidence under ``onednn``: measured in this process where it is in that setting
+    (the twins' model functions, which the measurement swaps, restored afterwards), else in a fresh one."""
+    from tfparity.studies.pitfalls import measure_one, onednn_fusion
+    if not runs_as_a_fresh_process(onednn):
+        return measure_one("onednn_fusion", {"TF_ENABLE_ONEDNN_OPTS": onednn})
+    for twin in (onednn_fusion.t1, onednn_fusion.t2):
+        monkeypatch.setattr(twin, "model", twin.model)
+    return onednn_fusion.measure()
+
+
 @pytest.mark.skipif(__import__("platform").machine() != "x86_64", reason="oneDNN measured on x86-64")
-def test_onednn_fusion_gap_and_its_cure():
+def test_onednn_fusion_gap_and_its_cure(monkeypatch):
     # Forced on, oneDNN fuses MatMul with its bias add in graph mode (Session, tf.function) but
     # not in eager: eager differs by 1 ULP from the first step. Off, all three are bit-identical.
-    from tfparity.studies.pitfalls import measure_one as measure
-    on = measure("onednn_fusion", {"TF_ENABLE_ONEDNN_OPTS": "1"})
+    on = _fusion_pitfall("1", monkeypatch)
     assert on["oneDNN active"] and on["bias_add, tf.function vs Session"] == "bit-identical"
     assert on["x·W + b, eager vs Session"].startswith("MISMATCH at step 1")
     assert on["bias_add, eager vs Session"].startswith("MISMATCH at step 1")
-    off = measure("onednn_fusion", {"TF_ENABLE_ONEDNN_OPTS": "0"})
+    off = _fusion_pitfall("0", monkeypatch)
     assert not off["oneDNN active"] and set(list(off.values())[1:]) == {"bit-identical"}

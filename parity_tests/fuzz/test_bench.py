@@ -8,7 +8,7 @@ import sys
 
 import pytest
 
-from parity_tests.fuzz import Case, fifo, read_only, run
+from parity_tests.fuzz import Case, InProcess, fifo, read_only, run
 from tfparity.core import files, signals
 from tfparity.core.exits import Exit
 from tfparity.core.paths import DOCS, ROOT
@@ -18,31 +18,32 @@ COMMITTED = DOCS / "results" / "performance.json"
 
 # `bench regression --quick --docs` replaced the committed measurements of five examples with one smoke entry.
 DOCS_CASES = [
-    Case(["bench", "regression", "--quick", "--docs"], Exit.USAGE,
-         "--docs records a full run of every example, not with --quick (a smoke run, not a measurement); regression"),
-    Case(["bench", "--quick", "--docs"], Exit.USAGE, "not with --quick"),
-    Case(["bench", "regression", "--docs"], Exit.USAGE,
-         "not with regression (the committed results hold every example)"),
-    Case(["bench", "--docs", "--repeats", "2"], Exit.USAGE, "not with --repeats 2 (a full run times 5)"),
+    InProcess(["bench", "regression", "--quick", "--docs"], Exit.USAGE,
+              "--docs records a full run of every example, not with --quick (a smoke run, not a measurement); "
+              "regression"),
+    InProcess(["bench", "--quick", "--docs"], Exit.USAGE, "not with --quick"),
+    InProcess(["bench", "regression", "--docs"], Exit.USAGE,
+              "not with regression (the committed results hold every example)"),
+    InProcess(["bench", "--docs", "--repeats", "2"], Exit.USAGE, "not with --repeats 2 (a full run times 5)"),
 ]
 CASES = [
-    Case(["bench", "--json", ""], Exit.USAGE, "argument --json: an empty path"),
-    Case(["bench", "--out", ""], Exit.USAGE, "argument --out: an empty path"),
-    Case(["bench", "--json", "frozen.json"], Exit.USAGE, "frozen.json is read-only; pass --force",
-         setup=read_only("frozen.json")),
-    Case(["bench", "--out", "out"], Exit.USAGE, "cannot write --out out:", setup=read_only("out/bench.md")),
+    InProcess(["bench", "--json", ""], Exit.USAGE, "argument --json: an empty path"),
+    InProcess(["bench", "--out", ""], Exit.USAGE, "argument --out: an empty path"),
+    InProcess(["bench", "--json", "frozen.json"], Exit.USAGE, "frozen.json is read-only; pass --force",
+              setup=read_only("frozen.json")),
+    InProcess(["bench", "--out", "out"], Exit.USAGE, "cannot write --out out:", setup=read_only("out/bench.md")),
     # --force was offered but did not exist: it is accepted now, and the next check speaks.
-    Case(["bench", "--out", "out", "--json", "frozen.json", "--force", "--repeats", "0"], Exit.USAGE,
-         "--repeats must be at least 1", setup=read_only("out/bench.md", "frozen.json")),
+    InProcess(["bench", "--out", "out", "--json", "frozen.json", "--force", "--repeats", "0"], Exit.USAGE,
+              "--repeats must be at least 1", setup=read_only("out/bench.md", "frozen.json")),
     # A named pipe as --out, or in its place of a file in it: a message that names it, before anything runs.
     Case(["bench", "--out", "pipe"], Exit.USAGE, "cannot write --out pipe: not a folder (a named pipe)",
          setup=fifo("pipe")),
     Case(["bench", "--out", "out"], Exit.USAGE, "out/bench.png is a named pipe, not a regular file",
          setup=fifo("out/bench.png")),
-    Case(["bench", "--out", "nowhere"], Exit.USAGE, "cannot write --out nowhere: not a folder (nothing is there)"),
-    Case(["bench", "--determinism-only", "--no-determinism"], Exit.USAGE, "exclude each other"),
-    Case(["bench", "--repeats", "1000000"], Exit.USAGE, "--repeats 1000000: at most 100"),
-    Case(["bench", "--repeats", "two"], Exit.USAGE, "argument --repeats: invalid int value: 'two'"),
+    InProcess(["bench", "--out", "nowhere"], Exit.USAGE, "cannot write --out nowhere: not a folder (nothing is there)"),
+    InProcess(["bench", "--determinism-only", "--no-determinism"], Exit.USAGE, "exclude each other"),
+    InProcess(["bench", "--repeats", "1000000"], Exit.USAGE, "--repeats 1000000: at most 100"),
+    InProcess(["bench", "--repeats", "two"], Exit.USAGE, "argument --repeats: invalid int value: 'two'"),
     Case(["bench", "mlp"], Exit.USAGE, "mlp: mnist/train-images-idx3-ubyte is a named pipe",
          setup=fifo("mnist/train-images-idx3-ubyte"), environment={"MNIST_DIR": "mnist"}),
 ]

@@ -1,13 +1,17 @@
 """The fuzz table of ``tfparity check`` and ``tfparity.testing.assert_parity`` (see
 parity_tests/fuzz/__init__.py). The user's code is parity_tests/fuzz/programs/: a NumPy pair that
 agrees, with the ways a port goes wrong or stops the run beside it. Rows that answer before
-TensorFlow loads come first; the rest load it once each (a few seconds)."""
+TensorFlow loads come first. Most rows run in this process (``InProcess``), where TensorFlow is
+loaded already; a fresh process (``Case``, seven seconds once TensorFlow loads) is kept for what
+needs one: an exit by ``os._exit`` (which would end the test run), a fork or thread of the user's,
+the environment of the case, a Python warning (shown once per process), the one line of a refusal
+made after TensorFlow's start-up notices, a file that could block."""
 import os
 import shutil
 
 import pytest
 
-from parity_tests.fuzz import Case, run
+from parity_tests.fuzz import Case, InProcess, run
 from parity_tests.fuzz.programs import pair
 from tfparity.check.specs import UserCodeError
 from tfparity.core import fresh
@@ -64,93 +68,93 @@ NO_BYTECODE = {"PYTHONDONTWRITEBYTECODE": "1"}  # a module imported from the cas
 
 CASES = [
     # Bad input, answered before TensorFlow loads.
-    Case(check("--seed", "-3"), Exit.USAGE, "argument --seed: must be a non-negative integer, got '-3'"),
-    Case(check(inputs=""), Exit.USAGE, "--inputs '': expected module:function"),
-    Case(check(tf2=""), Exit.USAGE, "--tf2 '': expected module:function"),
-    Case(check("--modes", "tf2_xla"), Exit.USAGE, "the loop modes need a tf2_loop function (--loop"),
-    Case(check("--tolerances", ""), Exit.USAGE, "cannot read --tolerances '': give a file name"),
-    Case(check("--json", ""), Exit.USAGE, "argument --json: an empty path"),
-    Case(check("--write-bound", ""), Exit.USAGE, "argument --write-bound: an empty path"),
-    Case(check("--tolerances", "bounds.toml"), Exit.USAGE, "bound 1: atol must be a finite number >= 0, got inf",
-         setup=file("bounds.toml", INFINITE_ATOL)),
-    Case(check("--tolerances", "bounds.toml"), Exit.USAGE, "reaches 2**52, a factor of two even in float64",
-         setup=file("bounds.toml", ULP_BEYOND_FLOAT64)),
-    Case(check("--tolerances", "bounds.toml"), Exit.USAGE, "bound 1: unknown cause ['onednn']",
-         setup=file("bounds.toml", CAUSE_AS_LIST)),
-    Case(check("--tolerances", "bounds.toml"), Exit.USAGE, "bound 1: ulp must be a whole number >= 0, got True",
-         setup=file("bounds.toml", ULP_AS_BOOLEAN)),
-    Case(check("--tolerances", "bounds.toml"), Exit.USAGE, "bound 1: unknown mode ['tf2_eager']",
-         setup=file("bounds.toml", MODE_AS_LIST)),
-    Case(check("--tolerances", "bounds.toml"), Exit.USAGE, "bounds.toml is not UTF-8 text",
-         setup=file("bounds.toml", NOT_UTF8)),
+    InProcess(check("--seed", "-3"), Exit.USAGE, "argument --seed: must be a non-negative integer, got '-3'"),
+    InProcess(check(inputs=""), Exit.USAGE, "--inputs '': expected module:function"),
+    InProcess(check(tf2=""), Exit.USAGE, "--tf2 '': expected module:function"),
+    InProcess(check("--modes", "tf2_xla"), Exit.USAGE, "the loop modes need a tf2_loop function (--loop"),
+    InProcess(check("--tolerances", ""), Exit.USAGE, "cannot read --tolerances '': give a file name"),
+    InProcess(check("--json", ""), Exit.USAGE, "argument --json: an empty path"),
+    InProcess(check("--write-bound", ""), Exit.USAGE, "argument --write-bound: an empty path"),
+    InProcess(check("--tolerances", "bounds.toml"), Exit.USAGE, "bound 1: atol must be a finite number >= 0, got inf",
+              setup=file("bounds.toml", INFINITE_ATOL)),
+    InProcess(check("--tolerances", "bounds.toml"), Exit.USAGE, "reaches 2**52, a factor of two even in float64",
+              setup=file("bounds.toml", ULP_BEYOND_FLOAT64)),
+    InProcess(check("--tolerances", "bounds.toml"), Exit.USAGE, "bound 1: unknown cause ['onednn']",
+              setup=file("bounds.toml", CAUSE_AS_LIST)),
+    InProcess(check("--tolerances", "bounds.toml"), Exit.USAGE, "bound 1: ulp must be a whole number >= 0, got True",
+              setup=file("bounds.toml", ULP_AS_BOOLEAN)),
+    InProcess(check("--tolerances", "bounds.toml"), Exit.USAGE, "bound 1: unknown mode ['tf2_eager']",
+              setup=file("bounds.toml", MODE_AS_LIST)),
+    InProcess(check("--tolerances", "bounds.toml"), Exit.USAGE, "bounds.toml is not UTF-8 text",
+              setup=file("bounds.toml", NOT_UTF8)),
     Case(check("--tolerances", "bounds.toml"), Exit.USAGE, "cannot read bounds.toml: it is a named pipe, "
          "not a regular file", setup=fifo, timeout=60),
     Case(check("--tolerances", "/dev/zero"), Exit.USAGE, "cannot read /dev/zero: it is a character device",
          timeout=60),
-    Case(check("--tolerances", "bounds.toml"), Exit.USAGE, "bounds.toml is larger than 1024 KiB: not a "
-         "tolerances file", setup=oversized),
-    Case(check("--tolerances", "{dir}"), Exit.USAGE, "it is a folder, not a regular file"),
-    Case(check("--write-bound", "pyproject.toml"), Exit.USAGE, "cannot write bounds into pyproject.toml"),
-    Case(check("--write-bound", "notes.txt"), Exit.USAGE, "notes.txt is not valid TOML",
-         setup=file("notes.txt", "my notes: not bounds\n")),
-    Case(check("--write-bound", "bounds.toml", "--json", "bounds.toml"), Exit.USAGE,
-         "cannot write --json bounds.toml: it is a file this run reads or writes"),
-    Case(check("--tolerances", "bounds.toml", "--json", "./bounds.toml"), Exit.USAGE,
-         "cannot write --json ./bounds.toml: it is a file this run reads or writes",
-         setup=file("bounds.toml", BOUND + "ulp = 1\n")),
+    InProcess(check("--tolerances", "bounds.toml"), Exit.USAGE, "bounds.toml is larger than 1024 KiB: not a "
+              "tolerances file", setup=oversized),
+    InProcess(check("--tolerances", "{dir}"), Exit.USAGE, "it is a folder, not a regular file"),
+    InProcess(check("--write-bound", "pyproject.toml"), Exit.USAGE, "cannot write bounds into pyproject.toml"),
+    InProcess(check("--write-bound", "notes.txt"), Exit.USAGE, "notes.txt is not valid TOML",
+              setup=file("notes.txt", "my notes: not bounds\n")),
+    InProcess(check("--write-bound", "bounds.toml", "--json", "bounds.toml"), Exit.USAGE,
+              "cannot write --json bounds.toml: it is a file this run reads or writes"),
+    InProcess(check("--tolerances", "bounds.toml", "--json", "./bounds.toml"), Exit.USAGE,
+              "cannot write --json ./bounds.toml: it is a file this run reads or writes",
+              setup=file("bounds.toml", BOUND + "ulp = 1\n")),
     # The user's code stops the run: exit 3, naming which code and how, never 0 or silence.
-    Case(port("calls_sys_exit_0"), Exit.USER_CODE,
-         "error inside your own code, in tf2_run (tf2_eager): it called sys.exit(0), which ends the run"),
+    InProcess(port("calls_sys_exit_0"), Exit.USER_CODE,
+              "error inside your own code, in tf2_run (tf2_eager): it called sys.exit(0), which ends the run"),
     Case(port("calls_os_exit_0"), Exit.USER_CODE,
          "error inside your own code, in tf2_run (tf2_eager): it called os._exit(0), which ends the run at once"),
-    Case(port("says_goodbye"), Exit.USER_CODE, "in tf2_run (tf2_eager): it called sys.exit('goodbye')"),
+    InProcess(port("says_goodbye"), Exit.USER_CODE, "in tf2_run (tf2_eager): it called sys.exit('goodbye')"),
     Case(port("thread_calls_os_exit"), Exit.USER_CODE, "in tf2_run (tf2_eager): a thread called os._exit(0)"),
-    Case(check(tf2="parity_tests.fuzz.programs.sys_exit_0_at_import:run"), Exit.USER_CODE,
-         "in module parity_tests.fuzz.programs.sys_exit_0_at_import, imported for --tf2: it called sys.exit(0)"),
-    Case(check(tf2="parity_tests.fuzz.programs.sys_exit_3_at_import:run"), Exit.USER_CODE,
-         "in module parity_tests.fuzz.programs.sys_exit_3_at_import, imported for --tf2: it called sys.exit(3)"),
+    InProcess(check(tf2="parity_tests.fuzz.programs.sys_exit_0_at_import:run"), Exit.USER_CODE,
+              "in module parity_tests.fuzz.programs.sys_exit_0_at_import, imported for --tf2: it called sys.exit(0)"),
+    InProcess(check(tf2="parity_tests.fuzz.programs.sys_exit_3_at_import:run"), Exit.USER_CODE,
+              "in module parity_tests.fuzz.programs.sys_exit_3_at_import, imported for --tf2: it called sys.exit(3)"),
     Case(check(tf2="parity_tests.fuzz.programs.os_exit_0_at_import:run"), Exit.USER_CODE,
          "in module parity_tests.fuzz.programs.os_exit_0_at_import, imported for --tf2: it called os._exit(0)"),
     Case(port("forks_a_child"), Exit.OK, "tf2_eager: bit-identical"),  # a child of theirs exits as it asks
     # The user's code returns something that is not a trace: exit 3, naming the function (and field).
-    Case(port("returns_none"), Exit.USER_CODE, "in tf2_run (tf2_eager): it returned None, not a dict"),
-    Case(check("--loop", f"{PAIR}:loop_returns_none", "--modes", "tf2_loop"), Exit.USER_CODE,
-         "in tf2_loop (tf2_loop): it returned None, not a dict"),
-    Case(port("returns_list"), Exit.USER_CODE, "in tf2_run (tf2_eager): it returned a list, not a dict",
-         not_said=("absent",)),
-    Case(port("ragged"), Exit.USER_CODE, "in tf2_run (tf2_eager): its field 'w' is ragged"),
+    InProcess(port("returns_none"), Exit.USER_CODE, "in tf2_run (tf2_eager): it returned None, not a dict"),
+    InProcess(check("--loop", f"{PAIR}:loop_returns_none", "--modes", "tf2_loop"), Exit.USER_CODE,
+              "in tf2_loop (tf2_loop): it returned None, not a dict"),
+    InProcess(port("returns_list"), Exit.USER_CODE, "in tf2_run (tf2_eager): it returned a list, not a dict",
+              not_said=("absent",)),
+    InProcess(port("ragged"), Exit.USER_CODE, "in tf2_run (tf2_eager): its field 'w' is ragged"),
     # Each function is fed its own inputs and its trace kept as returned: neither an update in
     # place of an input array nor a trace buffer the user's code fills again changes a verdict.
-    Case(check(tf1=f"{PAIR}:tf1_in_place"), Exit.OK, "tf2_eager: bit-identical"),
-    Case(port("off_by_half_into_buffer", tf1=f"{PAIR}:tf1_into_buffer"), Exit.MISMATCH,
-         "tf2_eager: MISMATCH at step 1, field w [0]"),
+    InProcess(check(tf1=f"{PAIR}:tf1_in_place"), Exit.OK, "tf2_eager: bit-identical"),
+    InProcess(port("off_by_half_into_buffer", tf1=f"{PAIR}:tf1_into_buffer"), Exit.MISMATCH,
+              "tf2_eager: MISMATCH at step 1, field w [0]"),
     # Nothing compared is no parity; each difference of structure a verdict naming the field.
-    Case(port("nothing", tf1=f"{PAIR}:nothing_tf1"), Exit.MISMATCH,
-         "tf2_eager: MISMATCH: nothing was compared: both traces have no field"),
-    Case(port("zero_steps", tf1=f"{PAIR}:zero_steps"), Exit.MISMATCH,
-         "tf2_eager: MISMATCH: nothing was compared: fields w, loss: no value in either trace"),
-    Case(port("zero_steps"), Exit.MISMATCH, "MISMATCH at step 1, field w: the TF2 trace has 0 steps of w, "
-         "the TF1 trace 3"),
-    Case(port("one_step_longer"), Exit.MISMATCH,
-         "MISMATCH at step 4, field w: the TF2 trace has 4 steps of w, the TF1 trace 3"),
-    Case(port("negative_nan", tf1=f"{PAIR}:nan_tf1"), Exit.MISMATCH,
-         "MISMATCH at step 1, field w [0]: desired NaN (bits 0x7fc00000), actual NaN (bits 0xffc00000)"),
-    Case(port("scalar_field"), Exit.MISMATCH, "field loss: shape () (a scalar, not a value per step), "
-         "desired (3,)", not_said=("shape shape",)),
+    InProcess(port("nothing", tf1=f"{PAIR}:nothing_tf1"), Exit.MISMATCH,
+              "tf2_eager: MISMATCH: nothing was compared: both traces have no field"),
+    InProcess(port("zero_steps", tf1=f"{PAIR}:zero_steps"), Exit.MISMATCH,
+              "tf2_eager: MISMATCH: nothing was compared: fields w, loss: no value in either trace"),
+    InProcess(port("zero_steps"), Exit.MISMATCH, "MISMATCH at step 1, field w: the TF2 trace has 0 steps of w, "
+              "the TF1 trace 3"),
+    InProcess(port("one_step_longer"), Exit.MISMATCH,
+              "MISMATCH at step 4, field w: the TF2 trace has 4 steps of w, the TF1 trace 3"),
+    InProcess(port("negative_nan", tf1=f"{PAIR}:nan_tf1"), Exit.MISMATCH,
+              "MISMATCH at step 1, field w [0]: desired NaN (bits 0x7fc00000), actual NaN (bits 0xffc00000)"),
+    InProcess(port("scalar_field"), Exit.MISMATCH, "field loss: shape () (a scalar, not a value per step), "
+              "desired (3,)", not_said=("shape shape",)),
     Case(port("complex_port"), Exit.MISMATCH, "field w: dtype complex64, desired float32",
          not_said=("Warning",)),
     # A bound larger than the values it bounds is no rounding bound: refused once the TF1 run is seen.
     Case(port("kernel_off_by_half", "--tolerances", "bounds.toml"), Exit.USAGE,
          "bounds.toml: the bound for grappler_arithmetic (tf2_eager): atol 2 is above every reference (TF1) value",
          setup=file("bounds.toml", ATOL_ABOVE_VALUES)),
-    Case(port("kernel_off_by_half", "--tolerances", "bounds.toml"), Exit.USAGE,
-         f"ulp {2 ** FLOAT32_MANTISSA} reaches 2**23, the distance from x to 2x in float32",
-         setup=file("bounds.toml", ULP_FACTOR_OF_TWO)),
+    InProcess(port("kernel_off_by_half", "--tolerances", "bounds.toml"), Exit.USAGE,
+              f"ulp {2 ** FLOAT32_MANTISSA} reaches 2**23, the distance from x to 2x in float32",
+              setup=file("bounds.toml", ULP_FACTOR_OF_TWO)),
     # An output that is an input of the run is refused, before the run.
     Case(check("--json", "my_pair.py", tf2="my_pair.py:tf2_run"), Exit.USAGE,
          "cannot write --json my_pair.py: it is a file this run reads", setup=copy_of_the_pair,
          environment=NO_BYTECODE),
-    Case(check("--json", "report.json"), Exit.OK, "tf2_eager: bit-identical", writes=("report.json",)),
+    InProcess(check("--json", "report.json"), Exit.OK, "tf2_eager: bit-identical", writes=("report.json",)),
 ]
 
 

@@ -4,7 +4,7 @@ import os
 
 import pytest
 
-from parity_tests.fuzz import Case, read_only, run
+from parity_tests.fuzz import Case, InProcess, read_only, run
 from tfparity.cli import friends, parser
 from tfparity.core import quiet
 from tfparity.core.exits import Exit
@@ -20,9 +20,9 @@ def fifo_mnist(folder):
 
 
 CASES = [
-    Case(["friends", "--json", ""], Exit.USAGE, "argument --json: an empty path"),
-    Case(["friends", "--json", "frozen.json"], Exit.USAGE, "frozen.json is read-only; pass --force",
-         setup=read_only("frozen.json")),
+    InProcess(["friends", "--json", ""], Exit.USAGE, "argument --json: an empty path"),
+    InProcess(["friends", "--json", "frozen.json"], Exit.USAGE, "frozen.json is read-only; pass --force",
+              setup=read_only("frozen.json")),
     # --force was offered but did not exist: it is accepted now, and the next check speaks.
     Case(["friends", "--json", "frozen.json", "--force"], Exit.USAGE, "MNIST file train-images-idx3-ubyte[.gz] "
          "not found", setup=lambda f: (read_only("frozen.json")(f), empty_mnist(f)),
@@ -31,8 +31,8 @@ CASES = [
          setup=fifo_mnist, environment={"MNIST_DIR": "mnist"}),
     Case(["friends", "--json", "pipe"], Exit.USAGE, "pipe is a named pipe, not a regular file",
          setup=lambda f: os.mkfifo(f / "pipe")),
-    Case(["friends", "--json", "{dir}"], Exit.USAGE, "is a folder, not a regular file"),
-    Case(["friends", "--json", "nowhere/out.json"], Exit.USAGE, "does not exist"),
+    InProcess(["friends", "--json", "{dir}"], Exit.USAGE, "is a folder, not a regular file"),
+    InProcess(["friends", "--json", "nowhere/out.json"], Exit.USAGE, "does not exist"),
 ]
 
 

@@ -5,7 +5,7 @@ import subprocess
 
 import pytest
 
-from parity_tests.fuzz import Case, run
+from parity_tests.fuzz import Case, InProcess, run
 from tfparity.core.exits import Exit
 
 WRITTEN = ("my_port", "test_my_port.py")
@@ -24,24 +24,24 @@ def dangling_link(name):
 
 
 CASES = [
-    Case(["new", "my_port"], Exit.OK, "wrote", writes=WRITTEN),
-    Case(["new", "my-port"], Exit.USAGE, "is not a Python identifier"),
-    Case(["new", "class"], Exit.USAGE, "is not a Python identifier"),
+    InProcess(["new", "my_port"], Exit.OK, "wrote", writes=WRITTEN),
+    InProcess(["new", "my-port"], Exit.USAGE, "is not a Python identifier"),
+    InProcess(["new", "class"], Exit.USAGE, "is not a Python identifier"),
     # A package named as an importable module shadowed it, and broke the next `tfparity check`.
     *(Case(["new", name], Exit.USAGE, f"NAME {name!r} is already a module")
       for name in ("tensorflow", "os", "numpy", "tfparity", "json", "keras", "shared_data")),
-    Case(["new", "helpers"], Exit.USAGE, "NAME 'helpers' is already a module (helpers.py)",
-         setup=a_file("helpers.py", "x = 1\n")),
-    Case(["new", "my_port"], Exit.USAGE, "my_port exists: nothing was written",
-         setup=lambda folder: (folder / "my_port").mkdir()),
-    Case(["new", "my_port"], Exit.USAGE, "test_my_port.py exists: nothing was written",
-         setup=dangling_link("test_my_port.py")),
-    Case(["new", "my_port", "--dir", ""], Exit.USAGE, "argument --dir: an empty path"),
-    Case(["new", "my_port", "--dir", "notes.txt"], Exit.USAGE, "--dir notes.txt: not a folder",
-         setup=a_file("notes.txt")),
-    Case(["new", "my_port", "--dir", "nowhere"], Exit.USAGE, "--dir nowhere: not a folder"),
-    Case(["new", "p" * 300], Exit.USAGE, "NAME is too long: test_NAME.py would be 308 bytes"),
-    Case(["new", "p" * 247], Exit.OK, "wrote", writes=("p" * 247, f"test_{'p' * 247}.py")),  # 255 bytes: the most
+    InProcess(["new", "helpers"], Exit.USAGE, "NAME 'helpers' is already a module (helpers.py)",
+              setup=a_file("helpers.py", "x = 1\n")),
+    InProcess(["new", "my_port"], Exit.USAGE, "my_port exists: nothing was written",
+              setup=lambda folder: (folder / "my_port").mkdir()),
+    InProcess(["new", "my_port"], Exit.USAGE, "test_my_port.py exists: nothing was written",
+              setup=dangling_link("test_my_port.py")),
+    InProcess(["new", "my_port", "--dir", ""], Exit.USAGE, "argument --dir: an empty path"),
+    InProcess(["new", "my_port", "--dir", "notes.txt"], Exit.USAGE, "--dir notes.txt: not a folder",
+              setup=a_file("notes.txt")),
+    InProcess(["new", "my_port", "--dir", "nowhere"], Exit.USAGE, "--dir nowhere: not a folder"),
+    InProcess(["new", "p" * 300], Exit.USAGE, "NAME is too long: test_NAME.py would be 308 bytes"),
+    InProcess(["new", "p" * 247], Exit.OK, "wrote", writes=("p" * 247, f"test_{'p' * 247}.py")),  # 255 bytes: the most
 ]
 
 

@@ -9,7 +9,7 @@ import sys
 
 import pytest
 
-from parity_tests.fuzz import CLOSED_PIPE, Case, fifo, read_only, run
+from parity_tests.fuzz import CLOSED_PIPE, Case, InProcess, fifo, read_only, run
 from shared_data import mnist
 from tfparity import cli
 from tfparity.cli import arguments
@@ -35,18 +35,19 @@ def python_file(folder):
 
 
 CASES = [
-    Case([], Exit.USAGE, "the following arguments are required: command"),
-    Case(["list", "extra"], Exit.USAGE, "unrecognized arguments: extra"),
-    Case(["run", "no_such_example"], Exit.USAGE, "unknown example 'no_such_example'"),
-    Case(["run", "regression", "--seed", "-3"], Exit.USAGE, "must be a non-negative integer"),
-    Case(["run", "regression", "--all"], Exit.USAGE, "name examples or give --all, not both"),
-    Case(["run", "regression", "--steps", "0"], Exit.USAGE, "must be positive and finite"),
-    Case(["run", "regression", "--json", "{dir}"], Exit.USAGE, "cannot write --json"),
+    InProcess([], Exit.USAGE, "the following arguments are required: command"),
+    InProcess(["list", "extra"], Exit.USAGE, "unrecognized arguments: extra"),
+    InProcess(["run", "no_such_example"], Exit.USAGE, "unknown example 'no_such_example'"),
+    InProcess(["run", "regression", "--seed", "-3"], Exit.USAGE, "must be a non-negative integer"),
+    InProcess(["run", "regression", "--all"], Exit.USAGE, "name examples or give --all, not both"),
+    InProcess(["run", "regression", "--steps", "0"], Exit.USAGE, "must be positive and finite"),
+    InProcess(["run", "regression", "--json", "{dir}"], Exit.USAGE, "cannot write --json"),
+    # In a fresh process: TensorFlow's autograph files are removed as the command's process ends.
     Case(["run", "regression", "--steps", "3", "--json", "out.json"], Exit.OK, "regression", writes=("out.json",)),
     # --json '' wrote nothing and exited 0.
-    Case(["run", "regression", "--json", ""], Exit.USAGE, "argument --json: an empty path"),
-    Case(["run", "regression", "--json", "frozen.json"], Exit.USAGE, "frozen.json is read-only; pass --force",
-         setup=read_only("frozen.json")),
+    InProcess(["run", "regression", "--json", ""], Exit.USAGE, "argument --json: an empty path"),
+    InProcess(["run", "regression", "--json", "frozen.json"], Exit.USAGE, "frozen.json is read-only; pass --force",
+              setup=read_only("frozen.json")),
     # `tfparity list > /dev/full` and `tfparity run regression | head -1` ended in tracebacks (exit 4).
     Case(["list"], Exit.USAGE, "cannot write to standard output: No space left on device", stdout="/dev/full"),
     Case(["list"], Exit.SIGPIPE, "", stdout=CLOSED_PIPE),
@@ -62,24 +63,24 @@ CASES = [
     Case(SMALL_MLP + ["--download"], Exit.USAGE, "cache is not a folder; set XDG_CACHE_HOME to a folder",
          setup=a_file("cache"), environment={"MNIST_DIR": "", "XDG_CACHE_HOME": "cache"}),
     # --force, wherever the message offers it: "pass --force" was said by five sub-commands without it.
-    Case(["scan", "src", "--json", "frozen.json"], Exit.USAGE, "frozen.json is read-only; pass --force",
-         setup=lambda folder: (python_file(folder), read_only("frozen.json")(folder))),
-    Case(["scan", "src", "--json", "frozen.json", "--force"], Exit.OK, "",
-         setup=lambda folder: (python_file(folder), read_only("frozen.json")(folder)), writes=("frozen.json",)),
-    Case(["scan", "src", "--json", ""], Exit.USAGE, "argument --json: an empty path", setup=python_file),
-    Case(["check", "--inputs", "a:b", "--tf1", "a:b", "--tf2", "a:b", "--json", "frozen.json"], Exit.USAGE,
-         "frozen.json is read-only; pass --force", setup=read_only("frozen.json")),
-    Case(["check", "--inputs", "a:b", "--tf1", "a:b", "--tf2", "a:b", "--write-bound", "frozen.toml"], Exit.USAGE,
-         "frozen.toml is read-only; pass --force", setup=read_only("frozen.toml")),
-    Case(["check", "--inputs", "a:b", "--tf1", "a:b", "--tf2", "a:b", "--json", "frozen.json", "--write-bound",
-          "frozen.toml", "--force", "--seeds", "0"], Exit.USAGE, "--seeds must be at least 1",
-         setup=read_only("frozen.json", "frozen.toml")),
-    Case(["check", "--inputs", "a:b", "--tf1", "a:b", "--tf2", "a:b", "--write-bound", ""], Exit.USAGE,
-         "argument --write-bound: an empty path"),
+    InProcess(["scan", "src", "--json", "frozen.json"], Exit.USAGE, "frozen.json is read-only; pass --force",
+              setup=lambda folder: (python_file(folder), read_only("frozen.json")(folder))),
+    InProcess(["scan", "src", "--json", "frozen.json", "--force"], Exit.OK, "",
+              setup=lambda folder: (python_file(folder), read_only("frozen.json")(folder)), writes=("frozen.json",)),
+    InProcess(["scan", "src", "--json", ""], Exit.USAGE, "argument --json: an empty path", setup=python_file),
+    InProcess(["check", "--inputs", "a:b", "--tf1", "a:b", "--tf2", "a:b", "--json", "frozen.json"], Exit.USAGE,
+              "frozen.json is read-only; pass --force", setup=read_only("frozen.json")),
+    InProcess(["check", "--inputs", "a:b", "--tf1", "a:b", "--tf2", "a:b", "--write-bound", "frozen.toml"], Exit.USAGE,
+              "frozen.toml is read-only; pass --force", setup=read_only("frozen.toml")),
+    InProcess(["check", "--inputs", "a:b", "--tf1", "a:b", "--tf2", "a:b", "--json", "frozen.json", "--write-bound",
+               "frozen.toml", "--force", "--seeds", "0"], Exit.USAGE, "--seeds must be at least 1",
+              setup=read_only("frozen.json", "frozen.toml")),
+    InProcess(["check", "--inputs", "a:b", "--tf1", "a:b", "--tf2", "a:b", "--write-bound", ""], Exit.USAGE,
+              "argument --write-bound: an empty path"),
   # checkpoint's read-only outputs: parity_tests/fuzz/test_checkpoint.py, where a checkpoint exists
-    Case(["checkpoint", "convert", "a", "b", "--write-map", "frozen.json", "--force"], Exit.USAGE,
-         "give --map MAP.json or --auto SPEC", setup=read_only("frozen.json")),
-    Case(["checkpoint", "inspect", "model.ckpt", "--json", ""], Exit.USAGE, "argument --json: an empty path"),
+    InProcess(["checkpoint", "convert", "a", "b", "--write-map", "frozen.json", "--force"], Exit.USAGE,
+              "give --map MAP.json or --auto SPEC", setup=read_only("frozen.json")),
+    InProcess(["checkpoint", "inspect", "model.ckpt", "--json", ""], Exit.USAGE, "argument --json: an empty path"),
 ]
 
 

@@ -10,7 +10,7 @@ import shutil
 
 import pytest
 
-from parity_tests.fuzz import Case, fifo, run
+from parity_tests.fuzz import Case, InProcess, fifo, run
 from tfparity.core.exits import Exit
 from tfparity.core.paths import ROOT
 from tfparity.scan.sources import MAX_BYTES
@@ -96,25 +96,26 @@ def magics(folder):
 
 CASES = [
     # --json never replaces a file being scanned, however spelled; an existing one only with --force
-    Case(["scan", TF1, "--json", TF1], Exit.USAGE, "one of the files scanned", tf1),
-    Case(["scan", TF1, "--json", "link.json"], Exit.USAGE, "one of the files scanned",
-         with_tf1(link("link.json", TF1))),
-    Case(["scan", TF1, "--json", f"sub/../{TF1}"], Exit.USAGE, "one of the files scanned",
-         with_tf1(lambda folder: (folder / "sub").mkdir())),
-    Case(["scan", TF1, "--json", "{dir}/hard.json", "--force"], Exit.USAGE, "one of the files scanned",
-         with_tf1(lambda folder: os.link(folder / TF1, folder / "hard.json"))),
-    Case(["scan", "src", "--json", f"src/{TF1}", "--force"], Exit.USAGE, "one of the files scanned", tf1_in("src")),
-    Case(["scan", TF1, "--json", "out.json"], Exit.USAGE, "it exists; pass --force to replace it",
-         with_tf1(lambda folder: (folder / "out.json").write_text("{}"))),
-    Case(["scan", TF1, "--json", "out.json", "--force"], Exit.MISMATCH, FOUND,
-         with_tf1(lambda folder: (folder / "out.json").write_text("{}")), writes=("out.json",)),
-    Case(["scan", "src", "--json", "src/out.json"], Exit.MISMATCH, FOUND, tf1_in("src"), writes=("src/out.json",)),
-    Case(["scan", TF1, "--json", ""], Exit.USAGE, "argument --json: an empty path", tf1),
+    InProcess(["scan", TF1, "--json", TF1], Exit.USAGE, "one of the files scanned", tf1),
+    InProcess(["scan", TF1, "--json", "link.json"], Exit.USAGE, "one of the files scanned",
+              with_tf1(link("link.json", TF1))),
+    InProcess(["scan", TF1, "--json", f"sub/../{TF1}"], Exit.USAGE, "one of the files scanned",
+              with_tf1(lambda folder: (folder / "sub").mkdir())),
+    InProcess(["scan", TF1, "--json", "{dir}/hard.json", "--force"], Exit.USAGE, "one of the files scanned",
+              with_tf1(lambda folder: os.link(folder / TF1, folder / "hard.json"))),
+    InProcess(["scan", "src", "--json", f"src/{TF1}", "--force"], Exit.USAGE, "one of the files scanned",
+              tf1_in("src")),
+    InProcess(["scan", TF1, "--json", "out.json"], Exit.USAGE, "it exists; pass --force to replace it",
+              with_tf1(lambda folder: (folder / "out.json").write_text("{}"))),
+    InProcess(["scan", TF1, "--json", "out.json", "--force"], Exit.MISMATCH, FOUND,
+              with_tf1(lambda folder: (folder / "out.json").write_text("{}")), writes=("out.json",)),
+    InProcess(["scan", "src", "--json", "src/out.json"], Exit.MISMATCH, FOUND, tf1_in("src"), writes=("src/out.json",)),
+    InProcess(["scan", TF1, "--json", ""], Exit.USAGE, "argument --json: an empty path", tf1),
     Case(["scan", TF1, "--json", "pipe.json", "--force"], Exit.USAGE, "pipe.json is a named pipe",
          with_tf1(fifo("pipe.json"))),
-    Case(["scan", TF1, "--json", "out.json", "--force"], Exit.MISMATCH, FOUND,  # read-only: replaced with --force
-         with_tf1(lambda folder: (folder / "out.json").write_text("{}") or (folder / "out.json").chmod(0o444)),
-         writes=("out.json",)),
+    InProcess(["scan", TF1, "--json", "out.json", "--force"], Exit.MISMATCH, FOUND,  # read-only: replaced with --force
+              with_tf1(lambda folder: (folder / "out.json").write_text("{}") or (folder / "out.json").chmod(0o444)),
+              writes=("out.json",)),
     # special files: refused by their type, before they are opened; in a folder, skipped and said
     Case(["scan", "pipe.py"], Exit.USAGE, "pipe.py is a named pipe, not a file", fifo("pipe.py")),
     Case(["scan", "src"], Exit.MISMATCH, "skipped src/pipe.py: a named pipe", both(tf1_in("src"), fifo("src/pipe.py"))),
@@ -123,9 +124,9 @@ CASES = [
     Case(["scan", "zero.py"], Exit.USAGE, "a character device (through a link to /dev/zero)",
          link("zero.py", "/dev/zero")),
     Case(["scan", "."], Exit.MISMATCH, "skipped zero.py: a character device", with_tf1(link("zero.py", "/dev/zero"))),
-    Case(["scan", "{dir}/../outside/huge.py"], Exit.USAGE, f"over the {MAX_BYTES // 2**20} MiB", too_large),
-    Case(["scan", "."], Exit.MISMATCH, "skipped .#tf1.py: a symbolic link to nothing",  # an editor's lock link
-         with_tf1(link(".#tf1.py", "root@host.1234:1700000000"))),
+    InProcess(["scan", "{dir}/../outside/huge.py"], Exit.USAGE, f"over the {MAX_BYTES // 2**20} MiB", too_large),
+    InProcess(["scan", "."], Exit.MISMATCH, "skipped .#tf1.py: a symbolic link to nothing",  # an editor's lock link
+              with_tf1(link(".#tf1.py", "root@host.1234:1700000000"))),
     # unreadable folders are bad input, named or met below one (they may hold code left unscanned)
     Case(["scan", "locked"], Exit.USAGE, "cannot read folder locked: Permission denied", unreadable("locked"),
          unprivileged=True),
@@ -134,27 +135,29 @@ CASES = [
     Case(["scan", f"locked/{TF1}"], Exit.USAGE, f"cannot read locked/{TF1}: Permission denied", unreadable("locked"),
          unprivileged=True),
     # notebooks of the wrong shape are refused; JSON that does not parse is a finding, as Python's is
-    Case(["scan", "nb.ipynb"], Exit.USAGE, "nb.ipynb is not a notebook: its 'cells' is an object, not a list",
-         notebook({"cells": {"0": code_cell("import tensorflow as tf")}})),
-    Case(["scan", "nb.ipynb"], Exit.USAGE, "nb.ipynb is not a notebook: cell 1 (of all its cells, from 1) has no",
-         notebook({"cells": [{"source": "import tensorflow as tf"}]})),
-    Case(["scan", "nb.ipynb"], Exit.USAGE, "nb.ipynb is not a notebook: code cell 1's source is not text",
-         notebook({"cells": [code_cell(["x", 5])]})),
-    Case(["scan", "nb.ipynb"], Exit.USAGE, "nb.ipynb is not a notebook: its 'cells' is null",
-         notebook({"cells": None})),
-    Case(["scan", "nb.ipynb"], Exit.USAGE, "nb.ipynb is not a notebook: its JSON is a list", notebook([{"cells": []}])),
+    InProcess(["scan", "nb.ipynb"], Exit.USAGE, "nb.ipynb is not a notebook: its 'cells' is an object, not a list",
+              notebook({"cells": {"0": code_cell("import tensorflow as tf")}})),
+    InProcess(["scan", "nb.ipynb"], Exit.USAGE, "nb.ipynb is not a notebook: cell 1 (of all its cells, from 1) has no",
+              notebook({"cells": [{"source": "import tensorflow as tf"}]})),
+    InProcess(["scan", "nb.ipynb"], Exit.USAGE, "nb.ipynb is not a notebook: code cell 1's source is not text",
+              notebook({"cells": [code_cell(["x", 5])]})),
+    InProcess(["scan", "nb.ipynb"], Exit.USAGE, "nb.ipynb is not a notebook: its 'cells' is null",
+              notebook({"cells": None})),
+    InProcess(["scan", "nb.ipynb"], Exit.USAGE, "nb.ipynb is not a notebook: its JSON is a list",
+              notebook([{"cells": []}])),
     Case(["scan", "deep.ipynb"], Exit.MISMATCH, "notebook JSON first: nested too deeply to read", deep_notebook),
     Case(["scan", "deep.py"], Exit.MISMATCH, "too deeply nested (or too large) for Python's parser", deep_expression),
     # cell magics of another language, line magics and shell escapes are not Python; %%time's body is
-    Case(["scan", "magics.ipynb"], Exit.MISMATCH, "1 findings in 1 files; 1 only compat.v1", magics),
+    InProcess(["scan", "magics.ipynb"], Exit.MISMATCH, "1 findings in 1 files; 1 only compat.v1", magics),
     # more bad input a user meets
-    Case(["scan", ""], Exit.USAGE, "an empty path names nothing"),
-    Case(["scan", "no\nsuch.py"], Exit.USAGE, r"no such file or folder: 'no\nsuch.py'"),
-    Case(["scan", TF1, f"./{TF1}", "link.py", "."], Exit.MISMATCH, FOUND, with_tf1(link("link.py", TF1))),
-    Case(["scan", "src"], Exit.MISMATCH, FOUND,  # a link to its own folder: not followed round
-         with_tf1(lambda folder: (folder / "src").symlink_to("."))),
+    InProcess(["scan", ""], Exit.USAGE, "an empty path names nothing"),
+    InProcess(["scan", "no\nsuch.py"], Exit.USAGE, r"no such file or folder: 'no\nsuch.py'"),
+    InProcess(["scan", TF1, f"./{TF1}", "link.py", "."], Exit.MISMATCH, FOUND, with_tf1(link("link.py", TF1))),
+    InProcess(["scan", "src"], Exit.MISMATCH, FOUND,  # a link to its own folder: not followed round
+              with_tf1(lambda folder: (folder / "src").symlink_to("."))),
     # tf_upgrade_v2 leaves a temporary file per file it cannot decode: in our folder, removed with it
-    Case(["scan", "latin1.py", "--compare-upgrade", "--format", "json"], Exit.MISMATCH, '"upgrade": "flagged"', latin1),
+    InProcess(["scan", "latin1.py", "--compare-upgrade", "--format", "json"], Exit.MISMATCH, '"upgrade": "flagged"',
+              latin1),
 ]
 
 

@@ -4,44 +4,49 @@
 A mode's first run includes building the graph or tracing; the repeats after it are the cost
 of a run once warm. Each run is the whole of ``tf1_run(inputs)`` or of the mode's TF2 call.
 """
-import os
 import statistics
 import time
 
-from tfparity.check import specs
+from tfparity.check import control, specs
 from tfparity.check.parity import runner
 from tfparity.core import fresh
 
 REPEATS = 3  # warm runs after the first: enough for a median on 2 cores, short for a check
 
 
-def _absolute(spec):
-    """A path spec made absolute: the fresh process starts in another directory."""
-    module, _, function = spec.rpartition(":")
-    return f"{os.path.abspath(module)}:{function}" if module.endswith(".py") else spec
-
-
 def time_mode(named, seed, mode, repeats=REPEATS):
-    """In a fresh process: the first run's seconds and the warm runs' median, min and max."""
-    functions = {k: specs.resolve(spec, k) for k, spec in named.items()}
-    run = runner(functions["inputs"](seed), functions["tf1"], functions["tf2"], functions.get("loop"))
-    seconds = []
+    """In a fresh process: the first run's seconds and the warm runs' median, min and max, and the
+    control record of the first run (the code, inputs and trace it timed)."""
+    functions = {role: specs.resolve(spec, role) for role, spec in named.items()}
+    inputs = functions["make_inputs"](seed)
+    given = control.digest(inputs)
+    run = runner(inputs, functions["tf1_run"], functions["tf2_run"], functions.get("tf2_loop"))
+    seconds, traces = [], {}
     for _ in range(1 + repeats):
         start = time.perf_counter()
-        run(mode, desired=mode == "tf1_graph")
+        trace = run(mode, desired=mode == "tf1_graph")
         seconds.append(time.perf_counter() - start)
+        traces.setdefault(mode, trace)
     warm = seconds[1:]
-    return {"first": seconds[0], "median": statistics.median(warm), "min": min(warm), "max": max(warm)}
+    return {"first": seconds[0], "median": statistics.median(warm), "min": min(warm), "max": max(warm),
+            "record": control.record(functions, given, traces)}
 
 
 def bench(args, report):
-    """{mode: timings and parity class} for the TF1 run and every mode of the report."""
-    named = {k: _absolute(getattr(args, k)) for k in ("inputs", "tf1", "tf2", "loop") if getattr(args, k)}
+    """{mode: timings and parity class} for the TF1 run and every mode of the report; a mode whose
+    fresh process did not compute what the report compared (the control) says so, and is
+    ``"reproduced": False``: its time is of other code or numbers."""
+    named = specs.names(args)
     result = {}
     for mode in ("tf1_graph", *report.verdicts):
         timing = fresh.call("tfparity.check.bench:time_mode", {"named": named, "seed": args.seed, "mode": mode},
                             {"PYTHONPATH": specs.search_path()})
-        result[mode] = dict(timing, parity="reference" if mode == "tf1_graph" else report.line(mode))
+        theirs = timing.pop("record")
+        mine = dict(report.record, traces={mode: report.record["traces"][mode]})
+        what = control.difference(mine, theirs)
+        parity = "reference" if mode == "tf1_graph" else report.line(mode)
+        result[mode] = dict(timing, parity=control.message("in the fresh process that timed it", what) if what
+                            else parity, reproduced=not what)
     return result
 
 

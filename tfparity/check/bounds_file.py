@@ -132,16 +132,16 @@ def write(path, entries, force=False):
     write_atomic(path, tomli_w.dumps({"bounds": existing + list(entries)}), force=force)
 
 
-def measure(functions, modes, attribute, strict, seeds):
+def measure(functions, modes, attribute, strict, seeds, names=None):
     """The bound of every mode whose difference a cause explains at every seed of 0..seeds-1, as
     bounds-file entries, and the modes left unexplained at some seed; ``functions`` are the pair's
-    ``inputs``, ``tf1``, ``tf2`` and (optionally) ``loop``."""
+    ``inputs``, ``tf1``, ``tf2`` and (optionally) ``loop``; ``names`` as ``parity.check`` takes them."""
     from tfparity.check import parity
     from tfparity.core.machine import describe, fingerprint
     worst, unexplained = {}, set()
     for seed in range(seeds):
         report = parity.check(functions["inputs"], functions["tf1"], functions["tf2"], seed, modes, {},
-                              functions.get("loop"), attribute, strict)
+                              functions.get("loop"), attribute, strict, names)
         for mode, verdict in report.verdicts.items():
             if mode in report.explained:
                 causes, ulp, atol = worst.get(mode, ((), 0.0, 0.0))

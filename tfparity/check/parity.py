@@ -8,7 +8,9 @@ tf.function; ``jit_compile=True``: under XLA). ``tolerances`` is ``{mode: [Bound
 atol, measured)]}`` as in an example's ``BOUNDS``: a bound applies only while its cause is active.
 
 A mode that differs is re-run with each switchable cause off (``tfparity.check.attribution``); a
-difference that vanishes with its cause off is explained, and the report passes and names it.
+difference that vanishes with its cause off is explained, and the report passes and names it; but
+only once the same re-runs with nothing switched have reproduced the user's run bit for bit
+(``tfparity.check.control``): otherwise the mode fails, "not reproducible".
 
     report = tfparity.check.check(make_inputs, tf1_run, tf2_run)
     assert report.ok, report
@@ -17,7 +19,7 @@ from collections.abc import Mapping
 
 import numpy as np
 
-from tfparity.check import attribution, hints, specs
+from tfparity.check import attribution, control, hints, specs
 from tfparity.check.parity_report import Report
 from tfparity.check.specs import UserCodeError
 from tfparity.core import fresh
@@ -26,6 +28,8 @@ from tfparity.core.machine import ONEDNN_OFF, fingerprint
 from tfparity.core.modes import CHECKED_MODES, LOOP_MODES, PORT_MODES, role_of
 from tfparity.core.tolerances import applicable, check_declared, check_rounding, switch_off
 
+# Where the control re-runs the user's pair before a fresh process may explain a difference.
+AGAIN_FRESH = "in a fresh process, with nothing switched off"
 # The dtype kinds a trace may hold: booleans, integers (labels: equal or not) and floats, real or
 # complex (measured in ULPs); anything else (strings, objects) is not a trace of numbers.
 NUMBERS = "biufc"
@@ -107,12 +111,14 @@ def runner(inputs, tf1_run, tf2_run, tf2_loop):
 
 
 def check(make_inputs, tf1_run, tf2_run, seed=0, modes=None, tolerances=None, tf2_loop=None,
-          attribute=True, strict=False):
+          attribute=True, strict=False, names=None):
     """Run the TF1 program and each TF2 mode on ``make_inputs(seed)`` and compare every field at
     every step; ``modes`` defaults to eager and tf.function, plus the loop modes when ``tf2_loop``
     is given. ``attribute``: name the cause of each difference by switching causes off.
     ``strict``: switch every switchable cause off first (oneDNN must be off already: set
-    TF_ENABLE_ONEDNN_OPTS=0 before TensorFlow loads) and allow no bound but XLA's.
+    TF_ENABLE_ONEDNN_OPTS=0 before TensorFlow loads) and allow no bound but XLA's. ``names``:
+    {role: spec} the functions were imported by (the command line's), which a fresh process then
+    imports exactly; by default each function's own module and name (``specs.spec_of``).
 
     Raises ValueError (one line) for modes that do not apply (``ModesError``) and for bounds that
     are not rounding bounds (``NotARoundingBound``: malformed, infinite, or larger than the TF1
@@ -124,36 +130,92 @@ def check(make_inputs, tf1_run, tf2_run, seed=0, modes=None, tolerances=None, tf
     if strict:
         switch_off()
     inputs = _guarded("make_inputs", make_inputs, seed)
+    given = control.digest(inputs)  # before any function could change them
     run = runner(inputs, tf1_run, tf2_run, tf2_loop)
     desired = run(None, desired=True)
     check_rounding(tolerances, desired)
     traces = {mode: run(mode) for mode in modes}
+    functions = {"make_inputs": make_inputs, "tf1_run": tf1_run, "tf2_run": tf2_run, "tf2_loop": tf2_loop}
+    mine = control.record(functions, given, {"tf1_graph": desired, **traces})
     verdicts = {mode: compare(desired, traces[mode], *applicable(tolerances, mode)) for mode in modes}
     differing = [m for m, v in verdicts.items()  # a dtype or shape difference has no cause to switch
                  if v.status != "bit-identical" and not (v.first_mismatch or {}).get("kind")]
-    explained = attribution.explain(run, differing, _remote(make_inputs, tf1_run, tf2_run, tf2_loop, seed)) \
-        if attribute and not strict else {}
+    explained, unreproducible = {}, None
+    if attribute and not strict and differing:
+        unreproducible = _again(run, differing, mine)
+        if unreproducible is None:
+            remote, failed = _remote(functions, seed, mine, differing, names)
+            explained = attribution.explain(run, differing, remote)
+            unreproducible = failed.get("message")
+        if unreproducible:
+            explained = {}
     return Report(verdicts, explained, {m: hints.suspects(desired, traces[m], v)
                                         for m, v in verdicts.items() if not v.ok and m not in explained},
-                  fingerprint(), strict)
+                  fingerprint(), strict, unreproducible, mine)
 
 
-def _remote(make_inputs, tf1_run, tf2_run, tf2_loop, seed):
-    """remote(off) for attribution: the pair in a fresh process with oneDNN off, when every
-    function can be imported there by name; None otherwise."""
-    named = {k: specs.spec_of(f) for k, f in (("make_inputs", make_inputs), ("tf1_run", tf1_run),
-                                              ("tf2_run", tf2_run), ("tf2_loop", tf2_loop)) if f}
+def _again(run, differing, mine):
+    """The control in this process: the TF1 run and each differing mode again, nothing switched;
+    the words of ``control.message`` when one gives other numbers than the first time, else None."""
+    again = {"tf1_graph": run(None, desired=True), **{mode: run(mode) for mode in differing}}
+    what = control.difference(mine, control.record({}, None, again))
+    return control.message("in this process, called again with nothing switched off", what) if what else None
+
+
+def _remote(functions, seed, mine, differing, names=None):
+    """(remote(off), failed) for attribution: ``remote`` runs the pair in a fresh process with oneDNN
+    off, None when a function cannot be imported there by name. Its first call runs the control:
+    the same fresh process with nothing switched must reproduce ``mine``; if it does not (or the
+    oneDNN-off process imports other code or inputs), ``failed["message"]`` says so and no status
+    is returned, so nothing is explained."""
+    named = {k: (names or {}).get(k) or specs.spec_of(f) for k, f in functions.items() if f}
+    failed, state = {}, {}
     if None in named.values():
-        return None
-    return lambda off: fresh.call("tfparity.check.parity:statuses", {"named": named, "seed": seed, "off": off},
-                                  dict(ONEDNN_OFF, PYTHONPATH=specs.search_path()))
+        return None, failed
+    path = {"PYTHONPATH": specs.search_path()}
+    modes = list(dict.fromkeys("tf2_loop" if m == "tf2_xla" else m for m in differing))
+
+    def fail(where, what):
+        failed["message"] = control.message(where, what)
+        return {}
+
+    def remote(off):
+        if failed:
+            return {}
+        if "controlled" not in state:
+            state["controlled"] = True
+            try:
+                theirs = fresh.call("tfparity.check.parity:reproduce", {"named": named, "seed": seed, "modes": modes},
+                                    path)
+            except RuntimeError as error:
+                return fail(AGAIN_FRESH, f"the run failed there: {str(error).splitlines()[-1]}")
+            what = control.difference(mine, theirs)
+            if what:
+                return fail(AGAIN_FRESH, what)
+        done = fresh.call("tfparity.check.parity:statuses", {"named": named, "seed": seed, "off": off},
+                          dict(ONEDNN_OFF, **path))
+        what = control.difference({"code": mine["code"], "inputs": mine["inputs"]}, done["record"])
+        return fail("in a fresh process with oneDNN off", what) if what else done["statuses"]
+    return remote, failed
+
+
+def reproduce(named, seed, modes):
+    """In a fresh process, nothing switched: the control record of the TF1 run and ``modes``."""
+    functions = {k: specs.resolve(spec, k) for k, spec in named.items()}
+    inputs = functions["make_inputs"](seed)
+    given = control.digest(inputs)
+    run = runner(inputs, functions["tf1_run"], functions["tf2_run"], functions.get("tf2_loop"))
+    return control.record(functions, given, {"tf1_graph": run(None, desired=True), **{m: run(m) for m in modes}})
 
 
 def statuses(named, seed, off):
-    """In a fresh process: every non-XLA mode's status with the grappler causes ``off`` switched off."""
+    """In a fresh process: every non-XLA mode's status with the grappler causes ``off`` switched off,
+    and the record of the code and inputs it ran (for the control)."""
     functions = {k: specs.resolve(spec, k) for k, spec in named.items()}
     inputs = functions["make_inputs"](seed)
+    record = control.record(functions, control.digest(inputs), {})
     run = runner(inputs, functions["tf1_run"], functions["tf2_run"], functions.get("tf2_loop"))
     with attribution.grappler_off(off):
         desired = run(None, desired=True)
-        return {m: compare(desired, run(m)).status for m in PORT_MODES + (LOOP_MODES[:1] if "tf2_loop" in named else ())}
+        found = {m: compare(desired, run(m)).status for m in PORT_MODES + (LOOP_MODES[:1] if "tf2_loop" in named else ())}
+    return {"statuses": found, "record": record}

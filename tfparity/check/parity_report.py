@@ -9,12 +9,16 @@ from tfparity.core.tolerances import CAUSES
 class Report:
     """``verdicts`` {mode: compare.Verdict} (status, first difference with step, field, index,
     both values and ULP, the worst distance); ``explained`` {mode: causes}; ``hints`` {mode:
-    [line]}; ``machine`` the fingerprint; ``strict``: every switchable cause was off."""
+    [line]}; ``machine`` the fingerprint; ``strict``: every switchable cause was off;
+    ``unreproducible``: why no difference may be explained (a control run gave other numbers), or
+    None; ``record``: the digests of the run's code, inputs and traces (``tfparity.check.control``)."""
     verdicts: dict
     explained: dict = field(default_factory=dict)
     hints: dict = field(default_factory=dict)
     machine: dict = field(default_factory=dict)
     strict: bool = False
+    unreproducible: str = None
+    record: dict = field(default_factory=dict, repr=False)
 
     def passed(self, mode):
         return self.verdicts[mode].ok or mode in self.explained
@@ -25,6 +29,8 @@ class Report:
 
     def line(self, mode):
         verdict, causes = self.verdicts[mode], self.explained.get(mode)
+        if not causes and self.unreproducible and not verdict.ok:
+            return f"{verdict}; {self.unreproducible}"
         if not causes:
             return str(verdict)
         distance = f"max {verdict.max_ulp:g} ULP, max |diff| {verdict.max_abs:.3g} from step " \
@@ -42,6 +48,7 @@ class Report:
 
     def to_dict(self):
         return {"ok": self.ok, "strict": self.strict, "machine": self.machine,
+                "not_reproducible": self.unreproducible,
                 "modes": {m: dict(v.to_dict(), passed=self.passed(m), explained_by=list(self.explained.get(m, ())),
                                   hints=list(self.hints.get(m, ())), summary=self.line(m))
                           for m, v in self.verdicts.items()}}

@@ -23,6 +23,10 @@ from tfparity.core.exits import Exit
 from tfparity.core import fresh
 
 
+# The contract's role of each function (tfparity.check.parity.check) and the option naming it.
+ROLES = {"make_inputs": "inputs", "tf1_run": "tf1", "tf2_run": "tf2", "tf2_loop": "loop"}
+
+
 class SpecError(ValueError):
     pass
 
@@ -204,6 +208,17 @@ def spec_of(function):
     if file and importlib.util.find_spec(module) is None:  # loaded from a path: name it by path
         return f"{file}:{name}"
     return f"{module}:{name}"
+
+
+def absolute(spec):
+    """A path spec made absolute: a fresh process starts in another directory."""
+    module, _, function = spec.rpartition(":")
+    return f"{os.path.abspath(module)}:{function}" if module.endswith(".py") else spec
+
+
+def names(args):
+    """{role: spec} of the command line's options, path specs made absolute."""
+    return {role: absolute(getattr(args, option)) for role, option in ROLES.items() if getattr(args, option)}
 
 
 def search_path():

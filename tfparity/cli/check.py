@@ -182,16 +182,17 @@ def run(args):
 def _report(args, functions, bounds):
     """The report, and as asked the measured bounds (``--write-bound``), the timings (``--bench``)
     and the JSON."""
-    from tfparity.check import bounds_file, parity
+    from tfparity.check import bounds_file, parity, specs
     from tfparity.core.jsonio import dumps, jsonable
+    names = specs.names(args)
     report = parity.check(functions["inputs"], functions["tf1"], functions["tf2"], args.seed, args.modes,
-                          bounds, functions.get("loop"), args.attribute, args.strict)
+                          bounds, functions.get("loop"), args.attribute, args.strict, names)
     print(report)
     document = {"seed": args.seed, **report.to_dict()}
     status = Exit.OK if report.ok else Exit.MISMATCH
     if args.write_bound is not None:
         entries, unexplained = bounds_file.measure(functions, args.modes, args.attribute, args.strict,
-                                                      args.seeds)
+                                                      args.seeds, names)
         if entries:
             bounds_file.write(args.write_bound, entries, force=args.force)
         for entry in entries:
@@ -205,6 +206,8 @@ def _report(args, functions, bounds):
         from tfparity.check import bench
         document["bench"] = bench.bench(args, report)
         print("\n".join(bench.table(document["bench"])))
+        if not all(timing["reproduced"] for timing in document["bench"].values()):
+            status = Exit.MISMATCH
     if args.json is not None:
         from tfparity.core.files import write_atomic
         write_atomic(args.json, dumps(jsonable(document)) + "\n", force=args.force)

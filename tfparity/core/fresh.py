@@ -82,11 +82,21 @@ def call(target, kwargs=None, environment=None):
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
+def _function(target):
+    module, _, function = target.partition(":")
+    return getattr(importlib.import_module(module), function)
+
+
+def each(calls):
+    """``[target(**kwargs) for target, kwargs in calls]``, in this process: given to ``call``, several
+    functions run under one setting for the start of one process (TensorFlow's import)."""
+    return [_function(target)(**kwargs) for target, kwargs in calls]
+
+
 def main(argv=None):
     target, kwargs = (argv or sys.argv[1:])[:2]
-    module, _, function = target.partition(":")
     try:
-        result = getattr(importlib.import_module(module), function)(**json.loads(kwargs))
+        result = _function(target)(**json.loads(kwargs))
     except Recursion as error:
         print(error, file=sys.stderr)
         sys.exit(REFUSED)

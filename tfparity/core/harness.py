@@ -296,6 +296,14 @@ def run_example(name, seed=0, modes=None, packages=PACKAGES, progress=None, part
                        "local": found, "manual_vs_auto": gradient_checks(traces, scope, epochs), "scope": scope}}
 
 
+def statuses(parity):
+    """{mode: status} of a run's ``parity``: local ones as "MODE, local", hand-written checks as "MODE,
+    manual vs auto"."""
+    return dict({m: v.status for m, v in parity["verdicts"].items()},
+                **{f"{m}, local": v.status for m, v in parity["local"].items()},
+                **{f"{m}, manual vs auto": v.status for m, v in parity["manual_vs_auto"].items()})
+
+
 def verdict_summaries(name, seed=0, modes=None, strict=False, **options):
     """One run's verdicts as text, shaped as in a record ("verdicts", "local", "manual_vs_auto", "final"), with
     the "machine", every "statuses" (local ones as "MODE, local", hand-written checks as "MODE, manual vs
@@ -306,9 +314,6 @@ def verdict_summaries(name, seed=0, modes=None, strict=False, **options):
         switch_off()
     result = run_example(name, seed, modes, **options)
     parity = result["parity"]
-    statuses = dict({m: v.status for m, v in parity["verdicts"].items()},
-                    **{f"{m}, local": v.status for m, v in parity["local"].items()},
-                    **{f"{m}, manual vs auto": v.status for m, v in parity["manual_vs_auto"].items()})
-    return {"machine": result["machine"], "statuses": statuses, "final": final_values(result["traces"]),
+    return {"machine": result["machine"], "statuses": statuses(parity), "final": final_values(result["traces"]),
             **{group: {m: str(v) for m, v in parity[group].items()} for group in ("verdicts", "local", "manual_vs_auto")},
             "causes": {m: list(tolerance(name, m).causes) for m in result["traces"] if m != REFERENCE}}
