@@ -67,28 +67,59 @@ def finish(trace, final):
     return dict(trace, **{name: value[np.newaxis] for name, value in final.items()})
 
 
-def run(inputs, on_epoch=None):
+def run(inputs, on_epoch=None, on_step=None):
     graph = tf1.Graph()
     with graph.as_default():
         x, y, learning_rate, params, loss, prediction, _, train_op = train_step(inputs)
+        state = tf1.global_variables()
         init = tf1.global_variables_initializer()
     graph.finalize()
     trace = {"test_accuracy": [], "epoch_loss": [], "loss": []}
     labels = inputs["test_y"].argmax(1)
     with tf1.Session(graph=graph) as sess:
         sess.run(init)
+        read_state = lambda: {v.op.name: value for v, value in zip(state, sess.run(state))}  # noqa: E731
+        if on_step:
+            on_step(0, read_state)
         for epoch in range(inputs["epochs"]):
             for batch in inputs["schedule"][epoch]:
                 feed = {x: inputs["train_x"][batch], y: inputs["train_y"][batch],
                         learning_rate: inputs["learning_rates"][epoch]}
                 _, loss_now = sess.run([train_op, loss], feed_dict=feed)
                 trace["loss"].append(loss_now)
+                if on_step:
+                    on_step(len(trace["loss"]), read_state)
             predictions = sess.run(prediction, feed_dict={x: inputs["test_x"]})
             record_epoch(trace, predictions, labels, len(inputs["schedule"][epoch]))
             if on_epoch:
                 on_epoch(epoch + 1, trace)
         final = dict(zip(PARAMS, sess.run(params)), test_predictions=predictions)
     return finish(trace, final)
+
+
+# %% one step from a state
+def step_from(inputs, states):
+    """Teacher forcing: ``states`` is {k: the state before update k} (k counted from 1 over the run;
+    a state is every variable by its TF1 name: the weights, as plain SGD keeps nothing else). From
+    each, one update on update k's batch at its epoch's rate; returns {k: (its loss, the state after it)}."""
+    graph = tf1.Graph()
+    with graph.as_default():
+        x, y, learning_rate, _, loss, _, _, train_op = train_step(inputs)
+        state = tf1.global_variables()
+        values = [tf1.placeholder(v.dtype, v.shape) for v in state]
+        set_state = tf1.group(*[v.assign(value) for v, value in zip(state, values)])
+    graph.finalize()
+    steps, after = inputs["schedule"].shape[1], {}
+    with tf1.Session(graph=graph) as sess:
+        for k, before in states.items():
+            sess.run(set_state, feed_dict={value: before[v.op.name] for v, value in zip(state, values)})
+            epoch, i = divmod(k - 1, steps)
+            batch = inputs["schedule"][epoch][i]
+            feed = {x: inputs["train_x"][batch], y: inputs["train_y"][batch],
+                    learning_rate: inputs["learning_rates"][epoch]}
+            _, loss_now = sess.run([train_op, loss], feed_dict=feed)
+            after[k] = loss_now, {v.op.name: value for v, value in zip(state, sess.run(state))}
+    return after
 
 
 # %% gradient check

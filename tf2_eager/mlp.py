@@ -26,6 +26,10 @@ class MLP(tf.Module):
         super().__init__(name="mlp")
         self.params = [tf.Variable(inputs[name], name=name) for name in PARAMS]
 
+    def state(self):
+        """Every variable by its TF1 name ('W1'): the weights, as plain SGD keeps nothing else."""
+        return {v.name.split(":")[0]: v for v in self.params}
+
 
 # %% loss
 def loss_fn(logits, y):
@@ -71,24 +75,49 @@ def finish(trace, final):
     return dict(trace, **{name: value[np.newaxis] for name, value in final.items()})
 
 
-def run(inputs, function=False, on_epoch=None):
+def run(inputs, function=False, on_epoch=None, on_step=None):
     mlp = MLP(inputs)
     step = tf.function(train_step) if function else train_step
     evaluate = tf.function(model) if function else model
     trace = {"test_accuracy": [], "epoch_loss": [], "loss": []}
     labels = inputs["test_y"].argmax(1)
+    read_state = lambda: {name: v.numpy() for name, v in mlp.state().items()}  # noqa: E731
+    if on_step:
+        on_step(0, read_state)
     for epoch in range(inputs["epochs"]):
         learning_rate = tf.constant(inputs["learning_rates"][epoch])
         for batch in inputs["schedule"][epoch]:
             x, y = tf.constant(inputs["train_x"][batch]), tf.constant(inputs["train_y"][batch])
             loss_now = step(x, y, mlp, learning_rate, inputs["gradients"]).numpy()
             trace["loss"].append(loss_now)
+            if on_step:
+                on_step(len(trace["loss"]), read_state)
         predictions = predict(evaluate(tf.constant(inputs["test_x"]), mlp.params)[1]).numpy()
         record_epoch(trace, predictions, labels, len(inputs["schedule"][epoch]))
         if on_epoch:
             on_epoch(epoch + 1, trace)
     final = dict(zip(PARAMS, [p.numpy() for p in mlp.params]), test_predictions=predictions)
     return finish(trace, final)
+
+
+# %% one step from a state
+def step_from(inputs, states, function=False):
+    """Teacher forcing: ``states`` is {k: the state before update k} (k counted from 1 over the run;
+    a state is every variable by its TF1 name: the weights, as plain SGD keeps nothing else). From
+    each, one update on update k's batch at its epoch's rate; returns {k: (its loss, the state after it)}."""
+    mlp = MLP(inputs)
+    step = tf.function(train_step) if function else train_step
+    state = mlp.state()
+    steps, after = inputs["schedule"].shape[1], {}
+    for k, before in states.items():
+        for name in state.keys() & before.keys():
+            state[name].assign(before[name])
+        epoch, i = divmod(k - 1, steps)
+        batch, learning_rate = inputs["schedule"][epoch][i], tf.constant(inputs["learning_rates"][epoch])
+        x, y = tf.constant(inputs["train_x"][batch]), tf.constant(inputs["train_y"][batch])
+        loss_now = step(x, y, mlp, learning_rate, inputs["gradients"]).numpy()
+        after[k] = loss_now, {name: v.numpy() for name, v in state.items()}
+    return after
 
 
 # %% gradient check
@@ -132,12 +161,29 @@ def run_loop(inputs, jit_compile=False, on_epoch=None):
     return finish(trace, final)
 
 
+def step_from_loop(inputs, states, jit_compile=False):
+    """``step_from`` for the whole-loop modes: each update as an epoch of one batch of train_epoch."""
+    mlp = MLP(inputs)
+    epoch_loop = tf.function(train_epoch, jit_compile=jit_compile)
+    data = tf.constant(inputs["train_x"]), tf.constant(inputs["train_y"])
+    state = mlp.state()
+    steps, after = inputs["schedule"].shape[1], {}
+    for k, before in states.items():
+        for name in state.keys() & before.keys():
+            state[name].assign(before[name])
+        epoch, i = divmod(k - 1, steps)
+        batches, learning_rate = tf.constant(inputs["schedule"][epoch][i:i + 1]), tf.constant(inputs["learning_rates"][epoch])
+        loss_now = epoch_loop(*data, batches, mlp, learning_rate, inputs["gradients"]).numpy()[0]
+        after[k] = loss_now, {name: v.numpy() for name, v in state.items()}
+    return after
+
+
 # %% keras fit (TF2 only)
 class HandWritten(keras.Sequential):
     """fit on the hand-written gradient: overriding train_step is Keras' way to change fit's step."""
 
     def train_step(self, data):
-        x, y = data
+        x, y, _ = keras.utils.unpack_x_y_sample_weight(data)  # fit gives (x, y), train_on_batch adds a weight
         hidden = self.layers[0](x)
         logits = self.layers[1](hidden)
         grads = manual_gradients(x, y, hidden, logits, [v.value for v in self.trainable_variables])
@@ -179,6 +225,27 @@ def run_keras(inputs, on_epoch=None, optimizer="tf1"):
     net.fit(batches, epochs=inputs["epochs"], steps_per_epoch=len(inputs["schedule"][0]), shuffle=False,
             verbose=0, callbacks=[rates, keras_trace.Trace(trace, after_epoch=after_epoch)])
     return finish(trace, dict(zip(PARAMS, net.get_weights()), test_predictions=predicted[-1]))
+
+
+def step_from_keras(inputs, states, optimizer="tf1"):
+    """``step_from`` for ``model.fit``: each update as ``train_on_batch``, which runs fit's own train
+    function at its epoch's rate; the layers' variables set through their TF1 names."""
+    net, rate = keras_model(inputs), tf.Variable(inputs["learning_rates"][0])
+    rule = (keras_optimizers.wrap(optimizers.GradientDescent(rate)) if optimizer == "tf1"
+            else keras.optimizers.SGD(lambda: rate))
+    loss = keras.losses.CategoricalCrossentropy(from_logits=True)
+    net.compile(optimizer=rule, loss=loss, metrics=[keras_trace.BatchLoss(loss)])
+    state = dict(zip(PARAMS, (v.value for layer in net.layers for v in (layer.kernel, layer.bias))))
+    steps, after = inputs["schedule"].shape[1], {}
+    for k, before in states.items():
+        for name in state.keys() & before.keys():
+            state[name].assign(before[name])
+        epoch, i = divmod(k - 1, steps)
+        batch = inputs["schedule"][epoch][i]
+        rate.assign(inputs["learning_rates"][epoch])
+        logs = net.train_on_batch(inputs["train_x"][batch], inputs["train_y"][batch], return_dict=True)
+        after[k] = np.float32(logs["batch_loss"]), {name: v.numpy() for name, v in state.items()}
+    return after
 
 
 if __name__ == "__main__":
