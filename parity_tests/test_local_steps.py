@@ -1,7 +1,8 @@
 """The local layer (teacher forcing): each TF2 mode's one update from the Session's own state,
-against the Session's next state. A porting slip shows at its full size on the update where it acts
-(update 1), while a correct port stays within its rounding bound, under either oneDNN setting (run
-this file with TF_ENABLE_ONEDNN_OPTS=0 and =1)."""
+against the Session's next state, for every example whose bounds are local (the convnet, the mlp).
+A porting slip shows at its full size on the update where it acts (update 1), while a correct port
+stays within its rounding bound, under either oneDNN setting (run this file with
+TF_ENABLE_ONEDNN_OPTS=0 and =1)."""
 import functools
 
 import keras
@@ -10,14 +11,16 @@ import tensorflow as tf
 from conftest import quick_options
 
 import tf2_eager.convnet as port
+import tf2_eager.mlp as mlp_port
 from tfparity.core import harness, local_record, report
 from tfparity.core.machine import onednn_active
-from tfparity.core.tolerances import bounds, tolerance
+from tfparity.core.tolerances import bounds, local_bounds
 from tfparity.port import optimizers
 
+EXAMPLES = ("convnet", "mlp")  # the examples whose bounds are local
 LOCAL_MODES = ("tf2_eager", "tf2_function", "tf2_loop", "tf2_xla", "tf2_keras")
-# Every slip must be this many times its mode's local bound (or, where the mode is bit-identical
-# here, this many ULPs at the field's largest value).
+# Every slip must be this many times the largest local bound its example declares for the mode, active
+# or not (or, where it declares none, this many ULPs at the field's largest value).
 MARGIN = 100
 
 
@@ -25,52 +28,80 @@ def sum_for_mean(logits, y):
     return tf.reduce_sum(tf.nn.softmax_cross_entropy_with_logits(labels=y, logits=logits))
 
 
-PLANTED = {  # name: [(object, attribute, replacement)]
-    "learning rate off by 10%": [(port, "ADAM", dict(port.ADAM, tf1=lambda rate: optimizers.Adam(rate * 1.1)))],
-    "a sum for a mean": [(port, "loss_fn", sum_for_mean),
-                         (keras.losses, "CategoricalCrossentropy",
-                          functools.partial(keras.losses.CategoricalCrossentropy, reduction="sum"))],
+def mlp_rate_off(x, y, mlp, learning_rate, gradients, step=mlp_port.train_step):
+    return step(x, y, mlp, learning_rate * 1.1, gradients)
+
+
+SUM_LOSS = (keras.losses, "CategoricalCrossentropy", functools.partial(keras.losses.CategoricalCrossentropy, reduction="sum"))
+PLANTED = {  # example: {name: [(object, attribute, replacement)]}
+    "convnet": {
+        "learning rate off by 10%": [(port, "ADAM", dict(port.ADAM, tf1=lambda rate: optimizers.Adam(rate * 1.1)))],
+        "a sum for a mean": [(port, "loss_fn", sum_for_mean), SUM_LOSS]},
+    "mlp": {  # the step's rate (eager, tf.function, the loop) and the Keras rule's
+        "learning rate off by 10%": [(mlp_port, "train_step", mlp_rate_off),
+                                     (optimizers, "GradientDescent",
+                                      lambda rate, gd=optimizers.GradientDescent: gd(lambda: rate * 1.1))],
+        "a sum for a mean": [(mlp_port, "loss_fn", sum_for_mean), SUM_LOSS]},
 }
 
 
-def local(seed=0):
-    """{mode: local Verdict} of a small convnet run: the reference's states, then each mode's one update."""
-    data, *twins = harness.load("convnet")
-    inputs = data.make_inputs(seed, **quick_options("convnet"))
+def options(name):
+    """The example's QUICK; the mlp's on ten batches, as its QUICK takes one update only."""
+    return dict(quick_options(name), **({"train_size": 320} if name == "mlp" else {}))
+
+
+def local(name, seed=0):
+    """{mode: local Verdict} of a small run: the reference's states, then each mode's one update."""
+    data, *twins = harness.load(name)
+    inputs = data.make_inputs(seed, **options(name))
     on_step, kept = harness.state_keeper(twins)
     reference = harness.run_mode(twins, "tf1_graph", inputs, on_step=on_step)
     found = harness.local_layer(twins, inputs, ("tf1_graph",) + LOCAL_MODES, kept, reference["loss"])
-    return harness.local_verdicts("convnet", found)
+    return harness.local_verdicts(name, found)
+
+
+def declared(name, mode):
+    """The largest local bound ``name`` declares for ``mode`` under any cause, at least 1 ULP."""
+    return max([bound.ulp for bound in bounds(name).get(mode, ())] + [1])
+
+
+def test_the_examples_with_local_bounds_are_these():
+    assert [name for name in harness.examples() if local_bounds(name)] == sorted(EXAMPLES)
 
 
 def test_local_steps_are_the_first_few_then_powers_of_two_and_three_times_them():
     assert [k for k in range(1, 100) if harness.local_step(k)] == [1, 2, 3, 4, 6, 8, 12, 16, 24, 32, 48, 64, 96]
 
 
-@pytest.fixture(scope="module")
-def correct():
-    return local()
+@pytest.fixture(scope="module", params=EXAMPLES)
+def correct(request):
+    return request.param, local(request.param)
 
 
 def test_the_correct_port_passes_locally_and_the_control_is_bit_identical(correct):
+    name, correct = correct
     assert correct["tf1_graph"].status == "bit-identical", correct["tf1_graph"]  # the state is the whole state
+    updates = len(harness.load(name)[0].make_inputs(0, **options(name))["schedule"][0])
     for mode in LOCAL_MODES:
-        assert correct[mode].ok and correct[mode].local == 4, (mode, str(correct[mode]))
+        assert correct[mode].ok and correct[mode].local == sum(map(harness.local_step, range(1, updates + 1))), (
+            mode, str(correct[mode]))
     if not onednn_active():
         assert {correct[m].status for m in LOCAL_MODES if m != "tf2_xla"} == {"bit-identical"}, {m: str(correct[m]) for m in correct}
+    if name == "mlp":  # oneDNN fuses MatMul and bias add in every graph alike: only eager and XLA may differ
+        assert {correct[m].status for m in ("tf2_function", "tf2_loop", "tf2_keras")} == {"bit-identical"}, {
+            m: str(correct[m]) for m in correct}
 
 
-@pytest.mark.parametrize("bug", PLANTED)
-def test_a_planted_slip_fails_the_local_verdict_at_update_1_by_a_wide_margin(bug, monkeypatch):
-    for owner, attribute, replacement in PLANTED[bug]:
+@pytest.mark.parametrize("name,bug", [(name, bug) for name in EXAMPLES for bug in PLANTED[name]])
+def test_a_planted_slip_fails_the_local_verdict_at_update_1_by_a_wide_margin(name, bug, monkeypatch):
+    for owner, attribute, replacement in PLANTED[name][bug]:
         monkeypatch.setattr(owner, attribute, replacement)
-    found = local()
+    found = local(name)
     assert found["tf1_graph"].status == "bit-identical"
     for mode in LOCAL_MODES:
         verdict = found[mode]
         assert verdict.status == "mismatch" and verdict.first_mismatch["step"] == 1, (bug, mode, str(verdict))
-        bound = max(tolerance("convnet", mode).ulp, 1)
-        assert verdict.max_ulp >= MARGIN * bound, (bug, mode, verdict.max_ulp, bound)
+        assert verdict.max_ulp >= MARGIN * declared(name, mode), (bug, mode, verdict.max_ulp, declared(name, mode))
 
 
 def test_the_harness_reports_both_layers_and_judges_a_differing_trajectory_by_its_local_steps():
@@ -92,12 +123,14 @@ def test_the_harness_reports_both_layers_and_judges_a_differing_trajectory_by_it
     assert rows["tf2_function"]["local"].startswith("within, max " if onednn_active() else "bit-identical"), rows
 
 
-def test_each_local_bound_is_twice_the_recorded_measurement_rounded_up_to_a_power_of_two():
-    """The convnet's BOUNDS cite docs/results/local_steps.json; the numbers live there, not in prose."""
-    record = local_record.load()["convnet"]
+@pytest.mark.parametrize("name", EXAMPLES)
+def test_each_local_bound_is_twice_the_recorded_measurement_rounded_up_to_a_power_of_two(name):
+    """The BOUNDS cite docs/results/local_steps.json; the numbers live there, not in prose."""
+    record = local_record.load()[name]
     assert set(record) == {"onednn on", "onednn off"}
-    declared = bounds("convnet")
-    for mode, found in declared.items():
+    measured_here = {mode for entry in record.values() for mode, found in entry["modes"].items() if found["scaled_ulp"]}
+    assert measured_here <= set(bounds(name)), (measured_here, set(bounds(name)))  # each difference has its bound
+    for mode, found in bounds(name).items():
         measured = max(entry["modes"][mode]["scaled_ulp"] for entry in record.values())
         for bound in found:
             assert bound.ulp == 1 << max(2 * int(measured) - 1, 0).bit_length() and bound.atol == 0, (mode, bound, measured)

@@ -16,6 +16,10 @@ from tfparity.core.tolerances import tolerance
 pytestmark = pytest.mark.skipif(not os.environ.get("MNIST_DIR"), reason="needs the real MNIST (MNIST_DIR)")
 # A small fixed slice keeps these fast; the full default run is the slow test at the end.
 SMALL = dict(epochs=2, train_size=3200, test_size=1000)
+# With oneDNN on, eager's gradients at the initial weights differ from the Session's by rounding:
+# measured at most 5 ULPs of each tensor's largest entry over the first 100 batches of SMALL (AMX);
+# this is twice that, rounded up to a power of two. With oneDNN off they must be bit-identical.
+GRADIENT_ULP = 16
 
 
 @pytest.fixture(scope="module")
@@ -30,10 +34,15 @@ def test_parameter_count_is_11935():
 
 def test_every_mode_bit_identical_or_within_the_bound_of_an_active_cause(small):
     # Which bound applies depends on the machine: oneDNN (on by default on AVX-512/AMX CPUs) fuses
-    # MatMul + bias add in graph mode only. Switched off, bit identity is demanded below.
-    for mode, verdict in small["parity"]["verdicts"].items():
-        assert verdict.status == "bit-identical" or (verdict.ok and verdict.causes == ("onednn",)), (
-            f"{mode}: {verdict}")
+    # MatMul + bias add in graph mode only. Switched off, bit identity is demanded below. The bounds
+    # are local: one update from the Session's own state; a trajectory may only "differ" beside it.
+    for group in ("verdicts", "local"):
+        for mode, verdict in small["parity"][group].items():
+            assert verdict.status == "bit-identical" or (verdict.ok and verdict.causes == ("onednn",)), (
+                f"{mode}: {verdict}")
+    # Every mode is judged locally too (the updates local_step names over SMALL's 200).
+    assert set(small["parity"]["local"]) == set(small["traces"])
+    assert {v.local for v in small["parity"]["local"].values()} == {15}
     assert small["parity"]["verdicts"]["tf2_function"].status == "bit-identical"
     # Keras fit over 2 epochs, the learning rate decayed between them: bit-identical too.
     assert small["parity"]["verdicts"]["tf2_keras"].status == "bit-identical"
@@ -68,8 +77,11 @@ def test_bit_identical_with_onednn_switched_off(gradients, onednn_off):
     assert set(onednn_off[gradients].values()) == {"bit-identical"}
 
 
-def test_with_onednn_on_eager_stays_within_the_tables_bound_and_graph_modes_agree(small):
-    assert _statuses("1", small) == {"tf2_eager": "within", "tf2_function": "bit-identical", "tf2_keras": "bit-identical"}
+def test_with_onednn_on_eager_stays_within_its_local_bound_and_graph_modes_agree(small):
+    # Locally (one update from the Session's state) within the rounding bound; the trajectory differs.
+    assert _statuses("1", small) == {"tf2_eager": "differs", "tf2_function": "bit-identical", "tf2_keras": "bit-identical",
+                                     "tf1_graph, local": "bit-identical", "tf2_eager, local": "within",
+                                     "tf2_function, local": "bit-identical", "tf2_keras, local": "bit-identical"}
 
 
 @pytest.mark.parametrize("twin", [tf1_twin, tf2_twin], ids=["tf1_graph", "tf2_eager"])
@@ -87,12 +99,14 @@ def test_hand_written_backprop_equals_autodiff_within_4_ulps_of_largest_entry(tw
 
 
 def test_tf1_and_tf2_hand_written_gradients_agree_as_the_eager_mode_does():
-    # Bit-identical unless oneDNN is on (graph mode fuses, eager does not): then within its bound.
+    # Bit-identical unless oneDNN is on (graph mode fuses, eager does not): then within GRADIENT_ULP
+    # of each tensor's largest entry, for the cause eager's bound names.
     inputs = make_inputs(0, **SMALL)
     batch = inputs["schedule"][0][0]
+    causes = tolerance("mlp", "tf2_eager").causes
     for group1, group2 in zip(tf1_twin.gradients(inputs, batch), tf2_twin.gradients(inputs, batch)):
         for name, a, b in zip(tf1_twin.PARAMS, group1, group2):
-            verdict = compare({name: a[None]}, {name: b[None]}, *tolerance("mlp", "tf2_eager"))
+            verdict = compare({name: a[None]}, {name: b[None]}, GRADIENT_ULP if causes else 0, 0.0, causes, scaled=True)
             assert verdict.status == "bit-identical" or (verdict.ok and verdict.causes == ("onednn",)), verdict
 
 
@@ -102,8 +116,9 @@ def test_training_driven_by_hand_written_gradients(small):
     first = tf1_twin.run(inputs)["loss"]
     assert all(np.array_equal(tf1_twin.run(inputs)["loss"], first) for _ in range(3))
     manual = run_example("mlp", 0, gradients="manual", **SMALL)
-    assert all(v.status == "bit-identical" or v.causes == ("onednn",) for v in manual["parity"]["verdicts"].values())
-    assert all(v.ok for v in manual["parity"]["verdicts"].values())
+    judged = [v for group in ("verdicts", "local") for v in manual["parity"][group].values()]
+    assert all(v.status == "bit-identical" or v.causes == ("onednn",) for v in judged)
+    assert all(v.ok for v in judged) and manual["parity"]["local"]
     auto_trace, manual_trace = small["traces"]["tf1_graph"], manual["traces"]["tf1_graph"]
     np.testing.assert_allclose(manual_trace["loss"], auto_trace["loss"], rtol=1e-3)
     # fit through the overridden train_step follows the hand-written gradient, not the tape's.

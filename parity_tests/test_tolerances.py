@@ -30,11 +30,12 @@ def test_xla_bounds_apply_to_the_xla_mode_only():
 
 @pytest.mark.parametrize("onednn", ["0", "1"])
 def test_the_onednn_bound_applies_exactly_while_onednn_is_on(onednn):
+    # The mlp's bounds are local (one update from the Session's state): asked for that layer.
     if runs_as_a_fresh_process(onednn):  # this process is in that setting: asked here
-        found = list(tolerance("mlp", "tf2_eager"))
+        found = list(tolerance("mlp", "tf2_eager", layer="local"))
         found[2] = list(found[2])  # as JSON gives it from a fresh process
     else:
-        found = fresh.call("tfparity.core.tolerances:tolerance", {"example": "mlp", "mode": "tf2_eager"},
+        found = fresh.call("tfparity.core.tolerances:tolerance", {"example": "mlp", "mode": "tf2_eager", "layer": "local"},
                            {"TF_ENABLE_ONEDNN_OPTS": onednn})
     assert (found[2] == ["onednn"]) == (onednn == "1") and (found[0] > 0) == (onednn == "1"), found
 
