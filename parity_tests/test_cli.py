@@ -22,7 +22,9 @@ def test_run_prints_table_and_verdicts_and_writes_exact_json(tmp_path, capsys):
     assert main(["run", "regression", "--seed", "3", "--json", str(path), "--verbose"]) == 0
     out = capsys.readouterr().out
     assert "A tf1_graph" in out and "loss tf2_function" in out  # the side-by-side table
-    assert "regression: tf2_eager vs tf1_graph: bit-identical" in out
+    # Both layers: one update from the Session's own state at each checked update, then the trajectory.
+    assert ("regression: tf2_eager vs tf1_graph: local, 13 updates from the Session's own state: bit-identical; "
+            "trajectory: bit-identical; ") in out
     assert "regression  tf2_function  bit-identical  " in out  # the summary table
     document = json.loads(path.read_text())
     assert [key for key in document if key != "machine"] == ["example", "seed", "inputs", "traces", "parity"]

@@ -1,5 +1,6 @@
 """The local layer (teacher forcing): each TF2 mode's one update from the Session's own state,
-against the Session's next state, for every example whose bounds are local (the convnet, the mlp).
+against the Session's next state, for every example whose bounds are local (the convnet, the mlp,
+the regression).
 A porting slip shows at its full size on the update where it acts (update 1), while a correct port
 stays within its rounding bound, under either oneDNN setting (run this file with
 TF_ENABLE_ONEDNN_OPTS=0 and =1)."""
@@ -12,12 +13,13 @@ from conftest import quick_options
 
 import tf2_eager.convnet as port
 import tf2_eager.mlp as mlp_port
+import tf2_eager.regression as regression_port
 from tfparity.core import harness, local_record, report
 from tfparity.core.machine import onednn_active
 from tfparity.core.tolerances import bounds, local_bounds
 from tfparity.port import optimizers
 
-EXAMPLES = ("convnet", "mlp")  # the examples whose bounds are local
+EXAMPLES = ("convnet", "mlp", "regression")  # the examples whose bounds are local
 LOCAL_MODES = ("tf2_eager", "tf2_function", "tf2_loop", "tf2_xla", "tf2_keras")
 # Every slip must be this many times the largest local bound its example declares for the mode, active
 # or not (or, where it declares none, this many ULPs at the field's largest value).
@@ -32,6 +34,15 @@ def mlp_rate_off(x, y, mlp, learning_rate, gradients, step=mlp_port.train_step):
     return step(x, y, mlp, learning_rate * 1.1, gradients)
 
 
+def regression_rate_off(x, y, A, learning_rate, kind, step=regression_port.train_step):
+    return step(x, y, A, learning_rate * 1.1, kind)
+
+
+def l2_loss_for_mean_square(prediction, y, kind, loss_fn=regression_port.loss_fn):
+    """tf.nn.l2_loss (half the sum of squares) where the recipe has the mean square."""
+    return tf.nn.l2_loss(prediction - y) if kind == "l2" else loss_fn(prediction, y, kind)
+
+
 SUM_LOSS = (keras.losses, "CategoricalCrossentropy", functools.partial(keras.losses.CategoricalCrossentropy, reduction="sum"))
 PLANTED = {  # example: {name: [(object, attribute, replacement)]}
     "convnet": {
@@ -42,6 +53,14 @@ PLANTED = {  # example: {name: [(object, attribute, replacement)]}
                                      (optimizers, "GradientDescent",
                                       lambda rate, gd=optimizers.GradientDescent: gd(lambda: rate * 1.1))],
         "a sum for a mean": [(mlp_port, "loss_fn", sum_for_mean), SUM_LOSS]},
+    "regression": {  # one sample a step, so a sum is its mean: the halved square instead
+        "learning rate off by 10%": [(regression_port, "train_step", regression_rate_off),
+                                     (optimizers, "GradientDescent",
+                                      lambda rate, gd=optimizers.GradientDescent: gd(lambda: rate * 1.1))],
+        "tf.nn.l2_loss for the mean square": [
+            (regression_port, "loss_fn", l2_loss_for_mean_square),
+            (regression_port, "KERAS_LOSSES", dict(regression_port.KERAS_LOSSES, l2=lambda: (
+                lambda y_true, y_pred: tf.nn.l2_loss(y_pred - y_true))))]},
 }
 
 
@@ -51,13 +70,14 @@ def options(name):
 
 
 def local(name, seed=0):
-    """{mode: local Verdict} of a small run: the reference's states, then each mode's one update."""
+    """({mode: local Verdict}, the run's updates) of a small run: the reference's states, then each
+    mode's one update."""
     data, *twins = harness.load(name)
     inputs = data.make_inputs(seed, **options(name))
     on_step, kept = harness.state_keeper(twins)
     reference = harness.run_mode(twins, "tf1_graph", inputs, on_step=on_step)
     found = harness.local_layer(twins, inputs, ("tf1_graph",) + LOCAL_MODES, kept, reference["loss"])
-    return harness.local_verdicts(name, found)
+    return harness.local_verdicts(name, found), len(reference["loss"])
 
 
 def declared(name, mode):
@@ -79,15 +99,14 @@ def correct(request):
 
 
 def test_the_correct_port_passes_locally_and_the_control_is_bit_identical(correct):
-    name, correct = correct
+    name, (correct, updates) = correct
     assert correct["tf1_graph"].status == "bit-identical", correct["tf1_graph"]  # the state is the whole state
-    updates = len(harness.load(name)[0].make_inputs(0, **options(name))["schedule"][0])
     for mode in LOCAL_MODES:
         assert correct[mode].ok and correct[mode].local == sum(map(harness.local_step, range(1, updates + 1))), (
             mode, str(correct[mode]))
     if not onednn_active():
         assert {correct[m].status for m in LOCAL_MODES if m != "tf2_xla"} == {"bit-identical"}, {m: str(correct[m]) for m in correct}
-    if name == "mlp":  # oneDNN fuses MatMul and bias add in every graph alike: only eager and XLA may differ
+    if name in ("mlp", "regression"):  # every graph rounds alike: only eager (mlp, oneDNN) and XLA may differ
         assert {correct[m].status for m in ("tf2_function", "tf2_loop", "tf2_keras")} == {"bit-identical"}, {
             m: str(correct[m]) for m in correct}
 
@@ -96,7 +115,7 @@ def test_the_correct_port_passes_locally_and_the_control_is_bit_identical(correc
 def test_a_planted_slip_fails_the_local_verdict_at_update_1_by_a_wide_margin(name, bug, monkeypatch):
     for owner, attribute, replacement in PLANTED[name][bug]:
         monkeypatch.setattr(owner, attribute, replacement)
-    found = local(name)
+    found, _ = local(name)
     assert found["tf1_graph"].status == "bit-identical"
     for mode in LOCAL_MODES:
         verdict = found[mode]
