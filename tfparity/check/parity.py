@@ -25,7 +25,7 @@ from tfparity.check.specs import UserCodeError
 from tfparity.core import fresh
 from tfparity.core.compare import compare
 from tfparity.core.machine import ONEDNN_OFF, fingerprint
-from tfparity.core.modes import CHECKED_MODES, LOOP_MODES, PORT_MODES, role_of
+from tfparity.core.modes import CHECKED_MODES, LOOP_MODES, PORT_MODES, REFERENCE, role_of
 from tfparity.core.tolerances import applicable, check_declared, check_rounding, switch_off
 
 # Where the control re-runs the user's pair before a fresh process may explain a difference.
@@ -151,7 +151,7 @@ def check(make_inputs, tf1_run, tf2_run, seed=0, modes=None, tolerances=None, tf
             explained = {}
     return Report(verdicts, explained, {m: hints.suspects(desired, traces[m], v)
                                         for m, v in verdicts.items() if not v.ok and m not in explained},
-                  fingerprint(), strict, unreproducible, mine)
+                  fingerprint(), strict, unreproducible, mine, {REFERENCE: desired, **traces})
 
 
 def _again(run, differing, mine):
