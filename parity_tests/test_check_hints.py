@@ -116,3 +116,12 @@ def test_a_field_recorded_once_does_not_move_the_first_difference_to_step_1():
     actual["w_final"] = _ulps(actual["w_final"], 2)
     [hint] = _hints(desired, actual)
     assert hint.startswith("the loss agrees at step 3 but after the update every other field (w) is rounding"), hint
+
+
+def test_a_count_that_flips_beside_weights_rounding_apart_is_no_step_size():
+    # The number of right answers is an integer: one flipped prediction is "inf" ULP apart, not far.
+    desired = dict(_run({"w": (3, 2)}), correct=np.int64([5, 6, 7, 8]))
+    actual = _from(desired, 1, ["w"], lambda v: _ulps(v, 2))
+    actual["correct"] = desired["correct"] + 1
+    [hint] = _hints(desired, actual)
+    assert "optimizer namesake" in hint and "step size" not in hint, hint

@@ -118,6 +118,7 @@ def suspects(desired, actual, verdict):
     if any(np.iscomplexobj(v) for v in (*desired.values(), *actual.values())):
         return []  # the hints read real values: a ratio, a relative distance
     distance, once = fields.distances(desired, actual), fields.recorded_once(desired, actual)
+    desired_kind = {f: np.asarray(v).dtype.kind for f, v in desired.items()}
     stepped = [f for f in distance if f not in once]
     first = {f: distance[f]["first_step"] for f in stepped if distance[f]["first_step"]}
     if not first:
@@ -145,7 +146,9 @@ def suspects(desired, actual, verdict):
     if not losses or not differ:
         return []
     rel = {f: _relative(desired, distance, f, step) for f in differ}
-    worst = max(other_differ, key=rel.get) if other_differ else None
+    # A count or label (integers: equal or not, inf apart) says nothing of how far the update moved.
+    floats = [f for f in other_differ if desired_kind[f] in "fc"] or other_differ
+    worst = max(floats, key=rel.get) if other_differ else None
     ulp = max((distance[f]["max_ulp"][step - 1] for f in other_differ), default=0.0)
     if loss_differ and not other_differ:
         kind, values = ("inputs", {"others": _agree(other_same)}) if other_same else ("loss only", {})
