@@ -155,6 +155,9 @@ CASES = [
          "cannot write --json my_pair.py: it is a file this run reads", setup=copy_of_the_pair,
          environment=NO_BYTECODE),
     InProcess(check("--json", "report.json"), Exit.OK, "tf2_eager: bit-identical", writes=("report.json",)),
+    InProcess(check("--traces"), Exit.USAGE, "--traces writes the traces into the JSON report: give --json PATH too"),
+    InProcess(port("kernel_off_by_half", "--json", "report.json", "--traces"), Exit.MISMATCH, "final values that differ",
+              writes=("report.json",)),
 ]
 
 
