@@ -125,3 +125,19 @@ def test_a_count_that_flips_beside_weights_rounding_apart_is_no_step_size():
     actual["correct"] = desired["correct"] + 1
     [hint] = _hints(desired, actual)
     assert "optimizer namesake" in hint and "step size" not in hint, hint
+
+
+def test_a_scalar_per_step_that_agrees_is_no_evidence_against_the_optimizer():
+    # An accuracy agreeing beside a weight rounding apart: the optimizer does not update it.
+    desired = dict(_run({"w": (3, 2)}), accuracy=np.float32([0.5, 0.6, 0.7, 0.8]))
+    [hint] = _hints(desired, _from(desired, 2, ["w"], lambda v: _ulps(v, 1)))
+    assert "optimizer namesake" in hint and "accuracy" not in hint, hint
+
+
+def test_a_loss_with_no_weight_beside_it_is_read_both_ways():
+    # Only a loss and an accuracy: a loss read after the update would differ for another update too.
+    desired = {"loss": np.float32([1.0, 0.9, 0.8, 0.7]), "accuracy": np.float32([0.5, 0.6, 0.7, 0.8])}
+    actual = dict(desired, loss=_ulps(desired["loss"], 2))
+    [hint] = _hints(desired, actual)
+    assert hint.startswith("loss differs from step 1 on and no weight (an array per step) is recorded beside it: "
+                           "if it is recorded before the update"), hint

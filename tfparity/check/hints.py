@@ -5,17 +5,19 @@ step differs, which fields differ there and which agree, and reads:
 - every step equal to the TF1 value one step earlier or later: read before vs after the update;
 - a loss-like field (its name contains "loss") a whole multiple (or fraction) of TF1's at step 1:
   the loss reduction (a sum for a mean: the batch size);
-- the loss differing where every other field agrees: the forward pass gets other values (initial
-  values not taken from the shared inputs, another model or input order), wherever the loss is read;
+- the loss differing where the weights (arrays per step) agree: the forward pass gets other values
+  (initial values not taken from the shared inputs, another model or input order), wherever the
+  loss is read;
 - the loss agreeing where the other fields differ: the loss was computed before the update that
   made them differ, so the update differs. Far apart: the step size (learning rate). By rounding,
   in every field: the update rule (an optimizer namesake, float64 inside the step). By rounding in
-  some fields while others are bit-identical: not the optimizer, which rounds every field it
-  updates alike, but the gradient of those fields (a reformulated layer, such as a stock Keras LSTM);
+  some fields while other weights (arrays per step) are bit-identical: not the optimizer, which
+  rounds every field it updates alike, but the gradient of those fields (a reformulated layer,
+  such as a stock Keras LSTM);
 - the loss and other fields differing from the same step: a loss read before the update says the
   forward pass, one read after it says the update, and the traces cannot tell which (a loss far
   apart beside fields only rounding apart is the forward pass either way), so the hint names both;
-  likewise when the loss is the only field recorded;
+  likewise when no weight is recorded beside the loss;
 - only fields recorded once (at the end of a run that has more steps) differing: said to differ
   at the end, never "at step 1".
 Each hint names its page in the guide. Distances are relative to the largest |TF1 value| of the
@@ -56,8 +58,8 @@ TEXT = {
               "the forward pass gets other values (initial values not from the shared inputs, another "
               "model or input order); if after it, the update differs ({field} is off by a relative "
               "{rel:.2g}: {update})",
-    "loss only": "{field} differs from step {step} on and no other field is recorded at every step: if it "
-                 "is recorded before the update, the forward pass gets other values (initial values not "
+    "loss only": "{field} differs from step {step} on and no weight (an array per step) is recorded beside "
+                 "it: if it is recorded before the update, the forward pass gets other values (initial values not "
                  "from the shared inputs, another model or input order); if after it, the update may "
                  "differ; record a weight too to tell them apart",
     "end": "{field} differs at the end (recorded once) while every field recorded at each step is "
@@ -150,12 +152,15 @@ def suspects(desired, actual, verdict):
     floats = [f for f in other_differ if desired_kind[f] in "fc"] or other_differ
     worst = max(floats, key=rel.get) if other_differ else None
     ulp = max((distance[f]["max_ulp"][step - 1] for f in other_differ), default=0.0)
+    # A weight (an array per step) that agrees is evidence: the update left it equal. A scalar per
+    # step (an accuracy, a learning rate) may be no field the update writes, and is none.
+    weights = [f for f in other_same if desired[f].ndim > 1]
     if loss_differ and not other_differ:
-        kind, values = ("inputs", {"others": _agree(other_same)}) if other_same else ("loss only", {})
+        kind, values = ("inputs", {"others": _agree(weights)}) if weights else ("loss only", {})
         found.append((kind, dict(values, field=_names(loss_differ), step=step)))
     elif loss_same and other_differ:
-        kind = "rate" if rel[worst] >= ROUNDING else ("layer" if other_same else "rule")
-        found.append((kind, {"step": step, "field": _names(other_differ), "same": _names(other_same),
+        kind = "rate" if rel[worst] >= ROUNDING else ("layer" if weights else "rule")
+        found.append((kind, {"step": step, "field": _names(other_differ), "same": _names(weights),
                              "be": "is" if len(other_differ) == 1 else "are",
                              "rel": rel[worst], "ulp": ulp}))
     elif loss_differ and other_differ:
