@@ -72,6 +72,9 @@ def test_a_field_recorded_once_differs_at_the_end_not_at_step_1():
     assert fields.recorded_once(desired, actual) == ["w_end"]
     assert report.line(MODE).startswith("MISMATCH at the end (recorded once), field w_end [1]: desired 2.0"), report
     assert "step 1" not in report.line(MODE)
+    report.explained[MODE] = ("onednn",)
+    assert report.line(MODE).startswith("max 2.09715e+06 ULP, max |diff| 0.5 at the end (recorded once): explained"), \
+        report.line(MODE)
 
 
 def test_the_json_has_a_row_per_field_with_distances_at_every_step():

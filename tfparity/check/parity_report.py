@@ -51,8 +51,9 @@ class Report:
             return f"{self._verdict(mode)}; {self.unreproducible}"
         if not causes:
             return self._verdict(mode)
-        distance = f"max {verdict.max_ulp:g} ULP, max |diff| {verdict.max_abs:.3g} from step " \
-                   f"{verdict.first_difference['step']}"
+        place = verdict.first_difference
+        since = "at the end (recorded once)" if self._once(mode, place) else f"from step {place['step']}"
+        distance = f"max {verdict.max_ulp:g} ULP, max |diff| {verdict.max_abs:.3g} {since}"
         return f"{distance}: explained by {', '.join(causes)} (bit-identical with {_off(causes)})"
 
     def __str__(self):
@@ -70,12 +71,15 @@ class Report:
         """The verdict's words; a field recorded once is said to differ at the end, not at step 1."""
         verdict, text = self.verdicts[mode], str(self.verdicts[mode])
         place = verdict.first_mismatch if verdict.status == "mismatch" else verdict.first_difference
-        if not place or place.get("kind") or mode not in self.traces:
-            return text
-        if place["field"] in fields.recorded_once(self.traces[REFERENCE], self.traces[mode]):
+        if self._once(mode, place):
             text = text.replace(f"at step 1, field {place['field']}", f"at the end (recorded once), field {place['field']}")
             text = text.replace("first difference at step 1)", "first difference at the end, recorded once)")
         return text
+
+    def _once(self, mode, place):
+        """The place is in a field recorded once (its step 1 is the end of the run)."""
+        return bool(place) and not place.get("kind") and mode in self.traces and \
+            place["field"] in fields.recorded_once(self.traces[REFERENCE], self.traces[mode])
 
     def field_rows(self):
         """One row per mode and field both runs recorded comparably, keys ``FIELD_ROW``."""
