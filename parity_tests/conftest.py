@@ -38,9 +38,8 @@ def runs_as_a_fresh_process(onednn):
 
 def statuses(result):
     """A run's statuses as ``tfparity.core.harness.verdict_summaries`` gives them from a fresh process."""
-    parity = result["parity"]
-    return dict({m: v.status for m, v in parity["verdicts"].items()},
-                **{f"{m}, manual vs auto": v.status for m, v in parity["manual_vs_auto"].items()})
+    from tfparity.core import harness
+    return harness.statuses(result["parity"])
 
 
 def quick_options(name):

@@ -117,3 +117,14 @@ def test_a_trace_longer_or_shorter_names_the_field_and_both_lengths():
 def test_a_scalar_field_is_named_once_as_a_shape():
     assert str(compare({"loss": f32([1, 2])}, {"loss": f32(1)})) == \
         "MISMATCH: field loss: shape () (a scalar, not a value per step), desired (2,)"
+
+
+def test_scaled_counts_ulps_at_each_fields_largest_value_in_the_step():
+    """The local layer's unit: a sum's rounding is the size of its terms, wherever the sum cancels."""
+    desired = {"m": np.array([[1.0, 1e-6], [2.0, 0.0]], np.float32)}
+    actual = {"m": desired["m"] + np.array([[0.0, 2 * np.spacing(np.float32(1.0))], [0.0, 0.0]], np.float32)}
+    scaled = compare(desired, actual, 2, scaled=True)
+    assert scaled.max_ulp == 2 and scaled.status == "within" and scaled.first_difference["index"] == [1]
+    assert "2 ULP of the field's largest value" in str(scaled)
+    assert compare(desired, actual).max_ulp > 1e6
+    assert compare(desired, actual, 1, scaled=True).status == "mismatch"

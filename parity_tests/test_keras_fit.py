@@ -23,7 +23,10 @@ def strict_runs():
 @pytest.mark.parametrize("example", kerasfit.EXAMPLES)
 def test_the_fit_stage_matches_the_session_and_bit_for_bit_with_causes_off(example, strict_runs):
     here = kerasfit.verdicts(example, kinds=("tf1",))
-    assert here["tf1"]["status"] in ("bit-identical", "within"), here["tf1"]["verdict"]
+    # Where the example's bounds are local (the convnet) its trajectory "differs" while a cause is
+    # active, and one update from the Session's state is bit-identical or within the bound.
+    assert here["tf1"]["status"] in ("bit-identical", "within") or (
+        here["tf1"]["status"] == "differs" and here["tf1"]["local_status"] in ("bit-identical", "within")), here["tf1"]
     strict = strict_runs[example]
     assert strict["tf1"]["status"] == "bit-identical", strict["tf1"]["verdict"]
     if example == "convnet":  # Keras 3's Adam is a namesake: it rounds otherwise even with every cause off

@@ -10,7 +10,7 @@ file, section and function, the first one first:
    (``# %% eager shim (TF1 only)``: ``run_eager``, its own code run eagerly, the harness's optional
    ``tf1_eager`` mode). Before the first section: imports and constants only.
 2. Functions: in each shared section the same top-level functions in the same order, with the same
-   parameters (TF2's ``run`` adds ``function``) and the same return shape: a value or nothing,
+   parameters (TF2's ``run`` and ``step_from`` add ``function``) and the same return shape: a value or nothing,
    a tuple's or list's length and a dict's keys where the return statement shows them.
 3. ``train_step`` is where the twins' signatures differ, and only because TF1 builds what TF2 is
    handed. TF1's builds the graph (placeholders, variables, the train op) and returns what the
@@ -26,6 +26,8 @@ file, section and function, the first one first:
    no section the guide shows (``pages.sections``) contains it.
 
 Epoch-based twins call ``on_epoch(epoch, trace)`` with an int and the trace named as returned.
+A pair with a local layer has a shared section ``# %% one step from a state`` holding
+``step_from(inputs, states)``, and its ``run`` takes ``on_step`` (``tfparity.core.harness.local_layer``).
 """
 import ast
 import re
@@ -39,6 +41,7 @@ from tfparity.core.paths import ROOT
 from tfparity.render import pages
 
 PAIRS = examples() + ["_template"]
+ADDS_FUNCTION = ("run", "step_from")  # TF2's takes ``function`` beside TF1's parameters
 MARKER = re.compile(r"# %% (.+)$")
 
 
@@ -185,7 +188,7 @@ def drifts(tf1_source, tf2_source, tf1_path="tf1_graph/X.py", tf2_path="tf2_eage
                 drift = train_step_drift(where, f1, f2, run2)
                 found += [drift] if drift else []
                 continue
-            p1, p2 = parameters(f1), [p for p in parameters(f2) if not (f2.name == "run" and p == "function")]
+            p1, p2 = parameters(f1), [p for p in parameters(f2) if not (f2.name in ADDS_FUNCTION and p == "function")]
             if p1 != p2:
                 found.append(f"{where[1]}, function {f2.name!r}: parameters {parameters(f2)} where TF1 has {p1}")
             if shapes(f1) != shapes(f2):

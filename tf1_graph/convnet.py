@@ -79,22 +79,27 @@ def field(variable):
     return variable.name.split(":")[0].split("/", 1)[1].replace("/", ".")
 
 
-def run(inputs, on_epoch=None):
+def run(inputs, on_epoch=None, on_step=None):
     graph = tf1.Graph()
     with graph.as_default():
         x, y, keep_mask, loss, prediction, train_op = train_step(inputs)
-        variables = tf1.trainable_variables()
+        variables, state = tf1.trainable_variables(), tf1.global_variables()
         init = tf1.global_variables_initializer()
     graph.finalize()
     trace = {"test_accuracy": [], "epoch_loss": [], "loss": []}
     labels = inputs["test_y"].argmax(1)
     with tf1.Session(graph=graph) as sess:
         sess.run(init)
+        read_state = lambda: {v.op.name: value for v, value in zip(state, sess.run(state))}  # noqa: E731
+        if on_step:
+            on_step(0, read_state)
         for epoch in range(inputs["epochs"]):
             for batch, mask in zip(inputs["schedule"][epoch], inputs["keep_masks"][epoch]):
                 feed = {x: inputs["train_x"][batch], y: inputs["train_y"][batch], keep_mask: mask}
                 _, loss_now = sess.run([train_op, loss], feed_dict=feed)
                 trace["loss"].append(loss_now)
+                if on_step:
+                    on_step(len(trace["loss"]), read_state)
             predictions = np.concatenate([sess.run(prediction, feed_dict={x: inputs["test_x"][i:i + EVAL_BATCH]})
                                           for i in range(0, len(labels), EVAL_BATCH)])
             record_epoch(trace, predictions, labels, len(inputs["schedule"][epoch]))
@@ -104,8 +109,32 @@ def run(inputs, on_epoch=None):
     return finish(trace, final)
 
 
+# %% one step from a state
+def step_from(inputs, states):
+    """Teacher forcing: ``states`` is {k: the state before update k} (k counted from 1 over the run;
+    a state is every variable by its TF1 name, Adam's slots and powers included). From each, one
+    update on update k's batch and mask; returns {k: (its loss, the state after it)}."""
+    graph = tf1.Graph()
+    with graph.as_default():
+        x, y, keep_mask, loss, prediction, train_op = train_step(inputs)
+        state = tf1.global_variables()
+        values = [tf1.placeholder(v.dtype, v.shape) for v in state]
+        set_state = tf1.group(*[v.assign(value) for v, value in zip(state, values)])
+    graph.finalize()
+    steps, after = inputs["schedule"].shape[1], {}
+    with tf1.Session(graph=graph) as sess:
+        for k, before in states.items():
+            sess.run(set_state, feed_dict={value: before[v.op.name] for v, value in zip(state, values)})
+            epoch, i = divmod(k - 1, steps)
+            batch, mask = inputs["schedule"][epoch][i], inputs["keep_masks"][epoch][i]
+            feed = {x: inputs["train_x"][batch], y: inputs["train_y"][batch], keep_mask: mask}
+            _, loss_now = sess.run([train_op, loss], feed_dict=feed)
+            after[k] = loss_now, {v.op.name: value for v, value in zip(state, sess.run(state))}
+    return after
+
+
 # %% eager shim (TF1 only)
-def run_eager(inputs, on_epoch=None):
+def run_eager(inputs, on_epoch=None, on_step=None):
     """Stage 2: the same TF1 model function, run eagerly. tf1.make_template keeps its variables
     (created on the first call under their TF1 names, reused after); tf1.train's Adam applies the
     tape's gradients. No graph, no Session, no tf_keras."""
@@ -121,6 +150,9 @@ def run_eager(inputs, on_epoch=None):
             optimizer.apply_gradients(zip(tape.gradient(loss, forward.trainable_variables),
                                           forward.trainable_variables))
             trace["loss"].append(loss.numpy())
+            if on_step:
+                on_step(len(trace["loss"]), lambda: {v.name.split(":")[0]: v.numpy()
+                                                     for v in forward.variables + optimizer.variables()})
         predictions = np.concatenate([predict(forward(tf1.constant(inputs["test_x"][i:i + EVAL_BATCH]), None, inputs)).numpy()
                                       for i in range(0, len(labels), EVAL_BATCH)])
         record_epoch(trace, predictions, labels, len(inputs["schedule"][epoch]))

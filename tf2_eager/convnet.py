@@ -63,6 +63,13 @@ class ConvNet(tf.Module):
         # TF1's order of creation (minimize's var_list); tf.Module sorts by attribute name.
         self.ordered = [v for layer in (self.conv1, self.conv2, self.fc1, self.fc2) for v in (layer.weights, layer.biases)]
 
+    def state(self, optimizer):
+        """Every variable of the model and of ``optimizer`` (built here) by its TF1 name: TF1's rule
+        names its slots as TF1 does ('convnet/conv1/weights/Adam'); Keras' Adam has names of its own."""
+        optimizer.build(self.ordered)
+        kept = optimizer.variables() if callable(optimizer.variables) else optimizer.variables
+        return {v.name.split(":")[0]: v for v in self.ordered + list(kept)}
+
 
 # %% loss
 def loss_fn(logits, y):
@@ -98,17 +105,22 @@ def field(variable):
     return variable.name.split(":")[0].split("/", 1)[1].replace("/", ".")
 
 
-def run(inputs, function=False, on_epoch=None):
+def run(inputs, function=False, on_epoch=None, on_step=None):
     net, optimizer = ConvNet(inputs), ADAM[inputs["optimizer"]](inputs["learning_rate"])
     step = tf.function(train_step) if function else train_step
     evaluate = tf.function(model) if function else model
     trace = {"test_accuracy": [], "epoch_loss": [], "loss": []}
     labels = inputs["test_y"].argmax(1)
+    read_state = lambda: {name: v.numpy() for name, v in net.state(optimizer).items()}  # noqa: E731
+    if on_step:
+        on_step(0, read_state)
     for epoch in range(inputs["epochs"]):
         for batch, mask in zip(inputs["schedule"][epoch], inputs["keep_masks"][epoch]):
             x, y = tf.constant(inputs["train_x"][batch]), tf.constant(inputs["train_y"][batch])
             loss_now = step(x, y, tf.constant(mask), net, optimizer).numpy()
             trace["loss"].append(loss_now)
+            if on_step:
+                on_step(len(trace["loss"]), read_state)
         predictions = np.concatenate([predict(evaluate(tf.constant(inputs["test_x"][i:i + EVAL_BATCH]), None, net)).numpy()
                                       for i in range(0, len(labels), EVAL_BATCH)])
         record_epoch(trace, predictions, labels, len(inputs["schedule"][epoch]))
@@ -116,6 +128,26 @@ def run(inputs, function=False, on_epoch=None):
             on_epoch(epoch + 1, trace)
     final = {field(v): v.numpy() for v in net.ordered}
     return finish(trace, final)
+
+
+# %% one step from a state
+def step_from(inputs, states, function=False):
+    """Teacher forcing: ``states`` is {k: the state before update k} (k counted from 1 over the run;
+    a state is every variable by its TF1 name, Adam's slots and powers included). From each, one
+    update on update k's batch and mask; returns {k: (its loss, the state after it)}."""
+    net, optimizer = ConvNet(inputs), ADAM[inputs["optimizer"]](inputs["learning_rate"])
+    step = tf.function(train_step) if function else train_step
+    state = net.state(optimizer)
+    steps, after = inputs["schedule"].shape[1], {}
+    for k, before in states.items():
+        for name in state.keys() & before.keys():
+            state[name].assign(before[name])
+        epoch, i = divmod(k - 1, steps)
+        batch, mask = inputs["schedule"][epoch][i], inputs["keep_masks"][epoch][i]
+        x, y = tf.constant(inputs["train_x"][batch]), tf.constant(inputs["train_y"][batch])
+        loss_now = step(x, y, tf.constant(mask), net, optimizer).numpy()
+        after[k] = loss_now, {name: v.numpy() for name, v in state.items()}
+    return after
 
 
 # %% whole loop (TF2 only)
@@ -145,6 +177,23 @@ def run_loop(inputs, jit_compile=False, on_epoch=None):
             on_epoch(epoch + 1, trace)
     final = {field(v): v.numpy() for v in net.ordered}
     return finish(trace, final)
+
+
+def step_from_loop(inputs, states, jit_compile=False):
+    """``step_from`` for the whole-loop modes: each update as an epoch of one batch of train_epoch."""
+    net, optimizer = ConvNet(inputs), ADAM[inputs["optimizer"]](inputs["learning_rate"])
+    epoch_loop = tf.function(train_epoch, jit_compile=jit_compile)
+    data = tf.constant(inputs["train_x"]), tf.constant(inputs["train_y"])
+    state = net.state(optimizer)
+    steps, after = inputs["schedule"].shape[1], {}
+    for k, before in states.items():
+        for name in state.keys() & before.keys():
+            state[name].assign(before[name])
+        epoch, i = divmod(k - 1, steps)
+        batches, masks = (tf.constant(inputs[key][epoch][i:i + 1]) for key in ("schedule", "keep_masks"))
+        loss_now = epoch_loop(*data, batches, masks, net, optimizer).numpy()[0]
+        after[k] = loss_now, {name: v.numpy() for name, v in state.items()}
+    return after
 
 
 # %% keras fit (TF2 only)
@@ -192,6 +241,33 @@ def run_keras(inputs, on_epoch=None, optimizer=None):
     final = {f"{name}.{kind}": value for name in ("conv1", "conv2", "fc1", "fc2")
              for kind, value in zip(("weights", "biases"), net.get_layer(name).get_weights())}
     return finish(trace, final)
+
+
+def step_from_keras(inputs, states):
+    """``step_from`` for ``model.fit``: each update as ``train_on_batch``, which runs fit's own train
+    function; the layers' variables and the rule's slots set through their TF1 names."""
+    net, rule = keras_model(inputs), ADAM[inputs["optimizer"]](inputs["learning_rate"])
+    tf1_rule = isinstance(rule, optimizers.Optimizer)  # Keras' own Adam has no TF1 names to set
+    loss = keras.losses.CategoricalCrossentropy(from_logits=True)
+    net.compile(optimizer=keras_optimizers.wrap(rule) if tf1_rule else rule, loss=loss,
+                metrics=[keras_trace.BatchLoss(loss)])
+    net.optimizer.build(net.trainable_variables)
+    state = {}
+    for name in ("conv1", "conv2", "fc1", "fc2"):
+        for kind, v in zip(("weights", "biases"), net.get_layer(name).trainable_variables):
+            state[f"{SCOPE}/{name}/{kind}"] = v.value
+            slots = rule.tf1_names(f"{SCOPE}/{name}/{kind}").items() if tf1_rule else ()
+            state.update({slot_name: rule.slot(v.value, slot) for slot, slot_name in slots})
+    state.update(rule.non_slots if tf1_rule else {})
+    steps, after = inputs["schedule"].shape[1], {}
+    for k, before in states.items():
+        for name in state.keys() & before.keys():
+            state[name].assign(before[name])
+        epoch, i = divmod(k - 1, steps)
+        batch, mask = inputs["schedule"][epoch][i], inputs["keep_masks"][epoch][i]
+        logs = net.train_on_batch([inputs["train_x"][batch], mask], inputs["train_y"][batch], return_dict=True)
+        after[k] = np.float32(logs["batch_loss"]), {name: v.numpy() for name, v in state.items()}
+    return after
 
 
 if __name__ == "__main__":

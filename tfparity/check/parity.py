@@ -35,9 +35,19 @@ AGAIN_FRESH = "in a fresh process, with nothing switched off"
 NUMBERS = "biufc"
 
 
-def _guarded(which, user_function, *args, **kwargs):
+def _guarded(which, user_function, *args, graph=False, **kwargs):
+    """What ``user_function`` returns, its failures and exits reported as the user's code
+    (``specs.running``); with ``graph``, run in a ``tf.Graph()`` of its own, as a TF1 program
+    built on the default graph expects (each run a new graph: the same op seeds every time)."""
     with specs.running(which):
-        return user_function(*args, **kwargs)
+        if graph:
+            import tensorflow as tf
+            with tf.Graph().as_default():
+                returned = user_function(*args, **kwargs)
+        else:
+            returned = user_function(*args, **kwargs)
+    specs.eager_on(which)
+    return returned
 
 
 def _trace(which, returned):
@@ -103,7 +113,7 @@ def runner(inputs, tf1_run, tf2_run, tf2_loop):
 
     def run(mode, desired=False):
         if desired:
-            return _trace("tf1_run", _guarded("tf1_run", tf1_run, _own_copy(inputs)))
+            return _trace("tf1_run", _guarded("tf1_run", tf1_run, _own_copy(inputs), graph=True))
         role, options = role_of(mode)
         which = f"{role} ({mode})"
         return _trace(which, _guarded(which, roles[role], _own_copy(inputs), **options))
@@ -125,6 +135,7 @@ def check(make_inputs, tf1_run, tf2_run, seed=0, modes=None, tolerances=None, tf
     values they bound; the rule is in tfparity.core.tolerances); ``UserCodeError`` when the user's
     code raises, exits, or returns something that is not a trace."""
     modes = check_modes(modes, tf2_loop)
+    specs.eager_on("code run before the check (a module it imported)")
     tolerances = {} if tolerances is None else tolerances
     check_declared(tolerances, CHECKED_MODES)
     if strict:

@@ -172,7 +172,7 @@ def run(args):
     quiet.import_tensorflow()
     from tfparity.check.bounds_file import BoundsError
     from tfparity.check.parity import ModesError
-    from tfparity.check.specs import UserCodeError
+    from tfparity.check.specs import EagerOff, UserCodeError
     from tfparity.core.tolerances import NotARoundingBound
     try:
         functions = _resolve(args)
@@ -180,7 +180,7 @@ def run(args):
         return _report(args, functions, bounds)
     except UserCodeError as error:
         return _user_error(error)
-    except ModesError as error:  # modes that do not apply
+    except (ModesError, EagerOff) as error:  # modes that do not apply; eager switched off by a call
         raise UsageError(str(error)) from None
     except NotARoundingBound as error:
         raise UsageError(f"{_bounds_path(args)}: {error}") from None

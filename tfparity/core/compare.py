@@ -51,7 +51,9 @@ def ulp_distance(desired, actual):
 
 @dataclass
 class Verdict:
-    status: str  # "bit-identical", "within" (max_ulp <= tolerance) or "mismatch"
+    # "bit-identical", "within" (max_ulp <= tolerance), "mismatch", or "differs": a trajectory judged
+    # by its local layer, which passed, differing while a declared cause is active (``causes``)
+    status: str
     max_ulp: float
     max_abs: float
     tolerance: int
@@ -64,6 +66,10 @@ class Verdict:
     # (tfparity.core.harness.first_epochs): {"epochs", "of", "not_compared": the fields recorded
     # once, at the end of a run, which a shorter run cannot match}.
     partial: dict | None = None
+    # A local verdict (tfparity.core.harness.local_layer): the number of updates taken from the
+    # reference's own state; its places' steps are those updates.
+    local: int | None = None
+    scaled: bool = False  # ULPs counted at each field's largest magnitude in the step (``field_scaled``)
 
     @property
     def ok(self):
@@ -83,6 +89,11 @@ class Verdict:
             return (f"max {self.max_ulp:g} ULP, max |diff| {self.max_abs:.3g}"
                     f" (allowed: {self._allowed()}; first difference at step"
                     f" {self.first_difference['step']})")
+        if self.status == "differs":
+            d = self.first_difference
+            judged = "judged by its local steps" if self.local != 0 else "its local steps were not taken here"
+            return (f"differs from step {d['step']} (field {d['field']}), max {self.max_ulp:g} ULP, max |diff| "
+                    f"{self.max_abs:.3g}, as {', '.join(self.causes)} is active: {judged}")
         m = self.first_mismatch
         if m.get("kind"):
             cast = f" (after casting: {self.after_cast})" if self.after_cast else ""
@@ -97,11 +108,12 @@ class Verdict:
                 f"actual {_short(m['actual'], m, bits.get('actual'))} ({m['ulp']:g} ULP; allowed: {self._allowed()})")
 
     def _allowed(self):
-        bound = f"{self.tolerance} ULP" + (f" or |diff| <= {self.atol:g}" if self.atol else "")
+        bound = f"{self.tolerance} ULP" + (" of the field's largest value" if self.scaled else "") + (
+            f" or |diff| <= {self.atol:g}" if self.atol else "")
         return bound + (f" for {', '.join(self.causes)}" if self.causes else "")
 
     def to_dict(self):
-        return {"status": self.status, "max_ulp": self.max_ulp, "max_abs": self.max_abs,
+        return {"status": self.status, **({"local_updates": self.local} if self.local else {}), "max_ulp": self.max_ulp, "max_abs": self.max_abs,
                 "tolerance_ulp": self.tolerance, "atol": self.atol,
                 "first_difference": self.first_difference, "first_mismatch": self.first_mismatch,
                 "causes": list(self.causes), "summary": str(self),
@@ -174,21 +186,39 @@ def _distances(desired, actual):
     return ulp, diff
 
 
-def compare(desired, actual, tolerance=0, atol=0.0, causes=()):
+def field_scaled(desired, actual):
+    """(ULP, absolute) distances as ``_distances`` gives them, but each step's ULPs counted at the
+    largest magnitude of the desired field in that step (``np.spacing`` of it): the size a sum's
+    rounding has wherever its terms cancel, as in a bias gradient summed over a batch (float
+    fields only; others as ``_distances``)."""
+    ulp, diff = _distances(desired, actual)
+    if desired.dtype.kind != "f" or not len(desired):
+        return ulp, diff
+    rows = np.abs(desired.reshape(len(desired), -1))
+    with np.errstate(invalid="ignore"):
+        largest = np.where(np.isfinite(rows), rows, 0).max(axis=1, initial=0.0)
+    spacing = np.spacing(largest.astype(desired.dtype)).astype(np.float64)[:, None]
+    return np.where(np.isfinite(ulp), np.ceil(diff / spacing), ulp), diff
+
+
+def compare(desired, actual, tolerance=0, atol=0.0, causes=(), differs=False, scaled=False):
     """Compare two traces field by field and step by step (steps are reported 1-based).
 
-    ``causes`` names what the bound is allowed for; the verdict repeats it."""
+    ``causes`` names what the bound is allowed for; the verdict repeats it. ``differs`` (a trajectory
+    whose bounds are local, ``tolerances.tolerance``): values beyond the bound while ``causes`` are
+    active give the status "differs", judged elsewhere by the local layer. ``scaled``: count ULPs
+    at each field's largest magnitude in the step (``field_scaled``), as the local layer's bounds do."""
     problem = structure.first_problem(desired, actual)
     if problem:  # a field in one trace only, another shape or dtype, nothing to compare: a verdict
         cast = structure.cast_like(desired, actual) if problem["kind"] == "dtype" else None
-        cast = compare(desired, cast, tolerance, atol, causes) if cast is not None else None
+        cast = compare(desired, cast, tolerance, atol, causes, scaled=scaled) if cast is not None else None
         return Verdict("mismatch", np.inf, np.inf, tolerance, atol, problem, problem, tuple(causes), cast)
     max_ulp, max_abs, first_difference, first_mismatch, compared = 0.0, 0.0, None, None, 0
     for field in desired:
         d, a = np.asarray(desired[field]), np.asarray(actual[field])
         n = min(len(d), len(a))
         compared += d[:n].size
-        ulp, diff = _distances(d[:n], a[:n])
+        ulp, diff = (field_scaled if scaled else _distances)(d[:n], a[:n])
         if len(d) != len(a):  # a run that stopped early (or ran on) differs at its first extra step
             ulp = np.concatenate([ulp, np.full((1, ulp.shape[1]), np.inf)])
             diff = np.concatenate([diff, np.full((1, diff.shape[1]), np.inf)])
@@ -199,10 +229,12 @@ def compare(desired, actual, tolerance=0, atol=0.0, causes=()):
         first_mismatch = _earliest(first_mismatch, _first(field, d, a, ulp, beyond))
     if not compared and first_mismatch is None:  # no field, or no step, or no value in a step
         nothing = structure.nothing_compared(desired)
-        return Verdict("mismatch", 0.0, 0.0, tolerance, atol, nothing, nothing, tuple(causes))
-    status = "bit-identical" if max_ulp == 0 else ("within" if first_mismatch is None else "mismatch")
+        return Verdict("mismatch", 0.0, 0.0, tolerance, atol, nothing, nothing, tuple(causes), scaled=scaled)
+    status = "bit-identical" if max_ulp == 0 and max_abs == 0 else ("within" if first_mismatch is None else "mismatch")
+    if status == "mismatch" and differs and causes:
+        status, first_mismatch = "differs", None
     return Verdict(status, max_ulp, max_abs, tolerance, atol, first_difference, first_mismatch,
-                   tuple(causes) if max_ulp else ())
+                   tuple(causes) if status != "bit-identical" else (), scaled=scaled)
 
 
 def divergence(desired, actual):

@@ -8,6 +8,8 @@ import importlib
 import inspect
 import pkgutil
 
+import numpy as np
+
 from tfparity.core.compare import compare
 from tfparity.core.machine import fingerprint
 from tfparity.core.modes import ALL_MODES, CALLS, MODES, OPTIONAL_MODES, REFERENCE, role_of
@@ -95,14 +97,16 @@ def roles(twins):
             "tf2_run": twins[1].run, "tf2_loop": getattr(twins[1], "run_loop", None)}
 
 
-def run_mode(twins, mode, inputs, on_epoch=None):
+def run_mode(twins, mode, inputs, on_epoch=None, on_step=None):
     """One execution mode's trace: the TF1 Session run, TF2 eager, TF2 with the step as a
     tf.function, or the TF2 twin's whole loop as one tf.function (``tf2_loop``), also compiled
     by XLA (``tf2_xla``); or the TF1 twin's own code run eagerly (``tf1_eager``, optional).
 
     ``on_epoch(epoch, trace)`` is passed on to twins whose ``run`` takes it (epoch-based ones):
     ``epoch`` is an int counted from 1, ``trace`` the fields so far, named as in the returned trace
-    (an example with several methods counts each method's epochs from 1, its fields ``method/field``)."""
+    (an example with several methods counts each method's epochs from 1, its fields ``method/field``).
+    ``on_step(k, read)``, for twins whose ``run`` takes it, is called with k = 0 before the first update
+    and after each update k, ``read()`` giving the state then: every variable by its TF1 name."""
     if declared_run(twins, mode):
         run, options = declared_run(twins, mode), {}
     else:
@@ -110,7 +114,71 @@ def run_mode(twins, mode, inputs, on_epoch=None):
         run = roles(twins)[role]
     if on_epoch and "on_epoch" in inspect.signature(run).parameters:
         options["on_epoch"] = on_epoch
+    if on_step:  # the reference's state after each update, for the local layer (``state_keeper``)
+        options["on_step"] = on_step
     return run(inputs, **options)
+
+
+# The local layer (teacher forcing): which updates it takes from the reference's own state. The
+# first few, where a port's slip acts at its full size, then every power of two and three times
+# one (4, 6, 8, 12, 16, 24, ...): a run of n updates is checked about 2·log2(n) times, spread over it.
+LOCAL_FIRST = 3
+LOCAL = "local steps"  # what ``progress`` is told while the local layer runs
+
+
+def local_step(k):
+    """Whether the local layer checks update ``k`` (counted from 1)."""
+    odd = k >> (k & -k).bit_length() - 1 if k > 0 else 0  # k without its factors of two
+    return 1 <= k <= LOCAL_FIRST or odd in (1, 3)
+
+
+def step_from(twins, mode):
+    """The function that takes one update of ``mode`` from given states, as ``f(inputs, states)`` →
+    {k: (loss, state after)} (the contract: a twin's ``step_from(inputs, states)``), or None where the
+    twins offer none: TF1's ``step_from`` for the reference (the control), TF2's ``step_from`` for its
+    run modes, ``step_from_loop`` for the loop modes, ``step_from_NAME`` for a declared mode ``tf2_NAME``."""
+    tf1, tf2 = twins[0], twins[1]
+    if mode == REFERENCE:
+        return getattr(tf1, "step_from", None)
+    if declared_run(twins, mode):
+        return getattr(tf2, f"step_from_{mode[4:]}", None) if mode.startswith("tf2_") else None
+    role, options = role_of(mode)
+    found = {"tf2_run": getattr(tf2, "step_from", None), "tf2_loop": getattr(tf2, "step_from_loop", None)}.get(role)
+    return found and (lambda inputs, states: found(inputs, states, **options))
+
+
+def state_keeper(twins):
+    """(on_step, kept) for the reference's run: ``on_step(k, read)`` keeps ``read()``, the state after
+    update k (k = 0: the initial state) by TF1 name, in ``kept`` wherever the local layer checks update k
+    or k + 1; None where the twins have no local layer (no TF1 ``step_from``, or a run without ``on_step``)."""
+    if not (hasattr(twins[0], "step_from") and "on_step" in inspect.signature(twins[0].run).parameters):
+        return None
+    kept = {}
+
+    def on_step(k, read):
+        if local_step(k) or local_step(k + 1):
+            kept[k] = read()
+    return on_step, kept
+
+
+def local_layer(twins, inputs, modes, states, losses):
+    """Each mode's one update from the reference's own state before it, beside the reference's own
+    next state: {mode: (desired, actual, steps)}, traces whose i-th row is update ``steps[i]``: the
+    step's loss ("loss", the reference's from ``losses``, its per-update series) and every variable."""
+    steps = [k for k in sorted(states) if local_step(k) and k - 1 in states and k <= len(losses)]
+    found = {}
+    for mode in modes:
+        run = step_from(twins, mode)
+        if run is None or not steps:
+            continue
+        after = run(inputs, {k: states[k - 1] for k in steps})
+        desired = {"loss": np.array([losses[k - 1] for k in steps])}
+        desired.update({name: np.stack([states[k][name] for k in steps]) for name in states[steps[0]]})
+        actual = {"loss": np.array([after[k][0] for k in steps])}
+        names = dict.fromkeys(name for k in steps for name in after[k][1])
+        actual.update({name: np.stack([after[k][1][name] for k in steps]) for name in names})
+        found[mode] = desired, actual, steps
+    return found
 
 
 def as_partial(verdict, epochs, of, not_compared=()):
@@ -118,13 +186,51 @@ def as_partial(verdict, epochs, of, not_compared=()):
     return dataclasses.replace(verdict, partial={"epochs": epochs, "of": of, "not_compared": list(not_compared)})
 
 
-def verdicts(name, traces, data=PACKAGES[0], scope=None, epochs=None):
+def local_check(name, inputs, modes, packages=PACKAGES):
+    """The local layer on its own ({mode: Verdict}, ``local_verdicts``; {} where the twins offer
+    none): the reference run again on ``inputs`` to keep its states, then each of ``modes`` one
+    update from them. For a caller that ran the modes itself (a notebook)."""
+    data, *twins = load(name, packages)
+    keeper = state_keeper(twins)
+    if keeper is None:
+        return {}
+    reference = run_mode(twins, REFERENCE, inputs, on_step=keeper[0])
+    return local_verdicts(name, local_layer(twins, inputs, modes, keeper[1], reference["loss"]), packages[0])
+
+
+def at_updates(verdict, steps):
+    """``verdict`` of a local comparison with each place's step (a row) read as the update it is."""
+    def place(found):
+        return dict(found, step=steps[found["step"] - 1]) if found and found.get("step") else found
+    return dataclasses.replace(verdict, first_difference=place(verdict.first_difference),
+                               first_mismatch=place(verdict.first_mismatch), local=len(steps))
+
+
+def local_verdicts(name, local, data=PACKAGES[0]):
+    """The local layer's verdicts, {mode: Verdict} from ``local_layer``'s results: each mode's one
+    update from the reference's state, within the bounds the example declares for the causes active
+    here; the reference's own (its ``step_from`` against its run) must be bit-identical: the control
+    that the state set and read is the whole state."""
+    found = {}
+    for mode, (desired, actual, steps) in local.items():
+        bounds = () if mode == REFERENCE else tolerance(name, mode, data, layer="local")
+        found[mode] = at_updates(compare(desired, actual, *bounds, scaled=True), steps)
+    return found
+
+
+def verdicts(name, traces, data=PACKAGES[0], scope=None, epochs=None, local=None):
     """Each non-reference mode against the TF1 trace, within the bounds the example declares
     (``BOUNDS`` in its module of the ``data`` package) for the causes active here. ``scope``
     ({mode: k}, ``first_epochs``): the modes that ran the first k of the run's ``epochs`` only. A mode
     that ran as far as the reference is compared with all of it, one that stopped earlier with its
-    first k epochs (``reference_prefix``); either verdict is marked partial if k < ``epochs``."""
-    found, scope = {}, scope or {}
+    first k epochs (``reference_prefix``); either verdict is marked partial if k < ``epochs``.
+
+    Where the example's bounds are local (``tolerances.local_bounds``) a trajectory is compared bit
+    for bit and, where it differs while a declared cause is active, has the status "differs": it is
+    reported, and judged by the local layer (``local``, {mode: Verdict} from ``local_verdicts``, a
+    group of its own in the result); a mode the local layer did not take is marked so in its text.
+    With no cause active the trajectory must be bit-identical, as before."""
+    found, scope, local = {}, scope or {}, local or {}
     reference = traces.get(REFERENCE)
     for mode in traces:
         if mode == REFERENCE:
@@ -136,6 +242,8 @@ def verdicts(name, traces, data=PACKAGES[0], scope=None, epochs=None):
         else:
             desired, actual, not_compared = reference_prefix(reference, traces[mode], span, reference_span)
             found[mode] = compare(desired, actual, *bounds)
+        if found[mode].status == "differs" and mode not in local:
+            found[mode] = dataclasses.replace(found[mode], local=0)
         if mode in scope:
             found[mode] = as_partial(found[mode], span, epochs, not_compared)
     return found
@@ -154,7 +262,7 @@ def gradient_checks(traces, scope=None, epochs=None):
     return checks
 
 
-def run_example(name, seed=0, modes=None, packages=PACKAGES, progress=None, partial=False, **options):
+def run_example(name, seed=0, modes=None, packages=PACKAGES, progress=None, partial=False, local=True, **options):
     """The whole parity run of one example: inputs, a trace per mode, and the verdicts.
     ``modes``: as ``runnable`` reads them (None: MODES and the optional modes the twins have,
     then the modes the example declares, ``declared_modes``). ``partial``: run the modes the
@@ -162,34 +270,50 @@ def run_example(name, seed=0, modes=None, packages=PACKAGES, progress=None, part
     ``tfparity run`` does by default; else every mode runs every epoch.
 
     ``progress(mode, epoch, trace)``, if given, is called with epoch 0 as each mode starts and
-    after every epoch of epoch-based examples."""
+    after every epoch of epoch-based examples, and with mode ``LOCAL`` as the local layer starts.
+    ``local``: also take the local layer (``local_layer``) where the twins offer it: each mode's
+    one update from the reference's own state at the updates ``local_step`` names."""
     data, *twins = load(name, packages)
     inputs = data.make_inputs(seed, **options)
     epochs = inputs.get("epochs")
     run_modes = runnable(twins, modes) + (declared_modes(data) if modes is None else ())
     scope = first_epochs(data, epochs, run_modes) if partial and epochs else {}
-    traces = {}
+    traces, keeper = {}, state_keeper(twins) if local else None
     for mode in (m for m in run_modes if scope.get(m) != 0):
         if progress:
             progress(mode, 0, None)
         traces[mode] = run_mode(twins, mode, dict(inputs, epochs=scope[mode]) if mode in scope else inputs,
-                                progress and (lambda epoch, trace, mode=mode: progress(mode, epoch, trace)))
+                                progress and (lambda epoch, trace, mode=mode: progress(mode, epoch, trace)),
+                                keeper[0] if keeper and mode == REFERENCE else None)
+    found = {}
+    if keeper and keeper[1] and "loss" in traces.get(REFERENCE, {}):
+        if progress:
+            progress(LOCAL, 0, None)
+        found = local_verdicts(name, local_layer(twins, inputs, list(traces), keeper[1], traces[REFERENCE]["loss"]),
+                               packages[0])
     return {"example": name, "seed": seed, "machine": fingerprint(), "inputs": inputs, "traces": traces,
-            "parity": {"reference": REFERENCE, "verdicts": verdicts(name, traces, packages[0], scope, epochs),
-                       "manual_vs_auto": gradient_checks(traces, scope, epochs), "scope": scope}}
+            "parity": {"reference": REFERENCE, "verdicts": verdicts(name, traces, packages[0], scope, epochs, found),
+                       "local": found, "manual_vs_auto": gradient_checks(traces, scope, epochs), "scope": scope}}
+
+
+def statuses(parity):
+    """{mode: status} of a run's ``parity``: local ones as "MODE, local", hand-written checks as "MODE,
+    manual vs auto"."""
+    return dict({m: v.status for m, v in parity["verdicts"].items()},
+                **{f"{m}, local": v.status for m, v in parity["local"].items()},
+                **{f"{m}, manual vs auto": v.status for m, v in parity["manual_vs_auto"].items()})
 
 
 def verdict_summaries(name, seed=0, modes=None, strict=False, **options):
-    """One run's verdicts as text, shaped as in a record ("verdicts", "manual_vs_auto", "final"), with the
-    "machine", every "statuses" (hand-written checks as "MODE, manual vs auto") and the "causes"
+    """One run's verdicts as text, shaped as in a record ("verdicts", "local", "manual_vs_auto", "final"), with
+    the "machine", every "statuses" (local ones as "MODE, local", hand-written checks as "MODE, manual vs
+    auto") and the "causes"
     whose bounds were in force: for ``tfparity.core.fresh.call`` under another setting. ``strict``
     first switches off every cause that can be switched off in the process (``tolerances.switch_off``)."""
     if strict:
         switch_off()
     result = run_example(name, seed, modes, **options)
     parity = result["parity"]
-    statuses = dict({m: v.status for m, v in parity["verdicts"].items()},
-                    **{f"{m}, manual vs auto": v.status for m, v in parity["manual_vs_auto"].items()})
-    return {"machine": result["machine"], "statuses": statuses, "final": final_values(result["traces"]),
-            **{group: {m: str(v) for m, v in parity[group].items()} for group in ("verdicts", "manual_vs_auto")},
+    return {"machine": result["machine"], "statuses": statuses(parity), "final": final_values(result["traces"]),
+            **{group: {m: str(v) for m, v in parity[group].items()} for group in ("verdicts", "local", "manual_vs_auto")},
             "causes": {m: list(tolerance(name, m).causes) for m in result["traces"] if m != REFERENCE}}

@@ -33,6 +33,7 @@ def make_record(result):
         "example": result["example"], "seed": result["seed"], "machine": result["machine"],
         "verdicts": {mode: str(v) for mode, v in parity["verdicts"].items()},
         "manual_vs_auto": {mode: str(v) for mode, v in parity["manual_vs_auto"].items()},
+        **({"local": {mode: str(v) for mode, v in parity["local"].items()}} if parity.get("local") else {}),
         "final": final_values(traces),
         "series": {mode: {f: _series(a) for f, a in trace.items() if a.ndim == 1}
                    for mode, trace in traces.items()},

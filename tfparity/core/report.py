@@ -6,7 +6,8 @@ import numpy as np
 from tfparity.core.modes import REFERENCE, epochs_run
 
 # The summary table's columns, in order ("ran": what each mode ran of the example's run).
-SUMMARY_COLUMNS = ("example", "mode", "verdict", "ran", "final loss", "final accuracy", "seconds")
+# "local": the local layer (one update from the Session's own state), "—" where the example has none.
+SUMMARY_COLUMNS = ("example", "mode", "verdict", "local", "ran", "final loss", "final accuracy", "seconds")
 # How the table's verdict marks a mode that ran its first epochs only (harness.first_epochs).
 PARTIAL = ", partial"
 # What the verdict line and the table say of a mode ``tfparity run`` leaves out by default (FIRST_EPOCHS 0).
@@ -68,8 +69,14 @@ def verdict_lines(result):
     if diverged(result) and summary_ok(result):
         return [f"{result['example']}: diverged: every mode is inf or NaN from step 1, so parity "
                 "was not measured (lower the learning rate)"]
-    lines = [f"{result['example']}: {mode} vs {parity['reference']}: {verdict}"
+    local, traces = parity.get("local", {}), result["traces"]
+    lines = [f"{result['example']}: {mode} vs {parity['reference']}: {verdict}" if mode not in local else
+             f"{result['example']}: {mode} vs {parity['reference']}: local, {local[mode].local} updates from the "
+             f"Session's own state: {local[mode]}; trajectory: {verdict}; {both_ways(traces[parity['reference']], traces[mode])}"
              for mode, verdict in parity["verdicts"].items()]
+    if parity["reference"] in local:
+        lines.insert(0, f"{result['example']}: {parity['reference']} from its own state ({local[parity['reference']].local} "
+                        f"updates; the control that the state set and read is all of it): {local[parity['reference']]}")
     lines += [f"{result['example']}: {mode}: {NOT_RUN}" for mode in not_run(result)]
     lines += [f"{result['example']}: hand-written vs automatic gradient in {mode}: {verdict}"
               for mode, verdict in parity["manual_vs_auto"].items()]
@@ -78,7 +85,24 @@ def verdict_lines(result):
 
 def summary_ok(result):
     parity = result["parity"]
-    return all(v.ok for group in ("verdicts", "manual_vs_auto") for v in parity[group].values())
+    return all(v.ok for group in ("verdicts", "local", "manual_vs_auto") for v in parity.get(group, {}).values())
+
+
+def both_ways(reference, trace):
+    """The trajectory's end, always said: final loss and accuracy of the mode, then of the Session's run
+    (where the trace has them), and how far the per-update loss moved apart: at the first update it
+    differs and at its largest."""
+    said = [f"final {what} {_last(trace, ending)} (TF1 {_last(reference, ending)})"
+            for what, ending in (("loss", ("loss", "cost")), ("accuracy", "accuracy"))
+            if _last(reference, ending) != "—"]
+    if "loss" in reference and "loss" in trace:
+        n = min(len(reference["loss"]), len(trace["loss"]))
+        apart = np.abs(np.asarray(reference["loss"][:n], np.float64) - np.asarray(trace["loss"][:n], np.float64))
+        moved = np.nonzero(apart)[0]
+        if len(moved):
+            said.append(f"loss |diff| {apart[moved[0]]:.2g} at update {moved[0] + 1}, "
+                        f"{apart.max():.2g} at most (update {int(apart.argmax()) + 1})")
+    return ", ".join(said)
 
 
 def _last(trace, ending):
@@ -91,6 +115,8 @@ def _short(verdict):
         text = "bit-identical"
     elif verdict.status == "within":
         text = f"within, max {verdict.max_ulp:g} ULP ({', '.join(verdict.causes)})"
+    elif verdict.status == "differs":
+        text = f"differs from step {verdict.first_difference['step']} ({', '.join(verdict.causes)})"
     else:
         text = f"MISMATCH at step {verdict.first_mismatch['step']}"
     return text + PARTIAL if verdict.partial else text
@@ -119,10 +145,11 @@ def summary(results, seconds):
         for mode, trace in result["traces"].items():
             verdict = ("reference" + (PARTIAL if mode in result["parity"].get("scope", {}) else "")
                        if mode == REFERENCE else "diverged" if diverged else _short(verdicts[mode]))
-            rows.append([name, mode, verdict,
+            local = result["parity"].get("local", {}).get(mode)
+            rows.append([name, mode, verdict, _short(local).replace(PARTIAL, "") if local else "—",
                          ran(result, mode), _last(trace, ("loss", "cost")), _last(trace, "accuracy"),
                          f"{seconds.get(name, {}).get(mode, float('nan')):.1f}"])
-        rows += [[name, mode, NOT_RUN_CELL, ran(result, mode), "—", "—", "0.0"] for mode in not_run(result)]
+        rows += [[name, mode, NOT_RUN_CELL, "—", ran(result, mode), "—", "—", "0.0"] for mode in not_run(result)]
     widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
     return ["  ".join(cell.ljust(width) for cell, width in zip(row, widths)).rstrip() for row in rows]
 

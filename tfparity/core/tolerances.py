@@ -9,6 +9,12 @@ bound can hide a porting bug (parity_tests/test_tolerances.py). A place passes w
 ``ulp`` units in the last place or within ``atol`` absolutely. Each bound is the largest distance
 measured, rounded up to a power of two (ULP) or a round number (atol), on the machines named.
 
+Where an example's twins offer one update from a given state and its data module says
+``LOCAL_BOUNDS = True``, its bounds are local: they bound one update taken from the
+Session's own state, in ULPs at each field's largest value (``tfparity.core.harness.local_layer``),
+and the free-running trajectory is bit-identical or "differs" while a cause is active, reported
+and never bounded (``tolerance``'s ``layer``).
+
 A bound is a rounding bound or it is refused (``NotARoundingBound``, by ``check_bound`` for what a
 bound is alone, ``check_rounding`` against the reference trace it is to bound): its ULP must be a
 whole number below 2**p, where p is the mantissa bits of the narrowest float dtype compared (2**23
@@ -24,7 +30,9 @@ from collections.abc import Mapping
 
 import numpy as np
 
-Tolerance = namedtuple("Tolerance", "ulp atol causes")
+# differs: the bound is the local layer's, so a trajectory that differs while a cause is active is
+# reported as "differs", judged by its local steps (``tolerance``; ``compare``'s ``differs``).
+Tolerance = namedtuple("Tolerance", "ulp atol causes differs", defaults=(False,))
 Bound = namedtuple("Bound", "cause ulp atol measured")
 BIT_IDENTICAL = Tolerance(0, 0.0, ())
 
@@ -82,9 +90,20 @@ def bounds(example, data="shared_data"):
     return getattr(importlib.import_module(f"{data}.{example}"), "BOUNDS", {})
 
 
-def tolerance(example, mode, data="shared_data"):
-    """The bound for one (example, mode) from the bounds whose causes are active, and those causes."""
-    return applicable(bounds(example, data), mode)
+def local_bounds(example, data="shared_data"):
+    """Whether the example's BOUNDS bound its local layer (``LOCAL_BOUNDS`` in its data module): one
+    update from the Session's own state, in ULPs at each field's largest value, not the trajectory."""
+    return bool(getattr(importlib.import_module(f"{data}.{example}"), "LOCAL_BOUNDS", False))
+
+
+def tolerance(example, mode, data="shared_data", layer="trajectory"):
+    """The bound for one (example, mode) from the bounds whose causes are active, and those causes.
+    Where the bounds are local (``local_bounds``), they apply to the ``layer`` "local" only: the
+    trajectory's tolerance is bit-identity, with the active causes named and ``differs`` set."""
+    found = applicable(bounds(example, data), mode)
+    if layer == "trajectory" and local_bounds(example, data):
+        return Tolerance(0, 0.0, found.causes, bool(found.causes))
+    return found
 
 
 def applicable(declared, mode):

@@ -11,7 +11,7 @@ from tfparity.core import machine, records
 from tfparity.core.harness import examples, run_example
 from tfparity.core.jsonio import write_atomic
 from tfparity.core.paths import NOTES, ROOT
-from tfparity.core.tolerances import CAUSES, bounds
+from tfparity.core.tolerances import CAUSES, bounds, local_bounds
 from tfparity.guide import architecture, mapping, notebooks
 from tfparity.guide.settings import headline, measured_settings, other_setting, parity_table
 from tfparity.render import plots, published
@@ -54,11 +54,15 @@ def page(name, record, images, notes="", printed=()):
                   parity_table(record, "manual_vs_auto")]
     causes = [f"- **{mode}**, only while *{bound.cause}* is active — {CAUSES[bound.cause][0]}"
               + (f"; switched off by `{CAUSES[bound.cause][1]}`" if CAUSES[bound.cause][1] else "")
-              + f". Bound {bound.ulp} ULP or |diff| ≤ {bound.atol:g}. {bound.measured}"
+              + (f". Local bound {bound.ulp} ULP at each field's largest value, on one update from the Session's "
+                 "own state" if local_bounds(name) else f". Bound {bound.ulp} ULP or |diff| ≤ {bound.atol:g}")
+              + f". {bound.measured}"
               for mode, declared in bounds(name).items() for bound in declared]
     if causes:
         parts += ["Bounds by cause (`tfparity/core/tolerances.py`); with every switchable cause off, every mode "
-                  "but XLA must be bit-identical (`parity_tests/test_tolerances.py`):", "\n".join(causes)]
+                  "but XLA must be bit-identical (`parity_tests/test_tolerances.py`)"
+                  + (". These bound the local layer only ([two layers](porting.md#two-layers)): the free-running "
+                     "trajectory is reported, not bounded" if local_bounds(name) else "") + ":", "\n".join(causes)]
     parts += ["## Headline numbers (after the last update)"] + headline(record)
     parts += list(printed)
     if notes:

@@ -21,13 +21,16 @@ KERAS_TEXT = ("The third stage, TF1 → tape → Keras: the same network as a Ke
 SETUP = """%load_ext tfparity.guide.twin_magic
 from tfparity.guide.twin_magic import namespaces"""
 
-PARITY = """from tfparity.core.harness import verdicts
+PARITY = """from tfparity.core.harness import local_check, verdicts
 
 traces = {"tf1_graph": namespaces["tf1"]["run"](inputs),
           "tf2_eager": namespaces["tf2"]["run"](inputs),
           "tf2_function": namespaces["tf2"]["run"](inputs, function=True)}
-for mode, verdict in verdicts(NAME, traces).items():
-    print(f"{mode} vs tf1_graph:", verdict)"""
+local = local_check(NAME, inputs, list(traces))  # one update from the Session's own state, where the twins offer it
+for mode, verdict in verdicts(NAME, traces, local=local).items():
+    print(f"{mode} vs tf1_graph:", verdict)
+for mode, verdict in local.items():
+    print(f"{mode}, one update from the Session's state:", verdict)"""
 
 PLOT = '''import matplotlib.pyplot as plt
 

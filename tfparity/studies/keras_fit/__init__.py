@@ -32,7 +32,7 @@ def verdicts(example, strict=False, kinds=("tf1", "keras")):
     """{optimizer kind: verdict text, status, steps} of the Keras stage against the TF1 twin's run
     on the same inputs, for TF1's rule ("tf1") and the Keras namesake ("keras")."""
     from tfparity.core.compare import compare
-    from tfparity.core.harness import load
+    from tfparity.core.harness import load, local_check
     from tfparity.core.machine import fingerprint
     from tfparity.core.tolerances import BIT_IDENTICAL, switch_off, tolerance
     if strict:
@@ -44,6 +44,9 @@ def verdicts(example, strict=False, kinds=("tf1", "keras")):
         bound = BIT_IDENTICAL if strict or kind == "keras" else tolerance(example, KERAS_MODE)  # the bounds the example declares for its own mode
         verdict = compare(desired, trace, *bound)
         result[kind] = {"verdict": str(verdict), "status": verdict.status, "steps": len(trace["loss"])}
+        if verdict.status == "differs":  # the bounds are local: the stage's updates from the Session's state judge it
+            local = local_check(example, inputs, [KERAS_MODE])[KERAS_MODE]
+            result[kind].update(local=str(local), local_status=local.status)
     return result
 
 
