@@ -118,6 +118,9 @@ def test_a_grappler_difference_is_explained_not_failed():
     assert eager.status == "mismatch" and report.ok, report  # no bound given: explained, so it passes
     assert report.explained == {"tf2_eager": ("grappler_arithmetic",)}, report
     assert "explained by grappler_arithmetic (bit-identical with " in str(report)
+    # Passing, it still names what differs at the end, both values, or says that nothing does.
+    [final] = [line for line in str(report).splitlines() if line.startswith("    final values")]
+    assert " (TF1) vs " in final or "bit-identical at the end" in final, report
 
 
 def test_onednn_is_switched_off_in_a_fresh_process():

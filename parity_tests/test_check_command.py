@@ -8,6 +8,7 @@ import pytest
 
 from tfparity import cli
 from tfparity.check import bounds_file
+from tfparity.check.parity_report import FIELD_ROW
 from tfparity.core.exits import Exit
 
 USER = "user_port"
@@ -53,6 +54,7 @@ def test_parity_exits_0_and_writes_json(user_repo, capsys):
     (["--tf2", f"{USER}.new:run", "--modes", "tf2_fast"], "--modes tf2_fast: known are"),
     (["--tf2", f"{USER}.new:run", "--modes", "tf2_xla"], "the loop modes need a tf2_loop function (--loop"),
     (["--tf2", f"{USER}.new:run", "--tolerances", "absent.toml"], "cannot read absent.toml"),
+    (["--tf2", f"{USER}.new:run", "--traces"], "--traces writes the traces into the JSON report: give --json"),
 ])
 def test_bad_input_is_one_line_and_exit_2(user_repo, capsys, arguments, message):
     assert cli.main(PAIR + arguments) == Exit.USAGE
@@ -69,6 +71,31 @@ def test_an_error_in_the_users_code_exits_3_with_their_traceback(user_repo, caps
 
 def test_a_mismatch_exits_1(user_repo):
     assert cli.main(PAIR + ["--tf2", f"{USER}.slipped:run", "--no-attribute"]) == Exit.MISMATCH
+
+
+def test_the_json_has_each_fields_distance_at_every_step_and_the_traces_when_asked(user_repo, capsys):
+    arguments = PAIR + ["--tf2", f"{USER}.slipped:run", "--no-attribute", "--modes", "tf2_eager", "--json", "r.json"]
+    assert cli.main(arguments + ["--traces"]) == Exit.MISMATCH
+    out = capsys.readouterr().out
+    assert "    final values that differ (" in out and " (TF1) vs " in out, out
+    document = json.loads((user_repo / "r.json").read_text())
+    traces = {(row["run"], row["field"]): row["values"] for row in document["traces"]}
+    assert {run for run, _ in traces} == {"tf1_graph", "tf2_eager"}
+    for row in document["fields"]:
+        assert list(row) == list(FIELD_ROW) and row["mode"] == "tf2_eager"
+        assert len(row["max_ulp"]) == len(row["max_abs"]) == row["steps_tf1"] == len(traces["tf1_graph", row["field"]])
+        steps = [s + 1 for s, ulp in enumerate(row["max_ulp"]) if ulp != 0]
+        assert row["first_step"] == (steps[0] if steps else None), row
+    slipped = [row for row in document["fields"] if row["first_step"]]
+    assert slipped and min(row["first_step"] for row in slipped) == document["modes"]["tf2_eager"]["first_difference"]["step"]
+    assert cli.main(arguments + ["--force"]) == Exit.MISMATCH
+    assert "traces" not in json.loads((user_repo / "r.json").read_text())
+
+
+def test_the_help_names_every_key_of_a_field_row():
+    text = subprocess.run([sys.executable, "-m", "tfparity.cli", "check", "--help"], capture_output=True,
+                          text=True).stdout
+    assert "--traces" in text and [key for key in FIELD_ROW if key not in text] == [], text
 
 
 def test_a_bound_in_pyproject_applies_while_its_cause_is_active_and_never_under_strict(user_repo):

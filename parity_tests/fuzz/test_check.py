@@ -116,6 +116,11 @@ CASES = [
     Case(check(tf2="parity_tests.fuzz.programs.os_exit_0_at_import:run"), Exit.USER_CODE,
          "in module parity_tests.fuzz.programs.os_exit_0_at_import, imported for --tf2: it called os._exit(0)"),
     Case(port("forks_a_child"), Exit.OK, "tf2_eager: bit-identical"),  # a child of theirs exits as it asks
+    # Eager execution switched off for the process by the TF1 side: the port would run as a graph.
+    Case(check(tf1="parity_tests.fuzz.programs.eager_off_at_import:run"), Exit.USAGE,
+         "module parity_tests.fuzz.programs.eager_off_at_import, imported for --tf1, switched eager execution off"),
+    # Inside tf1_run it is contained: tfparity runs tf1_run in a graph of its own, left as it ends.
+    Case(check(tf1=f"{PAIR}:tf1_switches_eager_off"), Exit.OK, "tf2_eager: bit-identical"),
     # The user's code returns something that is not a trace: exit 3, naming the function (and field).
     InProcess(port("returns_none"), Exit.USER_CODE, "in tf2_run (tf2_eager): it returned None, not a dict"),
     InProcess(check("--loop", f"{PAIR}:loop_returns_none", "--modes", "tf2_loop"), Exit.USER_CODE,
@@ -155,6 +160,9 @@ CASES = [
          "cannot write --json my_pair.py: it is a file this run reads", setup=copy_of_the_pair,
          environment=NO_BYTECODE),
     InProcess(check("--json", "report.json"), Exit.OK, "tf2_eager: bit-identical", writes=("report.json",)),
+    InProcess(check("--traces"), Exit.USAGE, "--traces writes the traces into the JSON report: give --json PATH too"),
+    InProcess(port("kernel_off_by_half", "--json", "report.json", "--traces"), Exit.MISMATCH, "final values that differ",
+              writes=("report.json",)),
 ]
 
 

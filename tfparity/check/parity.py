@@ -25,7 +25,7 @@ from tfparity.check.specs import UserCodeError
 from tfparity.core import fresh
 from tfparity.core.compare import compare
 from tfparity.core.machine import ONEDNN_OFF, fingerprint
-from tfparity.core.modes import CHECKED_MODES, LOOP_MODES, PORT_MODES, role_of
+from tfparity.core.modes import CHECKED_MODES, LOOP_MODES, PORT_MODES, REFERENCE, role_of
 from tfparity.core.tolerances import applicable, check_declared, check_rounding, switch_off
 
 # Where the control re-runs the user's pair before a fresh process may explain a difference.
@@ -35,9 +35,19 @@ AGAIN_FRESH = "in a fresh process, with nothing switched off"
 NUMBERS = "biufc"
 
 
-def _guarded(which, user_function, *args, **kwargs):
+def _guarded(which, user_function, *args, graph=False, **kwargs):
+    """What ``user_function`` returns, its failures and exits reported as the user's code
+    (``specs.running``); with ``graph``, run in a ``tf.Graph()`` of its own, as a TF1 program
+    built on the default graph expects (each run a new graph: the same op seeds every time)."""
     with specs.running(which):
-        return user_function(*args, **kwargs)
+        if graph:
+            import tensorflow as tf
+            with tf.Graph().as_default():
+                returned = user_function(*args, **kwargs)
+        else:
+            returned = user_function(*args, **kwargs)
+    specs.eager_on(which)
+    return returned
 
 
 def _trace(which, returned):
@@ -103,7 +113,7 @@ def runner(inputs, tf1_run, tf2_run, tf2_loop):
 
     def run(mode, desired=False):
         if desired:
-            return _trace("tf1_run", _guarded("tf1_run", tf1_run, _own_copy(inputs)))
+            return _trace("tf1_run", _guarded("tf1_run", tf1_run, _own_copy(inputs), graph=True))
         role, options = role_of(mode)
         which = f"{role} ({mode})"
         return _trace(which, _guarded(which, roles[role], _own_copy(inputs), **options))
@@ -125,6 +135,7 @@ def check(make_inputs, tf1_run, tf2_run, seed=0, modes=None, tolerances=None, tf
     values they bound; the rule is in tfparity.core.tolerances); ``UserCodeError`` when the user's
     code raises, exits, or returns something that is not a trace."""
     modes = check_modes(modes, tf2_loop)
+    specs.eager_on("code run before the check (a module it imported)")
     tolerances = {} if tolerances is None else tolerances
     check_declared(tolerances, CHECKED_MODES)
     if strict:
@@ -151,7 +162,7 @@ def check(make_inputs, tf1_run, tf2_run, seed=0, modes=None, tolerances=None, tf
             explained = {}
     return Report(verdicts, explained, {m: hints.suspects(desired, traces[m], v)
                                         for m, v in verdicts.items() if not v.ok and m not in explained},
-                  fingerprint(), strict, unreproducible, mine)
+                  fingerprint(), strict, unreproducible, mine, {REFERENCE: desired, **traces})
 
 
 def _again(run, differing, mine):

@@ -1,8 +1,24 @@
 """The report of ``tfparity.check``: per mode the verdict against the TF1 run, the causes that
-explain a difference (bit-identical with them switched off), and hints for what is left."""
+explain a difference (bit-identical with them switched off), hints for what is left, and, for a
+mode that is not bit-identical, the fields whose final values differ (even when it passes).
+
+Its JSON (``to_dict``) is flat: besides the verdict of each mode, ``fields`` is one row per mode
+and field with the same keys in every row (``FIELD_ROW``), and ``traces`` (when asked) one row per
+run and field with the values recorded at every step."""
 from dataclasses import dataclass, field
 
+import numpy as np
+
+from tfparity.check import fields
+from tfparity.core.modes import REFERENCE
 from tfparity.core.tolerances import CAUSES
+
+# The keys of a row of ``fields`` in the JSON, in order: the mode and field; both runs' numbers of
+# steps; the first step (1-based) that differs, or null; per step the largest ULP and |diff| over
+# the field's elements; and the last recorded values' element of largest |diff| (nulls when equal).
+# Every row has every key, so a reader (a DataFrame) needs no case for a field that agrees.
+FIELD_ROW = ("mode", "field", "steps_tf1", "steps_tf2", "first_step", "max_ulp", "max_abs",
+             "final_index", "final_tf1", "final_tf2", "final_ulp", "final_abs")
 
 
 @dataclass
@@ -11,7 +27,8 @@ class Report:
     both values and ULP, the worst distance); ``explained`` {mode: causes}; ``hints`` {mode:
     [line]}; ``machine`` the fingerprint; ``strict``: every switchable cause was off;
     ``unreproducible``: why no difference may be explained (a control run gave other numbers), or
-    None; ``record``: the digests of the run's code, inputs and traces (``tfparity.check.control``)."""
+    None; ``record``: the digests of the run's code, inputs and traces (``tfparity.check.control``);
+    ``traces``: {"tf1_graph": the TF1 trace, mode: its trace}."""
     verdicts: dict
     explained: dict = field(default_factory=dict)
     hints: dict = field(default_factory=dict)
@@ -19,6 +36,7 @@ class Report:
     strict: bool = False
     unreproducible: str = None
     record: dict = field(default_factory=dict, repr=False)
+    traces: dict = field(default_factory=dict, repr=False)
 
     def passed(self, mode):
         return self.verdicts[mode].ok or mode in self.explained
@@ -30,11 +48,12 @@ class Report:
     def line(self, mode):
         verdict, causes = self.verdicts[mode], self.explained.get(mode)
         if not causes and self.unreproducible and not verdict.ok:
-            return f"{verdict}; {self.unreproducible}"
+            return f"{self._verdict(mode)}; {self.unreproducible}"
         if not causes:
-            return str(verdict)
-        distance = f"max {verdict.max_ulp:g} ULP, max |diff| {verdict.max_abs:.3g} from step " \
-                   f"{verdict.first_difference['step']}"
+            return self._verdict(mode)
+        place = verdict.first_difference
+        since = "at the end (recorded once)" if self._once(mode, place) else f"from step {place['step']}"
+        distance = f"max {verdict.max_ulp:g} ULP, max |diff| {verdict.max_abs:.3g} {since}"
         return f"{distance}: explained by {', '.join(causes)} (bit-identical with {_off(causes)})"
 
     def __str__(self):
@@ -43,15 +62,55 @@ class Report:
         lines = [f"parity against the TF1 run ({where}):"]
         for mode in self.verdicts:
             lines.append(f"  {mode}: {self.line(mode)}")
+            if self.verdicts[mode].status != "bit-identical" and mode in self.traces:
+                lines.append(f"    {fields.final_line(*fields.finals(self.traces[REFERENCE], self.traces[mode]), mode)}")
             lines += [f"    hint: {hint}" for hint in self.hints.get(mode, ())]
         return "\n".join(lines)
 
-    def to_dict(self):
+    def _verdict(self, mode):
+        """The verdict's words; a field recorded once is said to differ at the end, not at step 1."""
+        verdict, text = self.verdicts[mode], str(self.verdicts[mode])
+        place = verdict.first_mismatch if verdict.status == "mismatch" else verdict.first_difference
+        if self._once(mode, place):
+            text = text.replace(f"at step 1, field {place['field']}", f"at the end (recorded once), field {place['field']}")
+            text = text.replace("first difference at step 1)", "first difference at the end, recorded once)")
+        return text
+
+    def _once(self, mode, place):
+        """The place is in a field recorded once (its step 1 is the end of the run)."""
+        return bool(place) and not place.get("kind") and mode in self.traces and \
+            place["field"] in fields.recorded_once(self.traces[REFERENCE], self.traces[mode])
+
+    def field_rows(self):
+        """One row per mode and field both runs recorded comparably, keys ``FIELD_ROW``."""
+        rows = []
+        for mode in self.verdicts:
+            if mode not in self.traces:
+                continue
+            desired, actual = self.traces[REFERENCE], self.traces[mode]
+            final = {one["field"]: one for one in fields.finals(desired, actual)[1]}
+            for name, distance in fields.distances(desired, actual).items():
+                last = final.get(name, {})
+                row = dict(distance, mode=mode, field=name, final_index=last.get("index"), final_tf1=last.get("tf1"),
+                           final_tf2=last.get("tf2"), final_ulp=last.get("ulp"), final_abs=last.get("abs"))
+                rows.append({key: row[key] for key in FIELD_ROW})
+        return rows
+
+    def trace_rows(self):
+        """One row per run (the TF1 run first) and field: {"run", "field", "dtype", "values"}; the
+        values of a complex field as [real, imag] pairs (JSON has no complex number)."""
+        return [{"run": run, "field": name, "dtype": str(values.dtype),
+                 "values": np.stack([values.real, values.imag], -1) if values.dtype.kind == "c" else values}
+                for run, trace in self.traces.items() for name, values in trace.items()]
+
+    def to_dict(self, traces=False):
+        """The report as plain data; ``traces``: with every trace's values (``trace_rows``)."""
         return {"ok": self.ok, "strict": self.strict, "machine": self.machine,
                 "not_reproducible": self.unreproducible,
                 "modes": {m: dict(v.to_dict(), passed=self.passed(m), explained_by=list(self.explained.get(m, ())),
                                   hints=list(self.hints.get(m, ())), summary=self.line(m))
-                          for m, v in self.verdicts.items()}}
+                          for m, v in self.verdicts.items()},
+                "fields": self.field_rows(), **({"traces": self.trace_rows()} if traces else {})}
 
 
 def _off(causes):

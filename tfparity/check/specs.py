@@ -31,6 +31,23 @@ class SpecError(ValueError):
     pass
 
 
+class EagerOff(SpecError):
+    """Eager execution found off for the whole process, where the TF2 port must run eagerly."""
+
+
+def eager_on(which):
+    """``EagerOff`` naming ``which`` (the code that ran last) when eager execution is off for the
+    process: a TF1 program's ``disable_eager_execution()`` or ``disable_v2_behavior()`` lasts for
+    the process, so the TF2 port would run as a graph and be compared as one. Call it outside any
+    graph context (inside one, TensorFlow reports eager off by design)."""
+    tf = sys.modules.get("tensorflow")
+    if tf is not None and not tf.executing_eagerly():
+        raise EagerOff(f"{which}, switched eager execution off for the whole process (tf.compat.v1."
+                       "disable_eager_execution() or disable_v2_behavior()), so the TF2 port would run as a graph: "
+                       "leave that call out; tfparity runs tf1_run in a tf.Graph() of its own "
+                       "(the pitfall, measured: docs/pitfalls.md)")
+
+
 class UserCodeError(Exception):
     """The user's own code failed or stopped the run: ``which`` names it (a function and its mode,
     or a module being imported); ``error`` is what it raised (None when it broke the contract
@@ -142,9 +159,11 @@ def _module(name, option):
     try:
         with fresh.importing(key, name):
             with running(which):
-                return load()
+                module = load()
     except fresh.Recursion as error:
         raise Reimport(str(error)) from None
+    eager_on(which)
+    return module
 
 
 def refuse_reimport(spec):

@@ -54,7 +54,14 @@ def add_parser(sub):
                        "every difference a cause explains and add it to the TOML FILE")
     check.add_argument("--seeds", type=int, default=5, help="seeds for --write-bound (default 5)")
     check.add_argument("--bench", action="store_true", help="also time every mode, each in a fresh process")
-    output(check, "--json", "write the report as JSON")
+    output(check, "--json", "write the report as JSON: ok, machine, and per mode its verdict, hints and "
+           "summary ('modes'); 'fields': one row per mode and field with the same keys in every row: "
+           "mode, field, steps_tf1, steps_tf2, first_step (1-based, null when equal), max_ulp and max_abs "
+           "(lists, one value per step), final_index, final_tf1, final_tf2, final_ulp, final_abs (the "
+           "last values' element of largest |diff|, null when equal)")
+    check.add_argument("--traces", action="store_true", help="with --json: also write the traces themselves, "
+                       "as 'traces': one row per run (tf1_graph, then each mode) and field: run, field, dtype, "
+                       "values (a list, steps first; a complex field as [real, imag] pairs)")
 
 
 def _bounds_path(args):
@@ -153,6 +160,8 @@ def _user_error(error):
 def run(args):
     if args.json is not None:
         check_writable(args.json, args.force)
+    elif args.traces:
+        raise UsageError("--traces writes the traces into the JSON report: give --json PATH too")
     if args.seeds < 1:
         raise UsageError(f"--seeds must be at least 1, got {args.seeds}")
     _check_specs(args)
@@ -163,7 +172,7 @@ def run(args):
     quiet.import_tensorflow()
     from tfparity.check.bounds_file import BoundsError
     from tfparity.check.parity import ModesError
-    from tfparity.check.specs import UserCodeError
+    from tfparity.check.specs import EagerOff, UserCodeError
     from tfparity.core.tolerances import NotARoundingBound
     try:
         functions = _resolve(args)
@@ -171,7 +180,7 @@ def run(args):
         return _report(args, functions, bounds)
     except UserCodeError as error:
         return _user_error(error)
-    except ModesError as error:  # modes that do not apply
+    except (ModesError, EagerOff) as error:  # modes that do not apply; eager switched off by a call
         raise UsageError(str(error)) from None
     except NotARoundingBound as error:
         raise UsageError(f"{_bounds_path(args)}: {error}") from None
@@ -188,7 +197,7 @@ def _report(args, functions, bounds):
     report = parity.check(functions["inputs"], functions["tf1"], functions["tf2"], args.seed, args.modes,
                           bounds, functions.get("loop"), args.attribute, args.strict, names)
     print(report)
-    document = {"seed": args.seed, **report.to_dict()}
+    document = {"seed": args.seed, **report.to_dict(traces=args.traces)}
     status = Exit.OK if report.ok else Exit.MISMATCH
     if args.write_bound is not None:
         entries, unexplained = bounds_file.measure(functions, args.modes, args.attribute, args.strict,

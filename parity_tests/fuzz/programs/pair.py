@@ -27,6 +27,12 @@ def tf1_run(inputs):
     return {field: np.array(values) for field, values in trace.items()}
 
 
+def tf1_switches_eager_off(inputs):
+    import tensorflow.compat.v1 as tf1
+    tf1.disable_eager_execution()
+    return tf1_run(inputs)
+
+
 def tf2_run(inputs, function=False):
     return tf1_run(inputs)
 
