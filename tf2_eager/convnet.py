@@ -10,7 +10,7 @@ import keras
 import numpy as np
 import tensorflow as tf
 
-from tfparity.port import keras_optimizers, keras_trace, optimizers
+from tfparity.port import keras_optimizers, keras_trace, optimizers, teacher
 from tfparity.port.keras_layers import TF1Dense
 
 SCOPE = "convnet"
@@ -138,15 +138,12 @@ def step_from(inputs, states, function=False):
     net, optimizer = ConvNet(inputs), ADAM[inputs["optimizer"]](inputs["learning_rate"])
     step = tf.function(train_step) if function else train_step
     state = net.state(optimizer)
-    steps, after = inputs["schedule"].shape[1], {}
-    for k, before in states.items():
-        for name in state.keys() & before.keys():
-            state[name].assign(before[name])
-        epoch, i = divmod(k - 1, steps)
+    after = {}
+    for k, epoch, i in teacher.each_update(states, state, inputs["schedule"].shape[1]):
         batch, mask = inputs["schedule"][epoch][i], inputs["keep_masks"][epoch][i]
         x, y = tf.constant(inputs["train_x"][batch]), tf.constant(inputs["train_y"][batch])
         loss_now = step(x, y, tf.constant(mask), net, optimizer).numpy()
-        after[k] = loss_now, {name: v.numpy() for name, v in state.items()}
+        after[k] = loss_now, teacher.values(state)
     return after
 
 
@@ -185,14 +182,11 @@ def step_from_loop(inputs, states, jit_compile=False):
     epoch_loop = tf.function(train_epoch, jit_compile=jit_compile)
     data = tf.constant(inputs["train_x"]), tf.constant(inputs["train_y"])
     state = net.state(optimizer)
-    steps, after = inputs["schedule"].shape[1], {}
-    for k, before in states.items():
-        for name in state.keys() & before.keys():
-            state[name].assign(before[name])
-        epoch, i = divmod(k - 1, steps)
+    after = {}
+    for k, epoch, i in teacher.each_update(states, state, inputs["schedule"].shape[1]):
         batches, masks = (tf.constant(inputs[key][epoch][i:i + 1]) for key in ("schedule", "keep_masks"))
         loss_now = epoch_loop(*data, batches, masks, net, optimizer).numpy()[0]
-        after[k] = loss_now, {name: v.numpy() for name, v in state.items()}
+        after[k] = loss_now, teacher.values(state)
     return after
 
 
@@ -259,14 +253,11 @@ def step_from_keras(inputs, states):
             slots = rule.tf1_names(f"{SCOPE}/{name}/{kind}").items() if tf1_rule else ()
             state.update({slot_name: rule.slot(v.value, slot) for slot, slot_name in slots})
     state.update(rule.non_slots if tf1_rule else {})
-    steps, after = inputs["schedule"].shape[1], {}
-    for k, before in states.items():
-        for name in state.keys() & before.keys():
-            state[name].assign(before[name])
-        epoch, i = divmod(k - 1, steps)
+    after = {}
+    for k, epoch, i in teacher.each_update(states, state, inputs["schedule"].shape[1]):
         batch, mask = inputs["schedule"][epoch][i], inputs["keep_masks"][epoch][i]
         logs = net.train_on_batch([inputs["train_x"][batch], mask], inputs["train_y"][batch], return_dict=True)
-        after[k] = np.float32(logs["batch_loss"]), {name: v.numpy() for name, v in state.items()}
+        after[k] = np.float32(logs["batch_loss"]), teacher.values(state)
     return after
 
 

@@ -8,7 +8,7 @@ import keras
 import numpy as np
 import tensorflow as tf
 
-from tfparity.port import keras_optimizers, keras_trace, optimizers
+from tfparity.port import keras_optimizers, keras_trace, optimizers, teacher
 from tfparity.port.keras_layers import TF1Dense
 
 PARAMS = ("W1", "b1", "W2", "b2")
@@ -108,15 +108,12 @@ def step_from(inputs, states, function=False):
     mlp = MLP(inputs)
     step = tf.function(train_step) if function else train_step
     state = mlp.state()
-    steps, after = inputs["schedule"].shape[1], {}
-    for k, before in states.items():
-        for name in state.keys() & before.keys():
-            state[name].assign(before[name])
-        epoch, i = divmod(k - 1, steps)
+    after = {}
+    for k, epoch, i in teacher.each_update(states, state, inputs["schedule"].shape[1]):
         batch, learning_rate = inputs["schedule"][epoch][i], tf.constant(inputs["learning_rates"][epoch])
         x, y = tf.constant(inputs["train_x"][batch]), tf.constant(inputs["train_y"][batch])
         loss_now = step(x, y, mlp, learning_rate, inputs["gradients"]).numpy()
-        after[k] = loss_now, {name: v.numpy() for name, v in state.items()}
+        after[k] = loss_now, teacher.values(state)
     return after
 
 
@@ -167,14 +164,11 @@ def step_from_loop(inputs, states, jit_compile=False):
     epoch_loop = tf.function(train_epoch, jit_compile=jit_compile)
     data = tf.constant(inputs["train_x"]), tf.constant(inputs["train_y"])
     state = mlp.state()
-    steps, after = inputs["schedule"].shape[1], {}
-    for k, before in states.items():
-        for name in state.keys() & before.keys():
-            state[name].assign(before[name])
-        epoch, i = divmod(k - 1, steps)
+    after = {}
+    for k, epoch, i in teacher.each_update(states, state, inputs["schedule"].shape[1]):
         batches, learning_rate = tf.constant(inputs["schedule"][epoch][i:i + 1]), tf.constant(inputs["learning_rates"][epoch])
         loss_now = epoch_loop(*data, batches, mlp, learning_rate, inputs["gradients"]).numpy()[0]
-        after[k] = loss_now, {name: v.numpy() for name, v in state.items()}
+        after[k] = loss_now, teacher.values(state)
     return after
 
 
@@ -236,15 +230,12 @@ def step_from_keras(inputs, states, optimizer="tf1"):
     loss = keras.losses.CategoricalCrossentropy(from_logits=True)
     net.compile(optimizer=rule, loss=loss, metrics=[keras_trace.BatchLoss(loss)])
     state = dict(zip(PARAMS, (v.value for layer in net.layers for v in (layer.kernel, layer.bias))))
-    steps, after = inputs["schedule"].shape[1], {}
-    for k, before in states.items():
-        for name in state.keys() & before.keys():
-            state[name].assign(before[name])
-        epoch, i = divmod(k - 1, steps)
+    after = {}
+    for k, epoch, i in teacher.each_update(states, state, inputs["schedule"].shape[1]):
         batch = inputs["schedule"][epoch][i]
         rate.assign(inputs["learning_rates"][epoch])
         logs = net.train_on_batch(inputs["train_x"][batch], inputs["train_y"][batch], return_dict=True)
-        after[k] = np.float32(logs["batch_loss"]), {name: v.numpy() for name, v in state.items()}
+        after[k] = np.float32(logs["batch_loss"]), teacher.values(state)
     return after
 
 
