@@ -127,7 +127,8 @@ def launch(targets, inputs, environments, timeout, kwargs):
         processes = []
         try:
             for index, (target, environment) in enumerate(zip(targets, environments)):
-                processes.append(_start(target, folder, index, environment))
+                with signals.deferred():  # a Ctrl-C between a worker's fork and its Popen would orphan it
+                    processes.append(_start(target, folder, index, environment))
             _wait(processes, folder, timeout)
         finally:
             with signals.deferred():  # a second Ctrl-C waits until every worker is stopped
