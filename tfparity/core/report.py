@@ -146,7 +146,8 @@ def summary(results, seconds):
             verdict = ("reference" + (PARTIAL if mode in result["parity"].get("scope", {}) else "")
                        if mode == REFERENCE else "diverged" if diverged else _short(verdicts[mode]))
             local = result["parity"].get("local", {}).get(mode)
-            rows.append([name, mode, verdict, _short(local).replace(PARTIAL, "") if local else "—",
+            local = ("diverged" if diverged else _short(local).replace(PARTIAL, "")) if local else "—"
+            rows.append([name, mode, verdict, local,
                          ran(result, mode), _last(trace, ("loss", "cost")), _last(trace, "accuracy"),
                          f"{seconds.get(name, {}).get(mode, float('nan')):.1f}"])
         rows += [[name, mode, NOT_RUN_CELL, "—", ran(result, mode), "—", "—", "0.0"] for mode in not_run(result)]
