@@ -100,8 +100,8 @@ def test_the_help_names_every_key_of_a_field_row():
 
 def test_a_bound_in_pyproject_applies_while_its_cause_is_active_and_never_under_strict(user_repo):
     (user_repo / "pyproject.toml").write_text(
-        '[[tool.tfparity.bounds]]\nmode = "tf2_eager"\ncause = "grappler_arithmetic"\nulp = 4194304\n'
-        'atol = 1.0\nmeasured = "planted: a bound large enough to hide a slip"\n')
+        '[[tool.tfparity.bounds]]\nmode = "tf2_eager"\ncause = "grappler_arithmetic"\nulp = 32768\n'
+        'measured = "planted: the widest rounding bound, large enough to hide a slip of ULPs"\n')
     allowed = _cli(user_repo, *PAIR, "--tf2", f"{USER}.slipped:run", "--no-attribute", "--modes", "tf2_eager")
     assert allowed.returncode == 0 and "for grappler_arithmetic" in allowed.stdout, allowed.stdout + allowed.stderr
     strict = _cli(user_repo, *PAIR, "--tf2", f"{USER}.slipped:run", "--strict", "--modes", "tf2_eager")
@@ -118,6 +118,25 @@ def test_write_bound_measures_an_explained_difference_over_seeds(tmp_path, capsy
     [bound] = bounds_file.load(target)["tf2_eager"]
     assert bound.cause == "grappler_arithmetic" and bound.ulp > 0 and "over seeds 0-1" in bound.measured
     assert cli.main(CLASSIFICATION + ["--modes", "tf2_eager", "--tolerances", str(target), "--no-attribute"]) == Exit.OK
+
+
+def test_write_bound_refuses_a_measured_difference_larger_than_rounding(monkeypatch):
+    # A difference some cause explained (bit-identical with it off) but grown past rounding, as a
+    # chaotic trajectory grows one: no bound is written for it.
+    import numpy as np
+
+    from tfparity.check import parity
+    from tfparity.check.parity_report import Report
+    from tfparity.core.compare import compare
+    desired = {"w": np.float32([[0.5, 0.25]])}
+    grown = {"w": desired["w"] * np.float32(1 + 2 ** -6)}
+    report = Report({"tf2_eager": compare(desired, grown)}, {"tf2_eager": ("onednn",)}, traces={"tf1_graph": desired})
+    monkeypatch.setattr(parity, "check", lambda *args, **kwargs: report)
+    entries, refused = bounds_file.measure({"inputs": None, "tf1": None, "tf2": None}, ("tf2_eager",), True, False, 2)
+    assert entries == [] and "larger than rounding" in refused["tf2_eager"], refused
+    exact = Report({"tf2_eager": compare(desired, desired)}, traces={"tf1_graph": desired})
+    monkeypatch.setattr(parity, "check", lambda *args, **kwargs: exact)
+    assert bounds_file.measure({"inputs": None, "tf1": None, "tf2": None}, ("tf2_eager",), True, False, 2) == ([], {})
 
 
 def test_bench_times_every_mode_beside_its_parity_class(user_repo, capsys):

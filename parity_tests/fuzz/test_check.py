@@ -16,7 +16,7 @@ from parity_tests.fuzz.programs import pair
 from tfparity.check.specs import UserCodeError
 from tfparity.core import fresh
 from tfparity.core.exits import Exit
-from tfparity.core.tolerances import Bound
+from tfparity.core.tolerances import KEPT_BITS, Bound
 from tfparity.testing import assert_parity
 
 PAIR = "parity_tests.fuzz.programs.pair"
@@ -27,7 +27,10 @@ BOUND = '[[bounds]]\ncause = "grappler_arithmetic"\nmeasured = "by hand"\n'
 INFINITE_ATOL = BOUND + "ulp = 1\natol = inf\n"
 ULP_BEYOND_FLOAT64 = BOUND + f"ulp = {2 ** 52}\n"
 ULP_FACTOR_OF_TWO = BOUND + f"ulp = {2 ** FLOAT32_MANTISSA}\n"
+ULP_JUST_UNDER_TWO = BOUND + f"ulp = {2 ** FLOAT32_MANTISSA - 1}\n"  # lets a kernel off by 1.5 pass
+ULP_WIDEST = BOUND + f"ulp = {2 ** (FLOAT32_MANTISSA - KEPT_BITS)}\n"  # the widest rounding bound
 ATOL_ABOVE_VALUES = BOUND + "ulp = 1\natol = 2.0\n"  # the pair's values are all below 1
+ATOL_NEAR_VALUES = BOUND + "ulp = 1\natol = 0.1\n"  # below the largest value, far above its rounding
 CAUSE_AS_LIST = '[[bounds]]\ncause = ["onednn"]\nulp = 1\nmeasured = "by hand"\n'
 ULP_AS_BOOLEAN = '[[bounds]]\ncause = "onednn"\nulp = true\nmeasured = "by hand"\n'
 MODE_AS_LIST = BOUND + 'ulp = 1\nmode = ["tf2_eager"]\n'
@@ -148,13 +151,21 @@ CASES = [
               "desired (3,)", not_said=("shape shape",)),
     Case(port("complex_port"), Exit.MISMATCH, "field w: dtype complex64, desired float32",
          not_said=("Warning",)),
-    # A bound larger than the values it bounds is no rounding bound: refused once the TF1 run is seen.
+    # A bound larger than rounding of the values it bounds is refused once the TF1 run is seen; the
+    # widest it accepts does not let the kernel off by 1.5 pass.
     Case(port("kernel_off_by_half", "--tolerances", "bounds.toml"), Exit.USAGE,
-         "bounds.toml: the bound for grappler_arithmetic (tf2_eager): atol 2 is above every reference (TF1) value",
-         setup=file("bounds.toml", ATOL_ABOVE_VALUES)),
+         "bounds.toml: the bound for grappler_arithmetic (tf2_eager): atol 2 is above 2**-8 of the largest "
+         "reference (TF1) value", setup=file("bounds.toml", ATOL_ABOVE_VALUES)),
     InProcess(port("kernel_off_by_half", "--tolerances", "bounds.toml"), Exit.USAGE,
-              f"ulp {2 ** FLOAT32_MANTISSA} reaches 2**23, the distance from x to 2x in float32",
+              "atol 0.1 is above 2**-8 of the largest reference (TF1) value",
+              setup=file("bounds.toml", ATOL_NEAR_VALUES)),
+    InProcess(port("kernel_off_by_half", "--tolerances", "bounds.toml"), Exit.USAGE,
+              f"ulp {2 ** FLOAT32_MANTISSA} is above 2**15: in float32 it lets a value's leading 8 bits differ",
               setup=file("bounds.toml", ULP_FACTOR_OF_TWO)),
+    InProcess(port("kernel_off_by_half", "--tolerances", "bounds.toml"), Exit.USAGE,
+              f"ulp {2 ** FLOAT32_MANTISSA - 1} is above 2**15", setup=file("bounds.toml", ULP_JUST_UNDER_TWO)),
+    InProcess(port("kernel_off_by_half", "--tolerances", "bounds.toml"), Exit.MISMATCH,
+              "tf2_eager: MISMATCH at step 1", setup=file("bounds.toml", ULP_WIDEST)),
     # An output that is an input of the run is refused, before the run.
     Case(check("--json", "my_pair.py", tf2="my_pair.py:tf2_run"), Exit.USAGE,
          "cannot write --json my_pair.py: it is a file this run reads", setup=copy_of_the_pair,
@@ -173,8 +184,9 @@ def test_check(case, tmp_path):
 
 @pytest.mark.parametrize("tolerances, says", [
     ({"tf2_eager": [Bound("onednn", 1, float("inf"), "by hand")]}, "atol must be a finite number >= 0, got inf"),
-    ({"tf2_eager": [Bound("onednn", 2 ** FLOAT32_MANTISSA, 0.0, "by hand")]}, "reaches 2**23"),
-    ({"tf2_eager": [Bound("onednn", 1, 2.0, "by hand")]}, "atol 2 is above every reference (TF1) value"),
+    ({"tf2_eager": [Bound("onednn", 2 ** FLOAT32_MANTISSA, 0.0, "by hand")]}, "is above 2**15"),
+    ({"tf2_eager": [Bound("onednn", 2 ** FLOAT32_MANTISSA - 1, 0.0, "by hand")]}, "is above 2**15"),
+    ({"tf2_eager": [Bound("onednn", 1, 2.0, "by hand")]}, "atol 2 is above 2**-8 of the largest reference"),
     ({"tf2_eager": [Bound(["onednn"], 1, 0.0, "by hand")]}, "unknown cause ['onednn']"),
     ({"tf2_eager": [Bound("onednn", True, 0.0, "by hand")]}, "ulp must be a whole number >= 0, got True"),
     ({"tf2_eagre": [Bound("onednn", 1, 0.0, "by hand")]}, "unknown mode 'tf2_eagre'"),

@@ -190,6 +190,8 @@ CASES = [
 # is loaded already (a fresh process would spend seconds on each), with the same checks but TMPDIR's.
 IN_PROCESS = [
     Case([*CONVERT, "--auto", f"{INTO}:exits"], Exit.USER_CODE, "it exited (SystemExit: 0)", given()),
+    Case([*CONVERT, "--map", "map.json", "--into", f"{INTO}:exits_at_once"], Exit.USER_CODE,
+         "it called os._exit(0), which would have ended the run with nothing written", given()),
     Case([*CONVERT[:2], "tf2/model", "back/model", "--map", "map.json"], Exit.USAGE,
          "SRC tf2/model is a TF2 object-based checkpoint", given(tf2)),
     Case([*CONVERT, "--map", "map.json", "--reverse"], Exit.USAGE,

@@ -134,28 +134,39 @@ def write(path, entries, force=False):
 
 def measure(functions, modes, attribute, strict, seeds, names=None):
     """The bound of every mode whose difference a cause explains at every seed of 0..seeds-1, as
-    bounds-file entries, and the modes left unexplained at some seed; ``functions`` are the pair's
-    ``inputs``, ``tf1``, ``tf2`` and (optionally) ``loop``; ``names`` as ``parity.check`` takes them."""
+    bounds-file entries, and {mode: why no bound} for the modes left unexplained at some seed or whose
+    measured bound is larger than rounding (``tfparity.core.tolerances.check_rounding``); ``functions``
+    are the pair's ``inputs``, ``tf1``, ``tf2`` and (optionally) ``loop``; ``names`` as ``parity.check``
+    takes them."""
     from tfparity.check import parity
     from tfparity.core.machine import describe, fingerprint
-    worst, unexplained = {}, set()
+    from tfparity.core.tolerances import check_rounding
+    worst, refused, references = {}, {}, []
     for seed in range(seeds):
         report = parity.check(functions["inputs"], functions["tf1"], functions["tf2"], seed, modes, {},
                               functions.get("loop"), attribute, strict, names)
+        references.append(report.traces["tf1_graph"])
         for mode, verdict in report.verdicts.items():
             if mode in report.explained:
                 causes, ulp, atol = worst.get(mode, ((), 0.0, 0.0))
                 worst[mode] = (tuple(dict.fromkeys(causes + report.explained[mode])),
                                max(ulp, verdict.max_ulp), max(atol, verdict.max_abs))
             elif verdict.status != "bit-identical":
-                unexplained.add(mode)
+                refused[mode] = "its difference is not explained by a cause (a porting difference?)"
     where = describe(fingerprint())
     entries = []
     for mode, (causes, max_ulp, max_abs) in worst.items():
-        if mode in unexplained:
+        if mode in refused:
             continue
         ulp, atol = rounded(max_ulp, max_abs)
+        bounds = [Bound(cause, ulp, atol, "") for cause in causes]
+        try:
+            for reference in references:
+                check_rounding({mode: bounds}, reference)
+        except NotARoundingBound as error:
+            refused[mode] = f"the difference is larger than rounding ({error})"
+            continue
         measured = (f"max {max_ulp:g} ULP, |diff| {max_abs:.3g} over seeds 0-{seeds - 1}, bit-identical "
                     f"with {' and '.join(causes)} off; {where}")
         entries += [{"mode": mode, "cause": cause, "ulp": ulp, "atol": atol, "measured": measured} for cause in causes]
-    return entries, sorted(unexplained)
+    return entries, dict(sorted(refused.items()))

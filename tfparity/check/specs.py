@@ -59,7 +59,7 @@ class UserCodeError(Exception):
         self.which, self.error, self.how = which, error, how
 
 
-class _Exited(BaseException):
+class Exited(BaseException):
     """``os._exit`` called by the user's code under ``running``: unwound instead, to be reported."""
 
     def __init__(self, status):
@@ -83,7 +83,7 @@ def running(which):
                   "which ends the run: nothing was compared", file=sys.stderr, flush=True)
             atexit._run_exitfuncs()  # the end is ours now: the command's temporary folder goes too
             real(Exit.USER_CODE)
-        raise _Exited(status)
+        raise Exited(status)
 
     os._exit = _exit
     try:
@@ -95,7 +95,7 @@ def running(which):
     except SystemExit as error:
         raise UserCodeError(which, error, f"it called sys.exit({_code(error.code)}), which ends the run: "
                                           "nothing was compared") from error
-    except _Exited as error:
+    except Exited as error:
         raise UserCodeError(which, error, f"it called os._exit({error.status!r}), which ends the run at once: "
                                           "nothing was compared") from error
     finally:

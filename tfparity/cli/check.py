@@ -207,8 +207,8 @@ def _report(args, functions, bounds):
         for entry in entries:
             print(f"bound written to {args.write_bound}: {entry['mode']}, {entry['cause']}, {entry['ulp']} ULP, "
                   f"atol {entry['atol']:g}")
-        for mode in unexplained:
-            print(f"no bound for {mode}: its difference is not explained by a cause (a porting difference?)")
+        for mode, why in unexplained.items():
+            print(f"no bound for {mode}: {why}")
         status = Exit.MISMATCH if unexplained else status
         document["bounds_written"] = entries
     if args.bench:

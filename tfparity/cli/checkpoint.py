@@ -50,7 +50,8 @@ class UserCode(Exception):
 
 
 def _objects(spec, option):
-    """The roots a SPEC's function returns (called without arguments)."""
+    """The roots a SPEC's function returns (called without arguments), the function run under
+    ``specs.running``: an ``os._exit`` of the user's is reported, not obeyed."""
     from tfparity.check import specs
     try:
         function = specs.resolve(spec, option, positional=0)
@@ -59,9 +60,10 @@ def _objects(spec, option):
     except (Exception, SystemExit) as error:
         raise UserCode(f"importing {spec}", error) from None
     try:
-        roots = function()
-    except (Exception, SystemExit) as error:
-        raise UserCode(f"{option} {spec}", error) from None
+        with specs.running(f"{option} {spec}"):
+            roots = function()
+    except specs.UserCodeError as failure:
+        raise UserCode(failure.which, failure.error) from None
     if not isinstance(roots, dict) or not roots:
         raise UsageError(f"{option} {spec}: must return a dict {{root name: object}}, got "
                          + (f"{type(roots).__name__}" if roots else repr(roots)))
@@ -76,8 +78,13 @@ def _objects(spec, option):
 def _user_error(failure):
     error = failure.error
     traceback.print_exception(error)
-    what = f"exited ({type(error).__name__}: {error.code!r})" if isinstance(error, SystemExit) else \
-        f"raised {type(error).__name__}: {error}"
+    from tfparity.check.specs import Exited
+    if isinstance(error, SystemExit):
+        what = f"exited ({type(error).__name__}: {error.code!r})"
+    elif isinstance(error, Exited):
+        what = f"called os._exit({error.status!r}), which would have ended the run with nothing written"
+    else:
+        what = f"raised {type(error).__name__}: {error}"
     print(f"tfparity: error inside your own code, in {failure.which}: it {what} (traceback above)", file=sys.stderr)
     return Exit.USER_CODE
 
