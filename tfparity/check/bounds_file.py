@@ -134,8 +134,9 @@ def write(path, entries, force=False):
 
 def measure(functions, modes, attribute, strict, seeds, names=None):
     """The bound of every mode whose difference a cause explains at every seed of 0..seeds-1, as
-    bounds-file entries, and {mode: why no bound} for the modes left unexplained at some seed or whose
-    measured bound is larger than rounding (``tfparity.core.tolerances.check_rounding``); ``functions``
+    bounds-file entries (measured on the local layer's steps where the pair has one, ``--step``), and
+    {mode: why no bound} for the modes left unexplained at some seed or whose measured bound is larger
+    than rounding (``tfparity.core.tolerances.check_rounding``); ``functions``
     are the pair's ``inputs``, ``tf1``, ``tf2`` and (optionally) ``loop``; ``names`` as ``parity.check``
     takes them."""
     from tfparity.check import parity
@@ -144,9 +145,10 @@ def measure(functions, modes, attribute, strict, seeds, names=None):
     worst, refused, references = {}, {}, []
     for seed in range(seeds):
         report = parity.check(functions["inputs"], functions["tf1"], functions["tf2"], seed, modes, {},
-                              functions.get("loop"), attribute, strict, names)
+                              functions.get("loop"), attribute, strict, names, functions.get("step"))
         references.append(report.traces["tf1_graph"])
-        for mode, verdict in report.verdicts.items():
+        for mode, trajectory in report.verdicts.items():
+            verdict = report.local.get(mode, trajectory)  # with a local layer, the bound is its alone
             if mode in report.explained:
                 causes, ulp, atol = worst.get(mode, ((), 0.0, 0.0))
                 worst[mode] = (tuple(dict.fromkeys(causes + report.explained[mode])),

@@ -6,6 +6,10 @@ Session), ``tf2_run(inputs, function=False) -> the same`` (eager; ``function=Tru
 tf.function) and, optionally, ``tf2_loop(inputs, jit_compile=False)`` (the whole loop in one
 tf.function; ``jit_compile=True``: under XLA). ``tolerances`` is ``{mode: [Bound(cause, ulp,
 atol, measured)]}`` as in an example's ``BOUNDS``: a bound applies only while its cause is active.
+With the port's ``tf2_step`` (``step_from(inputs, states, function=False)``, and a ``tf1_run``
+that takes ``on_step``: ``tfparity.check.local``) each step mode also gets a local verdict, one
+update from the TF1 run's own state; the bounds then apply to it alone, and the trajectory is
+bit-identical or "differs" while a bound's cause is active, judged by its local steps.
 
 A mode that differs is re-run with each switchable cause off (``tfparity.check.attribution``); a
 difference that vanishes with its cause off is explained, and the report passes and names it; but
@@ -19,7 +23,7 @@ from collections.abc import Mapping
 
 import numpy as np
 
-from tfparity.check import attribution, control, hints, specs
+from tfparity.check import attribution, control, hints, local, specs
 from tfparity.check.parity_report import Report
 from tfparity.check.specs import UserCodeError
 from tfparity.core import fresh
@@ -121,7 +125,7 @@ def runner(inputs, tf1_run, tf2_run, tf2_loop):
 
 
 def check(make_inputs, tf1_run, tf2_run, seed=0, modes=None, tolerances=None, tf2_loop=None,
-          attribute=True, strict=False, names=None):
+          attribute=True, strict=False, names=None, tf2_step=None):
     """Run the TF1 program and each TF2 mode on ``make_inputs(seed)`` and compare every field at
     every step; ``modes`` defaults to eager and tf.function, plus the loop modes when ``tf2_loop``
     is given. ``attribute``: name the cause of each difference by switching causes off.
@@ -148,7 +152,13 @@ def check(make_inputs, tf1_run, tf2_run, seed=0, modes=None, tolerances=None, tf
     traces = {mode: run(mode) for mode in modes}
     functions = {"make_inputs": make_inputs, "tf1_run": tf1_run, "tf2_run": tf2_run, "tf2_loop": tf2_loop}
     mine = control.record(functions, given, {"tf1_graph": desired, **traces})
-    verdicts = {mode: compare(desired, traces[mode], *applicable(tolerances, mode)) for mode in modes}
+    steps = {}
+    if tf2_step is not None:
+        kept = local.states(lambda on_step: _trace("tf1_run", _guarded(
+            "tf1_run", tf1_run, _own_copy(inputs), graph=True, on_step=on_step)), desired)
+        steps = local.layer(lambda: _own_copy(inputs), tf2_step, modes, kept, desired, tolerances, _guarded)
+    verdicts = {mode: _trajectory(desired, traces[mode], applicable(tolerances, mode), mode in steps)
+                for mode in modes}
     differing = [m for m, v in verdicts.items()  # a dtype or shape difference has no cause to switch
                  if v.status != "bit-identical" and not (v.first_mismatch or {}).get("kind")]
     explained, unreproducible = {}, None
@@ -162,7 +172,15 @@ def check(make_inputs, tf1_run, tf2_run, seed=0, modes=None, tolerances=None, tf
             explained = {}
     return Report(verdicts, explained, {m: hints.suspects(desired, traces[m], v)
                                         for m, v in verdicts.items() if not v.ok and m not in explained},
-                  fingerprint(), strict, unreproducible, mine, {REFERENCE: desired, **traces})
+                  fingerprint(), strict, unreproducible, mine, {REFERENCE: desired, **traces}, steps)
+
+
+def _trajectory(desired, actual, bound, local_layer):
+    """The trajectory's verdict: within ``bound`` without a local layer; with one, the bound is the
+    local layer's, and the trajectory is bit-identical or "differs" while its causes are active."""
+    if not local_layer:
+        return compare(desired, actual, *bound)
+    return compare(desired, actual, 0, 0.0, bound.causes, differs=bool(bound.causes))
 
 
 def _again(run, differing, mine):

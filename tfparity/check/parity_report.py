@@ -28,7 +28,8 @@ class Report:
     [line]}; ``machine`` the fingerprint; ``strict``: every switchable cause was off;
     ``unreproducible``: why no difference may be explained (a control run gave other numbers), or
     None; ``record``: the digests of the run's code, inputs and traces (``tfparity.check.control``);
-    ``traces``: {"tf1_graph": the TF1 trace, mode: its trace}."""
+    ``traces``: {"tf1_graph": the TF1 trace, mode: its trace}; ``local``: {mode: the local layer's
+    Verdict} (``tfparity.check.local``), which a mode must pass too."""
     verdicts: dict
     explained: dict = field(default_factory=dict)
     hints: dict = field(default_factory=dict)
@@ -37,9 +38,10 @@ class Report:
     unreproducible: str = None
     record: dict = field(default_factory=dict, repr=False)
     traces: dict = field(default_factory=dict, repr=False)
+    local: dict = field(default_factory=dict)
 
     def passed(self, mode):
-        return self.verdicts[mode].ok or mode in self.explained
+        return (self.verdicts[mode].ok or mode in self.explained) and (mode not in self.local or self.local[mode].ok)
 
     @property
     def ok(self):
@@ -62,6 +64,9 @@ class Report:
         lines = [f"parity against the TF1 run ({where}):"]
         for mode in self.verdicts:
             lines.append(f"  {mode}: {self.line(mode)}")
+            if mode in self.local:
+                lines.append(f"    local, {self.local[mode].local} updates each from the TF1 run's own state: "
+                             f"{self.local[mode]}")
             if self.verdicts[mode].status != "bit-identical" and mode in self.traces:
                 lines.append(f"    {fields.final_line(*fields.finals(self.traces[REFERENCE], self.traces[mode]), mode)}")
             lines += [f"    hint: {hint}" for hint in self.hints.get(mode, ())]
@@ -108,6 +113,7 @@ class Report:
         return {"ok": self.ok, "strict": self.strict, "machine": self.machine,
                 "not_reproducible": self.unreproducible,
                 "modes": {m: dict(v.to_dict(), passed=self.passed(m), explained_by=list(self.explained.get(m, ())),
+                                  **({"local": self.local[m].to_dict()} if m in self.local else {}),
                                   hints=list(self.hints.get(m, ())), summary=self.line(m))
                           for m, v in self.verdicts.items()},
                 "fields": self.field_rows(), **({"traces": self.trace_rows()} if traces else {})}

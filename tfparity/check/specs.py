@@ -24,7 +24,7 @@ from tfparity.core import fresh
 
 
 # The contract's role of each function (tfparity.check.parity.check) and the option naming it.
-ROLES = {"make_inputs": "inputs", "tf1_run": "tf1", "tf2_run": "tf2", "tf2_loop": "loop"}
+ROLES = {"make_inputs": "inputs", "tf1_run": "tf1", "tf2_run": "tf2", "tf2_loop": "loop", "tf2_step": "step"}
 
 
 class SpecError(ValueError):

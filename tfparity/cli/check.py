@@ -41,6 +41,11 @@ def add_parser(sub):
     check.add_argument("--tf2", required=True, metavar="SPEC", help="tf2_run(inputs, function=False) -> the same")
     check.add_argument("--loop", metavar="SPEC", help="tf2_loop(inputs, jit_compile=False): the whole loop "
                        "in one tf.function (adds the modes tf2_loop and tf2_xla)")
+    check.add_argument("--step", metavar="SPEC", help="step_from(inputs, states, function=False) -> {k: (loss, "
+                       "state after)}: the port's one update k from the TF1 run's own state (states: {k: the "
+                       "state before update k, by TF1 name}); --tf1 then takes on_step and calls on_step(k, read) "
+                       "before its first update (k = 0) and after each, read() giving its whole state by name. "
+                       "Adds a local verdict per step mode, to which the bounds then apply alone")
     check.add_argument("--seed", type=seed, default=0, help="seed passed to make_inputs (default 0)")
     check.add_argument("--modes", type=lambda text: tuple(text.split(",")), metavar="M,M",
                        help=f"modes to compare (default: all that apply; known: {', '.join(CHECKED_MODES)})")
@@ -93,8 +98,8 @@ def _bounds(args):
 def _wanted(args):
     """{option: (spec, the keywords its function must take)} for the specs given ("" is a spec
     too, and a wrong one)."""
-    wanted = {"inputs": (args.inputs, ()), "tf1": (args.tf1, ()), "tf2": (args.tf2, ("function",)),
-              "loop": (args.loop, ("jit_compile",))}
+    wanted = {"inputs": (args.inputs, ()), "tf1": (args.tf1, ("on_step",) if args.step else ()),
+              "tf2": (args.tf2, ("function",)), "loop": (args.loop, ("jit_compile",)), "step": (args.step, ("function",))}
     return {option: found for option, found in wanted.items() if found[0] is not None}
 
 
@@ -115,7 +120,7 @@ def _resolve(args):
     functions = {}
     for option, (spec, keywords) in _wanted(args).items():
         try:
-            functions[option] = specs.resolve(spec, f"--{option}", keywords)
+            functions[option] = specs.resolve(spec, f"--{option}", keywords, positional=2 if option == "step" else 1)
         except specs.SpecError as error:
             raise UsageError(str(error)) from None
     return functions
@@ -195,7 +200,7 @@ def _report(args, functions, bounds):
     from tfparity.core.jsonio import dumps, jsonable
     names = specs.names(args)
     report = parity.check(functions["inputs"], functions["tf1"], functions["tf2"], args.seed, args.modes,
-                          bounds, functions.get("loop"), args.attribute, args.strict, names)
+                          bounds, functions.get("loop"), args.attribute, args.strict, names, functions.get("step"))
     print(report)
     document = {"seed": args.seed, **report.to_dict(traces=args.traces)}
     status = Exit.OK if report.ok else Exit.MISMATCH

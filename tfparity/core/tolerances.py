@@ -63,8 +63,8 @@ CAUSES = {
 # of two in every dtype, so it is refused before any trace is seen.
 WIDEST_MANTISSA = np.finfo(np.float64).nmant
 # How many leading bits of a value a rounding bound leaves alone: the widest ULP bound the examples
-# declare (data_parallel's all-reduce order, on near-zero entries) keeps exactly these, and a slip
-# of a percent in a value changes them.
+# declare (an all-reduce's order, on near-zero entries) keeps exactly these, and a slip of a
+# percent in a value changes them.
 KEPT_BITS = 8
 # The causes switched in-process by grappler's options (tf.config.optimizer), by option name.
 GRAPPLER = {"grappler_arithmetic": "arithmetic_optimization", "grappler_remapper": "remapping"}
