@@ -105,16 +105,22 @@ def step_from_loop(inputs, states, jit_compile=False):
 
 
 # %% keras fit (TF2 only)
-def run_keras(inputs, optimizer="tf1"):
-    """``model.fit`` on one sample a step in the schedule's order; TF1's GradientDescent rule as a
-    Keras optimizer ("tf1") or Keras 3's SGD ("keras"). After each step the callback reads A and
-    that sample's loss with this twin's model and loss_fn, as run does."""
+def keras_model(inputs, optimizer="tf1"):
+    """The one-weight model from the shared A0, compiled with TF1's GradientDescent rule as a Keras
+    optimizer ("tf1") or Keras 3's SGD ("keras") and the recipe's loss; and the samples (x, y) in
+    the schedule's order, one row each."""
     net = keras.Sequential([keras.Input((1,)), Scale()])
     net.layers[0].set_weights([inputs["A0"]])
     rate = inputs["learning_rate"]
     rule = keras_optimizers.wrap(optimizers.GradientDescent(rate)) if optimizer == "tf1" else keras.optimizers.SGD(rate)
     net.compile(optimizer=rule, loss=KERAS_LOSSES[inputs["loss"]]())
-    x, y = (inputs[name][inputs["schedule"]].reshape(-1, 1) for name in ("x", "y"))
+    return net, [inputs[name][inputs["schedule"]].reshape(-1, 1) for name in ("x", "y")]
+
+
+def run_keras(inputs, optimizer="tf1"):
+    """``model.fit`` on one sample a step in the schedule's order. After each step the callback
+    reads A and that sample's loss with this twin's model and loss_fn, as run does."""
+    net, (x, y) = keras_model(inputs, optimizer)
 
     def after_step(step, logs):
         A, x_now, y_now = net.layers[0].A.value, x[step:step + 1, 0], y[step:step + 1, 0]
@@ -127,12 +133,7 @@ def run_keras(inputs, optimizer="tf1"):
 def step_from_keras(inputs, states, optimizer="tf1"):
     """``step_from`` for ``model.fit``: each update as ``train_on_batch`` on its sample, which runs
     fit's own train function; the layer's A set through its TF1 name."""
-    net = keras.Sequential([keras.Input((1,)), Scale()])
-    net.layers[0].set_weights([inputs["A0"]])
-    rate = inputs["learning_rate"]
-    rule = keras_optimizers.wrap(optimizers.GradientDescent(rate)) if optimizer == "tf1" else keras.optimizers.SGD(rate)
-    net.compile(optimizer=rule, loss=KERAS_LOSSES[inputs["loss"]]())
-    x, y = (inputs[name][inputs["schedule"]].reshape(-1, 1) for name in ("x", "y"))
+    net, (x, y) = keras_model(inputs, optimizer)
     A, after = net.layers[0].A.value, {}
     for k, before in states.items():
         A.assign(before["A"])
