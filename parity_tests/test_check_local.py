@@ -57,3 +57,63 @@ def test_the_contract_is_checked_before_and_after_the_run(capsys):
     status = cli.main(["check", "--inputs", "shared_data.regression:make_inputs", "--tf1", f"{SLIPS}:silent_tf1",
                        *PORT, "--modes", "tf2_eager"])
     assert status == Exit.USER_CODE and "never called it" in capsys.readouterr().err
+
+
+# A softmax classifier whose port computes the cross-entropy fused: the same mathematics in another
+# order (parity_tests/planted/softmax.py), and slips on that port.
+SOFTMAX = "parity_tests.planted.softmax"
+FUSED = "the fused softmax cross-entropy for -sum(y log softmax)"
+
+
+def _softmax(port, *arguments):
+    return ["check", "--inputs", f"{SOFTMAX}:make_inputs", "--tf1", f"{SOFTMAX}:tf1_run", "--tf2",
+            f"{SOFTMAX}:{port}_run", "--step", f"{SOFTMAX}:{port}_step", "--modes", "tf2_eager", *arguments]
+
+
+def test_a_reformulation_is_measured_confirmed_in_float64_and_then_passes(capsys, tmp_path):
+    from tfparity.check import bounds_file
+    target = tmp_path / "bounds.toml"
+    assert cli.main(_softmax("fused", "--write-bound", str(target), "--reformulated", FUSED, "--seeds", "2")) == Exit.MISMATCH
+    assert "bound written to" in capsys.readouterr().out
+    [bound] = bounds_file.load(target)["tf2_eager"]
+    assert bound.cause == "reformulation" and bound.atol == 0 and 0 < bound.ulp <= 16, bound
+    assert bound.measured.startswith(FUSED) and "in float64 the TF1 updates within" in bound.measured, bound
+    assert cli.main(_softmax("fused", "--tolerances", str(target))) == Exit.OK
+    out = capsys.readouterr().out
+    assert "judged by its local steps" in out and "for reformulation" in out and "rounding of the same" in out, out
+    without_step = ["check", "--inputs", f"{SOFTMAX}:make_inputs", "--tf1", f"{SOFTMAX}:tf1_run", "--tf2",
+                    f"{SOFTMAX}:fused_run", "--tolerances", str(target)]
+    assert cli.main(without_step) == Exit.USAGE
+    assert "a reformulation bound applies to local steps only" in capsys.readouterr().err
+
+
+def test_every_slip_is_refused_as_a_reformulation_and_fails_its_bound_by_100x(capsys, tmp_path):
+    from tfparity.check import parity
+    from tfparity.core.tolerances import Bound
+    from parity_tests.planted import softmax
+    measured = parity.check(softmax.make_inputs, softmax.tf1_run, softmax.fused_run, modes=("tf2_eager",),
+                            attribute=False, tf2_step=softmax.fused_step)
+    bound = 1 << max(1, int(measured.local["tf2_eager"].max_ulp - 1).bit_length())  # as --write-bound rounds
+    declared = {"tf2_eager": [Bound("reformulation", bound, 0.0, FUSED)]}
+    for slip in ("rate", "summed"):
+        report = parity.check(softmax.make_inputs, softmax.tf1_run, getattr(softmax, f"{slip}_run"),
+                              modes=("tf2_eager",), tolerances=declared, tf2_step=getattr(softmax, f"{slip}_step"))
+        local = report.local["tf2_eager"]
+        assert not report.ok and local.status == "mismatch" and local.max_ulp >= 100 * bound, (slip, report)
+        assert not report.confirmed["tf2_eager"]["ok"], report.confirmed
+    target = tmp_path / "slip.toml"
+    assert cli.main(_softmax("rate", "--write-bound", str(target), "--reformulated", FUSED, "--seeds", "1")) == Exit.MISMATCH
+    assert "no bound for tf2_eager: not a reformulation" in capsys.readouterr().out and not target.exists()
+
+
+def test_a_wide_reformulation_bound_passes_no_slip_that_float64_does_not_confirm(capsys, tmp_path):
+    (tmp_path / "wide.toml").write_text('[[bounds]]\ncause = "reformulation"\nulp = 32768\nmeasured = "by hand"\n')
+    assert cli.main(_softmax("nudged", "--tolerances", str(tmp_path / "wide.toml"))) == Exit.MISMATCH
+    out = capsys.readouterr().out
+    assert "own state: MISMATCH: the reformulation bound does not apply: at update" in out, out
+    assert "not the same mathematics" in out, out
+
+
+def test_reformulated_needs_a_bound_to_measure_and_local_steps(capsys):
+    assert cli.main(_softmax("fused", "--reformulated", FUSED)) == Exit.USAGE
+    assert "give --write-bound FILE and --step SPEC too" in capsys.readouterr().err

@@ -132,27 +132,37 @@ def write(path, entries, force=False):
     write_atomic(path, tomli_w.dumps({"bounds": existing + list(entries)}), force=force)
 
 
-def measure(functions, modes, attribute, strict, seeds, names=None):
+def measure(functions, modes, attribute, strict, seeds, names=None, reformulated=None):
     """The bound of every mode whose difference a cause explains at every seed of 0..seeds-1, as
     bounds-file entries (measured on the local layer's steps where the pair has one, ``--step``), and
     {mode: why no bound} for the modes left unexplained at some seed or whose measured bound is larger
-    than rounding (``tfparity.core.tolerances.check_rounding``); ``functions``
-    are the pair's ``inputs``, ``tf1``, ``tf2`` and (optionally) ``loop``; ``names`` as ``parity.check``
-    takes them."""
+    than rounding (``tfparity.core.tolerances.check_rounding``); ``functions`` are the pair's
+    ``inputs``, ``tf1``, ``tf2`` and (optionally) ``loop`` and ``step``; ``names`` as ``parity.check``
+    takes them. ``reformulated`` (what the port computes in another order): a local difference no
+    switchable cause explains is measured as a "reformulation" bound, where float64 confirms it at
+    every seed (``tfparity.check.local.confirm``)."""
     from tfparity.check import parity
     from tfparity.core.machine import describe, fingerprint
     from tfparity.core.tolerances import check_rounding
-    worst, refused, references = {}, {}, []
+    worst, refused, references, confirmed = {}, {}, [], {}
     for seed in range(seeds):
         report = parity.check(functions["inputs"], functions["tf1"], functions["tf2"], seed, modes, {},
                               functions.get("loop"), attribute, strict, names, functions.get("step"))
         references.append(report.traces["tf1_graph"])
         for mode, trajectory in report.verdicts.items():
             verdict = report.local.get(mode, trajectory)  # with a local layer, the bound is its alone
-            if mode in report.explained:
-                causes, ulp, atol = worst.get(mode, ((), 0.0, 0.0))
-                worst[mode] = (tuple(dict.fromkeys(causes + report.explained[mode])),
-                               max(ulp, verdict.max_ulp), max(atol, verdict.max_abs))
+            causes = report.explained.get(mode)
+            check = report.confirmed.get(mode)
+            if not causes and reformulated and check is not None:
+                if not check["ok"]:
+                    refused[mode] = f"not a reformulation: {check['detail']}"
+                    continue
+                causes = ("reformulation",)
+                confirmed[mode] = max(confirmed.get(mode, (0.0, 0.0)), (check["tf1"], check["port"]))
+            if causes:  # a local step's ULPs are counted at each field's largest value: no atol needed
+                known, ulp, atol = worst.get(mode, ((), 0.0, 0.0))
+                worst[mode] = (tuple(dict.fromkeys(known + causes)), max(ulp, verdict.max_ulp),
+                               max(atol, 0.0 if mode in report.local else verdict.max_abs))
             elif verdict.status != "bit-identical":
                 refused[mode] = "its difference is not explained by a cause (a porting difference?)"
     where = describe(fingerprint())
@@ -168,7 +178,13 @@ def measure(functions, modes, attribute, strict, seeds, names=None):
         except NotARoundingBound as error:
             refused[mode] = f"the difference is larger than rounding ({error})"
             continue
-        measured = (f"max {max_ulp:g} ULP, |diff| {max_abs:.3g} over seeds 0-{seeds - 1}, bit-identical "
-                    f"with {' and '.join(causes)} off; {where}")
+        if "reformulation" in causes:
+            tf1, port = confirmed[mode]
+            measured = (f"{reformulated}: max {max_ulp:g} ULP of each field's largest value on local updates over "
+                        f"seeds 0-{seeds - 1}; in float64 the TF1 updates within {tf1:.3g} ULP of the port's, its "
+                        f"own float32 within {port:.3g}; {where}")
+        else:
+            measured = (f"max {max_ulp:g} ULP, |diff| {max_abs:.3g} over seeds 0-{seeds - 1}, bit-identical "
+                        f"with {' and '.join(causes)} off; {where}")
         entries += [{"mode": mode, "cause": cause, "ulp": ulp, "atol": atol, "measured": measured} for cause in causes]
     return entries, dict(sorted(refused.items()))

@@ -10,7 +10,15 @@ returns the whole state by TF1 name (variables and optimizer slots: {name: array
 sets its own variables to each by TF1 name, takes update k and returns {k: (the loss as its run
 traces it, {TF1 name: value after})} (``tfparity.port.teacher`` does the setting and reading).
 The loss is compared where the TF1 trace has a "loss" field with a value per update.
+
+A local difference is checked against float64 (``confirm``): the port's ``step_from`` is run once
+more on the inputs and states cast to float64, the port's own mathematics with little rounding.
+The TF1 update is rounding of the same mathematics when it lands as near that float64 update as a
+small multiple of the port's own float32 rounding of it; a slip puts it far away (the port's
+float64 update carries the slip, the TF1 one does not). A "reformulation" bound (the same
+mathematics in another order of operations, which nothing can switch off) passes only so confirmed.
 """
+import dataclasses
 from collections.abc import Mapping
 
 import numpy as np
@@ -24,6 +32,13 @@ from tfparity.core.tolerances import applicable
 # The modes that have a step of their own to take from a state: the port's run, eager or as a
 # tf.function (the loop modes run the whole loop at once).
 STEP_ROLE = "tf2_run"
+# How far, in multiples of the port's own float32 rounding (at least one ULP of each field's
+# largest value), the TF1 update may land from the port's float64 update and still be rounding of
+# the same mathematics: the TF1 program may round worse than the port (a fused cross-entropy is
+# the more accurate of the two), never by orders of magnitude, which is what a slip does.
+ROUNDING_FACTOR = 16
+# The cause that only the float64 confirmation admits (tfparity.core.tolerances.CAUSES).
+REFORMULATION = "reformulation"
 
 
 def states(run_tf1, desired):
@@ -60,30 +75,97 @@ def _after(which, returned, steps):
 
 
 def layer(inputs, tf2_step, modes, kept, reference, tolerances, guarded):
-    """{mode: local Verdict} for each of ``modes`` that takes steps (eager, tf.function): the port's
-    update k from ``kept[k - 1]`` against ``kept[k]`` (and the loss against ``reference["loss"]``
-    where it has a value per update), within the bounds of ``tolerances`` whose causes are active,
-    ULPs counted at each field's largest value. ``guarded(which, function, *args, **kwargs)`` runs
-    the user's code."""
+    """({mode: local Verdict}, {mode: float64 confirmation}) for each of ``modes`` that takes steps
+    (eager, tf.function): the port's update k from ``kept[k - 1]`` against ``kept[k]`` (and the loss
+    against ``reference["loss"]`` where it has a value per update), within the bounds of
+    ``tolerances`` whose causes are active, ULPs counted at each field's largest value; every
+    difference checked against float64 (``confirm``), and a reformulation bound's verdict a MISMATCH
+    unless confirmed. ``guarded(which, function, *args, **kwargs)`` runs the user's code."""
     steps = [k for k in sorted(kept) if k > 0 and local_step(k) and k - 1 in kept]
     losses = np.asarray(reference.get("loss", ()))
     with_loss = losses.ndim >= 1 and len(losses) >= max(steps, default=0)
-    found = {}
+    found, confirmed = {}, {}
     for mode in modes:
         role, options = role_of(mode)
         if role != STEP_ROLE or not steps:
             continue
         which = f"step_from ({mode})"
-        after = _after(which, guarded(which, tf2_step, inputs(), {k: kept[k - 1] for k in steps}, **options), steps)
+        given = {k: kept[k - 1] for k in steps}
         desired = {"loss": losses[[k - 1 for k in steps]]} if with_loss else {}
         desired.update({name: np.stack([kept[k][name] for k in steps]) for name in kept[steps[0]]})
-        actual = {"loss": np.array([np.asarray(after[k][0]) for k in steps])} if with_loss else {}
-        names = dict.fromkeys(name for k in steps for name in after[k][1])
-        try:
-            actual.update({name: np.stack([np.asarray(after[k][1][name]) for k in steps]) for name in names})
-        except (KeyError, ValueError) as error:
-            raise UserCodeError(which, None, f"its states name other variables or shapes from update to update "
-                                             f"({type(error).__name__}: {error})") from None
-        found[mode] = at_updates(compare(desired, actual, *applicable(tolerances, mode), scaled=True), steps)
-    return found
+        actual = _stacked(which, _after(which, guarded(which, tf2_step, inputs(), given, **options), steps),
+                          steps, with_loss)
+        verdict = at_updates(compare(desired, actual, *applicable(tolerances, mode), scaled=True), steps)
+        if verdict.status != "bit-identical" and not (verdict.first_mismatch or {}).get("kind"):
+            confirmed[mode] = confirm(lambda: guarded(f"step_from in float64 ({mode})", tf2_step, _float64(inputs()),
+                                                      {k: _float64(state) for k, state in given.items()}, **options),
+                                      desired, actual, steps, with_loss)
+            if verdict.status == "within" and REFORMULATION in verdict.causes and not confirmed[mode]["ok"]:
+                verdict = dataclasses.replace(verdict, status="mismatch", first_mismatch={
+                    "kind": "unconfirmed", "field": confirmed[mode].get("field"), "detail": confirmed[mode]["detail"]})
+        found[mode] = verdict
+    return found, confirmed
 
+
+def _stacked(which, after, steps, with_loss):
+    """The port's results as a trace whose i-th row is update ``steps[i]``."""
+    actual = {"loss": np.array([np.asarray(after[k][0]) for k in steps])} if with_loss else {}
+    names = dict.fromkeys(name for k in steps for name in after[k][1])
+    try:
+        actual.update({name: np.stack([np.asarray(after[k][1][name]) for k in steps]) for name in names})
+    except (KeyError, ValueError) as error:
+        raise UserCodeError(which, None, f"its states name other variables or shapes from update to update "
+                                         f"({type(error).__name__}: {error})") from None
+    return actual
+
+
+def _float64(tree):
+    """``tree`` ({name: value}) with its float32 arrays and scalars as float64."""
+    if not isinstance(tree, Mapping):
+        return tree
+    return {name: value.astype(np.float64) if isinstance(value, (np.ndarray, np.floating)) and value.dtype == np.float32
+            else value for name, value in tree.items()}
+
+
+def _rounding(values, reference):
+    """Each row's largest distance of ``values`` from ``reference`` in float32 ULPs of the row's
+    largest TF1 magnitude (``values`` float64-able, rows the checked updates)."""
+    rows = len(reference)
+    largest = np.abs(np.asarray(values, np.float64).reshape(rows, -1)).max(axis=1, initial=0.0)
+    distance = np.abs(np.asarray(values, np.float64) - reference).reshape(rows, -1).max(axis=1, initial=0.0)
+    return distance / np.spacing(largest.astype(np.float32)).astype(np.float64)
+
+
+def confirm(run64, desired, actual, steps, with_loss):
+    """Whether the TF1 updates (``desired``) are rounding of the port's mathematics: ``run64()`` is
+    the port's ``step_from`` on float64 inputs and states. {"ok", "tf1", "port": the worst distances
+    from it in ULPs of each field's largest value, "field", "step" where the ratio is worst,
+    "detail": one line}; not ok, with the reason, where the port cannot run in float64."""
+    try:
+        exact = _stacked("step_from in float64", _after("step_from in float64", run64(), steps), steps, with_loss)
+    except UserCodeError as error:
+        return {"ok": False, "detail": f"cannot be checked in float64: {error.how}"}
+    narrow = [name for name in desired if name in exact and np.asarray(exact[name]).dtype != np.float64]
+    if narrow:
+        return {"ok": False, "detail": f"cannot be checked in float64: on float64 inputs the port's step_from "
+                                       f"returned {', '.join(narrow[:3])} in {exact[narrow[0]].dtype} (build its "
+                                       "variables from the inputs' dtype)"}
+    worst = {"ratio": -1.0}
+    for name in desired:
+        if name not in exact or name not in actual or desired[name].dtype.kind != "f":
+            continue
+        reference = exact[name].astype(np.float64)
+        tf1, port = _rounding(desired[name], reference), _rounding(actual[name], reference)
+        ratio = tf1 / np.maximum(port, 1.0)
+        row = int(np.argmax(ratio))
+        if ratio[row] > worst["ratio"]:
+            worst = {"ratio": float(ratio[row]), "tf1": float(tf1[row]), "port": float(port[row]),
+                     "field": name, "step": steps[row]}
+    if worst["ratio"] < 0:
+        return {"ok": False, "detail": "cannot be checked in float64: no float field in common"}
+    ok = worst["ratio"] <= ROUNDING_FACTOR
+    where = f"at update {worst['step']}, field {worst['field']}:"
+    detail = (f"{where} the TF1 update is {worst['tf1']:.3g} ULP from the port's update in float64, the port's own "
+              f"float32 {worst['port']:.3g}: " + ("rounding of the same mathematics" if ok else
+                                                   f"more than {ROUNDING_FACTOR}x the port's rounding: not the same mathematics"))
+    return dict(worst, ok=ok, detail=detail)

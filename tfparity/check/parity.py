@@ -30,7 +30,8 @@ from tfparity.core import fresh
 from tfparity.core.compare import compare
 from tfparity.core.machine import ONEDNN_OFF, fingerprint
 from tfparity.core.modes import CHECKED_MODES, LOOP_MODES, PORT_MODES, REFERENCE, role_of
-from tfparity.core.tolerances import applicable, check_declared, check_rounding, switch_off
+from tfparity.core.tolerances import (LOCAL_ONLY, NotARoundingBound, applicable, check_declared, check_rounding,
+                                     switch_off)
 
 # Where the control re-runs the user's pair before a fresh process may explain a difference.
 AGAIN_FRESH = "in a fresh process, with nothing switched off"
@@ -142,6 +143,10 @@ def check(make_inputs, tf1_run, tf2_run, seed=0, modes=None, tolerances=None, tf
     specs.eager_on("code run before the check (a module it imported)")
     tolerances = {} if tolerances is None else tolerances
     check_declared(tolerances, CHECKED_MODES)
+    local_only = [b.cause for found in tolerances.values() for b in found if b.cause in LOCAL_ONLY]
+    if local_only and tf2_step is None:
+        raise NotARoundingBound(f"a {local_only[0]} bound applies to local steps only, one update from the TF1 "
+                                "run's own state: give the port's step_from (--step)")
     if strict:
         switch_off()
     inputs = _guarded("make_inputs", make_inputs, seed)
@@ -152,11 +157,11 @@ def check(make_inputs, tf1_run, tf2_run, seed=0, modes=None, tolerances=None, tf
     traces = {mode: run(mode) for mode in modes}
     functions = {"make_inputs": make_inputs, "tf1_run": tf1_run, "tf2_run": tf2_run, "tf2_loop": tf2_loop}
     mine = control.record(functions, given, {"tf1_graph": desired, **traces})
-    steps = {}
+    steps, confirmed = {}, {}
     if tf2_step is not None:
         kept = local.states(lambda on_step: _trace("tf1_run", _guarded(
             "tf1_run", tf1_run, _own_copy(inputs), graph=True, on_step=on_step)), desired)
-        steps = local.layer(lambda: _own_copy(inputs), tf2_step, modes, kept, desired, tolerances, _guarded)
+        steps, confirmed = local.layer(lambda: _own_copy(inputs), tf2_step, modes, kept, desired, tolerances, _guarded)
     verdicts = {mode: _trajectory(desired, traces[mode], applicable(tolerances, mode), mode in steps)
                 for mode in modes}
     differing = [m for m, v in verdicts.items()  # a dtype or shape difference has no cause to switch
@@ -172,7 +177,7 @@ def check(make_inputs, tf1_run, tf2_run, seed=0, modes=None, tolerances=None, tf
             explained = {}
     return Report(verdicts, explained, {m: hints.suspects(desired, traces[m], v)
                                         for m, v in verdicts.items() if not v.ok and m not in explained},
-                  fingerprint(), strict, unreproducible, mine, {REFERENCE: desired, **traces}, steps)
+                  fingerprint(), strict, unreproducible, mine, {REFERENCE: desired, **traces}, steps, confirmed)
 
 
 def _trajectory(desired, actual, bound, local_layer):

@@ -29,7 +29,8 @@ class Report:
     ``unreproducible``: why no difference may be explained (a control run gave other numbers), or
     None; ``record``: the digests of the run's code, inputs and traces (``tfparity.check.control``);
     ``traces``: {"tf1_graph": the TF1 trace, mode: its trace}; ``local``: {mode: the local layer's
-    Verdict} (``tfparity.check.local``), which a mode must pass too."""
+    Verdict} (``tfparity.check.local``), which a mode must pass too; ``confirmed``: {mode: its local
+    difference checked against the port's step in float64 (``local.confirm``)}."""
     verdicts: dict
     explained: dict = field(default_factory=dict)
     hints: dict = field(default_factory=dict)
@@ -39,6 +40,7 @@ class Report:
     record: dict = field(default_factory=dict, repr=False)
     traces: dict = field(default_factory=dict, repr=False)
     local: dict = field(default_factory=dict)
+    confirmed: dict = field(default_factory=dict)
 
     def passed(self, mode):
         return (self.verdicts[mode].ok or mode in self.explained) and (mode not in self.local or self.local[mode].ok)
@@ -67,6 +69,8 @@ class Report:
             if mode in self.local:
                 lines.append(f"    local, {self.local[mode].local} updates each from the TF1 run's own state: "
                              f"{self.local[mode]}")
+            if mode in self.confirmed and (self.local[mode].first_mismatch or {}).get("kind") != "unconfirmed":
+                lines.append(f"    float64: {self.confirmed[mode]['detail']}")
             if self.verdicts[mode].status != "bit-identical" and mode in self.traces:
                 lines.append(f"    {fields.final_line(*fields.finals(self.traces[REFERENCE], self.traces[mode]), mode)}")
             lines += [f"    hint: {hint}" for hint in self.hints.get(mode, ())]
@@ -114,6 +118,7 @@ class Report:
                 "not_reproducible": self.unreproducible,
                 "modes": {m: dict(v.to_dict(), passed=self.passed(m), explained_by=list(self.explained.get(m, ())),
                                   **({"local": self.local[m].to_dict()} if m in self.local else {}),
+                                  **({"float64": self.confirmed[m]} if m in self.confirmed else {}),
                                   hints=list(self.hints.get(m, ())), summary=self.line(m))
                           for m, v in self.verdicts.items()},
                 "fields": self.field_rows(), **({"traces": self.trace_rows()} if traces else {})}

@@ -57,6 +57,10 @@ def add_parser(sub):
                        help="do not re-run a differing mode with each cause switched off")
     check.add_argument("--write-bound", metavar="FILE", type=path, help="measure over --seeds the bound of "
                        "every difference a cause explains and add it to the TOML FILE")
+    check.add_argument("--reformulated", metavar="TEXT", help="with --write-bound and --step: what the port "
+                       "computes in another order of operations (e.g. 'two matrix products for one on the "
+                       "concatenation'); a local difference no switchable cause explains is then measured as a "
+                       "reformulation bound, where float64 confirms it is rounding")
     check.add_argument("--seeds", type=int, default=5, help="seeds for --write-bound (default 5)")
     check.add_argument("--bench", action="store_true", help="also time every mode, each in a fresh process")
     output(check, "--json", "write the report as JSON: ok, machine, and per mode its verdict, hints and "
@@ -84,6 +88,10 @@ def _bounds(args):
         parity.check_modes(args.modes, args.loop)  # the loop modes without --loop
     except parity.ModesError as error:
         raise UsageError(str(error)) from None
+    if args.reformulated is not None and (args.write_bound is None or args.step is None):
+        raise UsageError("--reformulated names what a measured bound covers: give --write-bound FILE and --step SPEC too")
+    if args.reformulated is not None and not args.reformulated.strip():
+        raise UsageError("--reformulated is empty: say what the port computes in another order")
     if args.tolerances == "":
         raise UsageError("cannot read --tolerances '': give a file name")
     source = _bounds_path(args)
@@ -206,7 +214,7 @@ def _report(args, functions, bounds):
     status = Exit.OK if report.ok else Exit.MISMATCH
     if args.write_bound is not None:
         entries, unexplained = bounds_file.measure(functions, args.modes, args.attribute, args.strict,
-                                                      args.seeds, names)
+                                                      args.seeds, names, args.reformulated)
         if entries:
             bounds_file.write(args.write_bound, entries, force=args.force)
         for entry in entries:

@@ -58,7 +58,15 @@ CAUSES = {
                         "one device sums per share, as the replicas do", "one_device_sum='halves'"),
     "xla": ("XLA (jit_compile=True) fuses each step's elementwise ops into generated kernels that round "
             "differently; the same loop without XLA (tf2_loop) is bit-identical", None),
+    "reformulation": ("the port computes the same mathematics in another order of operations (the bound's "
+                      "measured text says what: two matrix products for one on the concatenation, a fused "
+                      "softmax cross-entropy, bias_add for +); nothing switches it off, so it bounds local "
+                      "steps only, and each is confirmed against the port's step in float64 "
+                      "(tfparity.check.local.confirm)", None),
 }
+# The causes a bound may name only where each update is taken from the reference's own state (the
+# local layer): nothing switches them off to show what they explain.
+LOCAL_ONLY = ("reformulation",)
 # No float dtype has more mantissa bits than float64's 52: a ULP bound of 2**52 covers a factor
 # of two in every dtype, so it is refused before any trace is seen.
 WIDEST_MANTISSA = np.finfo(np.float64).nmant
@@ -77,7 +85,7 @@ def active(cause, mode):
     if cause == "onednn":
         from tfparity.core.machine import onednn_active
         return onednn_active()
-    if cause == "allreduce_order":  # a property of the two runs compared, not of the process
+    if cause in ("allreduce_order", "reformulation"):  # a property of the two runs compared, not of the process
         return True
     if cause in GRAPPLER:
         import tensorflow as tf
