@@ -43,11 +43,32 @@ def l2_loss_for_mean_square(prediction, y, kind, loss_fn=regression_port.loss_fn
     return tf.nn.l2_loss(prediction - y) if kind == "l2" else loss_fn(prediction, y, kind)
 
 
+def keep_prob_as_rate(x, keep_mask, params, model=port.model):
+    """fc1's dropout scaled by 1/(1 - keep_prob), as tf.nn.dropout(h, rate=keep_prob) scales it,
+    where TF1's keep_prob scales by 1/keep_prob (the units kept are the shared mask's)."""
+    return model(x, None if keep_mask is None else keep_mask * RATE_SCALE, params)
+
+
+class RateMultiply(keras.layers.Multiply):
+    """The Keras model's dropout mask scaled as ``keep_prob_as_rate`` scales it."""
+
+    def call(self, inputs):
+        return super().call(inputs) * RATE_SCALE
+
+
+# A keep_prob at which a rate of the same number keeps other units: at 0.5 the two coincide.
+KEEP_PROB = 0.75
+RATE_SCALE = KEEP_PROB / (1 - KEEP_PROB)  # 1/(1 - keep_prob) over TF1's 1/keep_prob
+EPSILON_SLIP = functools.partial(optimizers.Adam, epsilon=1e-7)  # Keras' default epsilon in TF1's Adam
 SUM_LOSS = (keras.losses, "CategoricalCrossentropy", functools.partial(keras.losses.CategoricalCrossentropy, reduction="sum"))
 PLANTED = {  # example: {name: [(object, attribute, replacement)]}
     "convnet": {
         "learning rate off by 10%": [(port, "ADAM", dict(port.ADAM, tf1=lambda rate: optimizers.Adam(rate * 1.1)))],
-        "a sum for a mean": [(port, "loss_fn", sum_for_mean), SUM_LOSS]},
+        "a sum for a mean": [(port, "loss_fn", sum_for_mean), SUM_LOSS],
+        "Adam's epsilon 1e-7 for 1e-8": [(port, "ADAM", dict(port.ADAM, tf1=EPSILON_SLIP)),
+                                          (optimizers, "Adam", EPSILON_SLIP)],
+        "Keras Adam for TF1 Adam": [(port, "ADAM", dict(port.ADAM, tf1=port.ADAM["keras"]))],
+        "keep_prob passed as rate": [(port, "model", keep_prob_as_rate), (keras.layers, "Multiply", RateMultiply)]},
     "mlp": {  # the step's rate (eager, tf.function, the loop) and the Keras rule's
         "learning rate off by 10%": [(mlp_port, "train_step", mlp_rate_off),
                                      (optimizers, "GradientDescent",
@@ -64,16 +85,24 @@ PLANTED = {  # example: {name: [(object, attribute, replacement)]}
 }
 
 
+# The options a slip needs to act at all.
+SLIP_OPTIONS = {"keep_prob passed as rate": {"keep_prob": KEEP_PROB}}
+# Where a slip clears a mode's bound by less than MARGIN, measured: XLA's bound on the convnet is
+# wide enough (Adam's first step turns a gradient's rounding near epsilon into a share of the step)
+# that a tenfold epsilon stands about 49 times above it, not 100.
+NARROWER = {("Adam's epsilon 1e-7 for 1e-8", "tf2_xla"): 32}
+
+
 def options(name):
     """The example's QUICK; the mlp's on ten batches, as its QUICK takes one update only."""
     return dict(quick_options(name), **({"train_size": 320} if name == "mlp" else {}))
 
 
-def local(name, seed=0):
+def local(name, seed=0, **extra):
     """({mode: local Verdict}, the run's updates) of a small run: the reference's states, then each
     mode's one update."""
     data, *twins = harness.load(name)
-    inputs = data.make_inputs(seed, **options(name))
+    inputs = data.make_inputs(seed, **options(name), **extra)
     on_step, kept = harness.state_keeper(twins)
     reference = harness.run_mode(twins, "tf1_graph", inputs, on_step=on_step)
     found = harness.local_layer(twins, inputs, ("tf1_graph",) + LOCAL_MODES, kept, reference["loss"])
@@ -115,12 +144,13 @@ def test_the_correct_port_passes_locally_and_the_control_is_bit_identical(correc
 def test_a_planted_slip_fails_the_local_verdict_at_update_1_by_a_wide_margin(name, bug, monkeypatch):
     for owner, attribute, replacement in PLANTED[name][bug]:
         monkeypatch.setattr(owner, attribute, replacement)
-    found, _ = local(name)
+    found, _ = local(name, **SLIP_OPTIONS.get(bug, {}))
     assert found["tf1_graph"].status == "bit-identical"
     for mode in LOCAL_MODES:
         verdict = found[mode]
         assert verdict.status == "mismatch" and verdict.first_mismatch["step"] == 1, (bug, mode, str(verdict))
-        assert verdict.max_ulp >= MARGIN * declared(name, mode), (bug, mode, verdict.max_ulp, declared(name, mode))
+        margin = NARROWER.get((bug, mode), MARGIN)
+        assert verdict.max_ulp >= margin * declared(name, mode), (bug, mode, verdict.max_ulp, declared(name, mode))
 
 
 def test_the_harness_reports_both_layers_and_judges_a_differing_trajectory_by_its_local_steps():
