@@ -19,7 +19,7 @@ PLANTS = {
     "sum for mean": ("loss = tf.reduce_mean(", "loss = tf.reduce_sum(", "the loss reduction differs"),
     "learning rate": ('step(x, y, w, b, inputs["learning_rate"])', 'step(x, y, w, b, 10 * inputs["learning_rate"])',
                       "the step size (learning rate)"),
-    "initial values": ('tf.Variable(inputs["w0"])', 'tf.Variable(inputs["w0"] + 0.5)',
+    "initial values": ('tf.Variable(inputs["w0"], name="w")', 'tf.Variable(inputs["w0"] + 0.5, name="w")',
                        "initial values not from the shared inputs"),
     "read before the update": ("        loss = step(", "        trace['w'].append(w.numpy()); trace['b'].append(b.numpy())\n"
                                "        loss = step(", "read before the update"),
