@@ -106,13 +106,16 @@ def options(name, args):
 
 def check_mnist(names=None, download=False):
     """The MNIST files that ``names`` (examples; None: a study of the command's own) will read, checked
-    before TensorFlow loads: no folder, a missing file, a named pipe in a file's place."""
+    before TensorFlow loads: no folder, a missing file, a named pipe in a file's place. Returns them
+    (every IDX file of the folders read), which no output may be; none when no MNIST is read."""
     readers = [name for name in names if "download" in accepted(name)] if names is not None else [None]
-    if readers:
-        try:
-            mnist.check(download=bool(download))
-        except mnist.MnistError as error:
-            raise UsageError(f"{readers[0]}: {error}" if readers[0] else str(error)) from None
+    if not readers:
+        return []
+    try:
+        mnist.check(download=bool(download))
+    except mnist.MnistError as error:
+        raise UsageError(f"{readers[0]}: {error}" if readers[0] else str(error)) from None
+    return mnist.files(download=bool(download))
 
 
 def check_known(names):
@@ -122,7 +125,28 @@ def check_known(names):
             raise UsageError(f"unknown example {name!r}; known: {', '.join(known)}")
 
 
-def check_writable(path, force=False, option="--json"):
+def is_one_of(path, files):
+    """The file among ``files`` that ``path`` is (the same real path, or the same inode: a link, a
+    hard link, another spelling), or None; a path that does not exist is none of them."""
+    try:
+        target = os.stat(path)
+    except OSError:
+        return None
+    for other in files:
+        try:
+            if os.path.realpath(path) == os.path.realpath(other) or os.path.samestat(target, os.stat(other)):
+                return other
+        except OSError:
+            continue
+    return None
+
+
+def check_writable(path, force=False, option="--json", reads=()):
+    """``path`` may be written: never one of ``reads`` (the files the run reads), and what
+    ``check_target`` refuses (a read-only file without ``force``, a link, a device) refused now."""
+    read = is_one_of(path, reads)
+    if read is not None:
+        raise UsageError(f"cannot write {option} {path}: it is {read}, a file this run reads")
     try:
         check_target(path, force)
     except NotWritable as error:
