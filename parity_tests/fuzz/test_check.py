@@ -159,6 +159,15 @@ CASES = [
     InProcess(port("kernel_off_by_half", "--tolerances", "bounds.toml"), Exit.USAGE,
               "atol 0.1 is above 2**-8 of the largest reference (TF1) value",
               setup=file("bounds.toml", ATOL_NEAR_VALUES)),
+    # An atol was judged against the largest value of all the fields and applied to each: under atol 1,
+    # a field of thousandths off by 0.9 passed beside one of thousands. It is judged per field now;
+    # one above 0 on a field of zeros lets anything near 0 pass.
+    InProcess(port("small_off_by_far", "--tolerances", "bounds.toml", tf1=f"{PAIR}:big_and_small"), Exit.USAGE,
+              "atol 1 is above 2**-8 of the largest reference (TF1) value of field 'small' (0.001)",
+              setup=file("bounds.toml", BOUND + "ulp = 0\natol = 1.0\n")),
+    InProcess(port("zero_off_by_half", "--tolerances", "bounds.toml", tf1=f"{PAIR}:all_zero"), Exit.USAGE,
+              "atol 0.001 applies to field 'zero' too, whose reference (TF1) values are all 0",
+              setup=file("bounds.toml", BOUND + "ulp = 1\natol = 0.001\n")),
     InProcess(port("kernel_off_by_half", "--tolerances", "bounds.toml"), Exit.USAGE,
               f"ulp {2 ** FLOAT32_MANTISSA} is above 2**15: in float32 it lets a value's leading 8 bits differ",
               setup=file("bounds.toml", ULP_FACTOR_OF_TWO)),
