@@ -159,6 +159,12 @@ CASES = [
     InProcess(port("kernel_off_by_half", "--tolerances", "bounds.toml"), Exit.USAGE,
               "atol 0.1 is above 2**-8 of the largest reference (TF1) value",
               setup=file("bounds.toml", ATOL_NEAR_VALUES)),
+    # -0 for +0 was "bit-identical" (a NaN of other bits is not): it is 1 ULP, a mismatch without a bound.
+    InProcess(port("negative_zeros", tf1=f"{PAIR}:positive_zeros"), Exit.MISMATCH,
+              "MISMATCH at step 1, field z [0]: desired 0.0, actual -0.0 (1 ULP; allowed: 0 ULP)"),
+    # Both runs NaN (or inf) from step 1 compared "bit-identical", exit 0: nothing finite was compared.
+    InProcess(port("nan_port", tf1=f"{PAIR}:nan_tf1"), Exit.DIVERGED, "diverged: nothing finite was compared"),
+    InProcess(port("inf_both", tf1=f"{PAIR}:inf_both"), Exit.DIVERGED, "both runs are inf or NaN from step 1"),
     # An atol was judged against the largest value of all the fields and applied to each: under atol 1,
     # a field of thousandths off by 0.9 passed beside one of thousands. It is judged per field now;
     # one above 0 on a field of zeros lets anything near 0 pass.

@@ -5,7 +5,7 @@ options are checked. Exit statuses: 0 parity (bit-identical, within a bound of a
 or explained by a cause switched off), 1 mismatch (nothing compared is one too), 2 bad input to
 tfparity (a bounds file whose bound is not a rounding bound too), 3 the user's own code raised,
 exited (``sys.exit``, ``os._exit``) or returned something that is not a trace (their traceback,
-and which function or module).
+and which function or module), 5 diverged (no finite value in either run: nothing was measured).
 """
 import argparse
 import importlib
@@ -29,7 +29,8 @@ EPILOG = """exit status:
   2    bad input to tfparity: one line on stderr (a SPEC, a signature, an option, a bounds file,
        a bound that is not a rounding bound)
   3    your own code raised, exited (sys.exit, os._exit) or returned no trace: your traceback, and
-       which function and mode, or which module"""
+       which function and mode, or which module
+  5    diverged: every value of both runs is inf or NaN, so nothing finite was compared"""
 
 
 def add_parser(sub):
@@ -212,6 +213,8 @@ def _report(args, functions, bounds):
     print(report)
     document = {"seed": args.seed, **report.to_dict(traces=args.traces)}
     status = Exit.OK if report.ok else Exit.MISMATCH
+    if report.diverged and all(report.passed(mode) for mode in report.verdicts):
+        status = Exit.DIVERGED  # its line is the report's last
     if args.write_bound is not None:
         entries, unexplained = bounds_file.measure(functions, args.modes, args.attribute, args.strict,
                                                       args.seeds, names, args.reformulated)
