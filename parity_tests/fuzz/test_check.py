@@ -31,6 +31,9 @@ ULP_JUST_UNDER_TWO = BOUND + f"ulp = {2 ** FLOAT32_MANTISSA - 1}\n"  # lets a ke
 ULP_WIDEST = BOUND + f"ulp = {2 ** (FLOAT32_MANTISSA - KEPT_BITS)}\n"  # the widest rounding bound
 ATOL_ABOVE_VALUES = BOUND + "ulp = 1\natol = 2.0\n"  # the pair's values are all below 1
 ATOL_NEAR_VALUES = BOUND + "ulp = 1\natol = 0.1\n"  # below the largest value, far above its rounding
+LONG_DOTTED_KEY = "[[bounds]]\n" + "x." * 30000 + "y = 1\n"  # took Python's TOML reader 27 s
+DOTTED_KEY = "[[bounds]]\n" + "x." * 100 + "y = 1\n"
+DEEP_ARRAYS = "a = " + "[\n" * 100000 + "]\n" * 100000  # a RecursionError in the TOML reader, exit 4
 CAUSE_AS_LIST = '[[bounds]]\ncause = ["onednn"]\nulp = 1\nmeasured = "by hand"\n'
 ULP_AS_BOOLEAN = '[[bounds]]\ncause = "onednn"\nulp = true\nmeasured = "by hand"\n'
 MODE_AS_LIST = BOUND + 'ulp = 1\nmode = ["tf2_eager"]\n'
@@ -162,6 +165,18 @@ CASES = [
     # -0 for +0 was "bit-identical" (a NaN of other bits is not): it is 1 ULP, a mismatch without a bound.
     InProcess(port("negative_zeros", tf1=f"{PAIR}:positive_zeros"), Exit.MISMATCH,
               "MISMATCH at step 1, field z [0]: desired 0.0, actual -0.0 (1 ULP; allowed: 0 ULP)"),
+    # A bounds file that Python's TOML reader takes minutes over, or recurses on until it fails.
+    InProcess(check("--tolerances", "bounds.toml"), Exit.USAGE,
+              "bounds.toml: line 2 is longer than 4096 characters: not a tolerances file",
+              setup=file("bounds.toml", LONG_DOTTED_KEY)),
+    InProcess(check("--tolerances", "bounds.toml"), Exit.USAGE,
+              "bounds.toml: line 2 has 100 dots outside quotes (a key of 101 parts?), more than 64",
+              setup=file("bounds.toml", DOTTED_KEY)),
+    InProcess(check("--tolerances", "bounds.toml"), Exit.USAGE, "bounds.toml: nested too deeply: not a tolerances "
+              "file", setup=file("bounds.toml", DEEP_ARRAYS)),
+    InProcess(check(), Exit.USAGE, "pyproject.toml: nested too deeply", setup=file("pyproject.toml", DEEP_ARRAYS)),
+    InProcess(check("--write-bound", "bounds.toml"), Exit.USAGE, "bounds.toml: nested too deeply",
+              setup=file("bounds.toml", DEEP_ARRAYS)),
     # Both runs NaN (or inf) from step 1 compared "bit-identical", exit 0: nothing finite was compared.
     InProcess(port("nan_port", tf1=f"{PAIR}:nan_tf1"), Exit.DIVERGED, "diverged: nothing finite was compared"),
     InProcess(port("inf_both", tf1=f"{PAIR}:inf_both"), Exit.DIVERGED, "both runs are inf or NaN from step 1"),
