@@ -165,6 +165,8 @@ CASES = [
     # -0 for +0 was "bit-identical" (a NaN of other bits is not): it is 1 ULP, a mismatch without a bound.
     InProcess(port("negative_zeros", tf1=f"{PAIR}:positive_zeros"), Exit.MISMATCH,
               "MISMATCH at step 1, field z [0]: desired 0.0, actual -0.0 (1 ULP; allowed: 0 ULP)"),
+    # A field nested 65 lists deep (NumPy's arrays have at most 64 dimensions) was exit 4, a bug of ours.
+    InProcess(port("deeper_than_numpy"), Exit.USER_CODE, "its field 'w' cannot be read as an array: "),
     # A bounds file that Python's TOML reader takes minutes over, or recurses on until it fails.
     InProcess(check("--tolerances", "bounds.toml"), Exit.USAGE,
               "bounds.toml: line 2 is longer than 4096 characters: not a tolerances file",
