@@ -70,6 +70,11 @@ def copy_of_the_pair(folder):
     shutil.copy(pair.__file__, folder / "my_pair.py")
 
 
+def hard_link_to_the_pair(folder):
+    copy_of_the_pair(folder)
+    os.link(folder / "my_pair.py", folder / "linked.py")
+
+
 NO_BYTECODE = {"PYTHONDONTWRITEBYTECODE": "1"}  # a module imported from the case's folder leaves none there
 
 CASES = [
@@ -202,7 +207,15 @@ CASES = [
     Case(check("--json", "my_pair.py", tf2="my_pair.py:tf2_run"), Exit.USAGE,
          "cannot write --json my_pair.py: it is a file this run reads", setup=copy_of_the_pair,
          environment=NO_BYTECODE),
+    Case(check("--json", "linked.py", tf2="my_pair.py:tf2_run"), Exit.USAGE,
+         "cannot write --json linked.py: it is a file this run reads", setup=hard_link_to_the_pair,
+         environment=NO_BYTECODE),
     InProcess(check("--json", "report.json"), Exit.OK, "tf2_eager: bit-identical", writes=("report.json",)),
+    # An existing writable --json was replaced without --force, where scan refused it: one policy now.
+    InProcess(check("--json", "report.json"), Exit.USAGE, "cannot write --json report.json: it exists; pass --force",
+              setup=file("report.json", "the user's\n")),
+    InProcess(check("--json", "report.json", "--force"), Exit.OK, "tf2_eager: bit-identical",
+              setup=file("report.json", "the user's\n"), writes=("report.json",)),
     InProcess(check("--traces"), Exit.USAGE, "--traces writes the traces into the JSON report: give --json PATH too"),
     InProcess(port("kernel_off_by_half", "--json", "report.json", "--traces"), Exit.MISMATCH, "final values that differ",
               writes=("report.json",)),

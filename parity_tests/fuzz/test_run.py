@@ -82,6 +82,13 @@ CASES = [
          "a file this run reads", setup=fake_mnist, environment={"MNIST_DIR": "mnist"}),
     Case(SMALL_MLP + ["--json", "out.json", "--force"], Exit.USAGE, "a file this run reads",
          setup=hard_link_to_mnist, environment={"MNIST_DIR": "mnist"}),
+    # An existing writable --json was replaced without --force, where scan refused it: one policy now.
+    InProcess(["run", "regression", "--json", "old.json"], Exit.USAGE,
+              "cannot write --json old.json: it exists; pass --force to replace it", setup=a_file("old.json")),
+    InProcess(["friends", "--json", "old.json"], Exit.USAGE,
+              "cannot write --json old.json: it exists; pass --force to replace it", setup=a_file("old.json")),
+    InProcess(["bench", "--json", "old.json"], Exit.USAGE,
+              "cannot write --json old.json: it exists; pass --force to replace it", setup=a_file("old.json")),
     # --force, wherever the message offers it: "pass --force" was said by five sub-commands without it.
     InProcess(["scan", "src", "--json", "frozen.json"], Exit.USAGE, "frozen.json is read-only; pass --force",
               setup=lambda folder: (python_file(folder), read_only("frozen.json")(folder))),

@@ -126,31 +126,37 @@ def check_known(names):
 
 
 def is_one_of(path, files):
-    """The file among ``files`` that ``path`` is (the same real path, or the same inode: a link, a
-    hard link, another spelling), or None; a path that does not exist is none of them."""
+    """The path among ``files`` that ``path`` is (the same real path: a link, another spelling; or,
+    when both exist, the same inode: a hard link), or None."""
     try:
         target = os.stat(path)
     except OSError:
-        return None
+        target = None
     for other in files:
+        if os.path.realpath(path) == os.path.realpath(other):
+            return other
         try:
-            if os.path.realpath(path) == os.path.realpath(other) or os.path.samestat(target, os.stat(other)):
+            if target is not None and os.path.samestat(target, os.stat(other)):
                 return other
         except OSError:
             continue
     return None
 
 
-def check_writable(path, force=False, option="--json", reads=()):
-    """``path`` may be written: never one of ``reads`` (the files the run reads), and what
-    ``check_target`` refuses (a read-only file without ``force``, a link, a device) refused now."""
+def check_writable(path, force=False, option="--json", reads=(), replaces=False):
+    """``path`` may be written: never one of ``reads`` (the files the run reads); what
+    ``check_target`` refuses (a read-only file without ``force``, a link, a device) refused now; and
+    an existing file only with ``force`` (one policy for every output), unless ``replaces``: an
+    output that is always there to be replaced (bench --docs's record)."""
     read = is_one_of(path, reads)
     if read is not None:
         raise UsageError(f"cannot write {option} {path}: it is {read}, a file this run reads")
     try:
-        check_target(path, force)
+        existing = check_target(path, force)
     except NotWritable as error:
         raise UsageError(f"cannot write {option} {path}: {error}") from None
+    if existing is not None and not force and not replaces:
+        raise UsageError(f"cannot write {option} {path}: it exists; pass --force to replace it")
 
 
 def from_make_inputs(error):

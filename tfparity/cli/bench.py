@@ -53,7 +53,7 @@ def run(args):
     if args.docs:
         _check_full(args, FULL_REPEATS)
         for target in (DOCS_RECORD, *DOCS_PAGES):
-            check_writable(target, args.force, option="--docs", reads=read)
+            check_writable(target, args.force, option="--docs", reads=read, replaces=True)
     if args.json:
         check_writable(args.json, args.force, reads=read)
     if args.out:

@@ -13,7 +13,7 @@ import os
 import sys
 import traceback
 
-from tfparity.cli.arguments import UsageError, check_writable, output, path, seed
+from tfparity.cli.arguments import UsageError, check_writable, is_one_of, output, path, seed
 from tfparity.core import quiet
 from tfparity.core.exits import Exit
 from tfparity.core.modes import CHECKED_MODES
@@ -149,9 +149,10 @@ def _refuse_writing_inputs(args, functions):
     """--json and --write-bound may not name a file the run reads (through links or another
     spelling), nor each other; --write-bound may name the --tolerances file: it adds to it."""
     read, real = _read_by_the_run(args, functions), os.path.realpath
-    if args.json is not None and real(args.json) in read | {real(p) for p in [args.write_bound] if p is not None}:
+    if args.json is not None and is_one_of(args.json, read | {real(p) for p in [args.write_bound] if p is not None}):
         raise UsageError(f"cannot write --json {args.json}: it is a file this run reads or writes")
-    if args.write_bound is not None and real(args.write_bound) in read - {real(p) for p in [args.tolerances] if p}:
+    tolerances = is_one_of(args.tolerances, read) if args.tolerances else None
+    if args.write_bound is not None and is_one_of(args.write_bound, read - {tolerances}):
         raise UsageError(f"cannot write --write-bound {args.write_bound}: it is a file this run reads")
 
 
@@ -172,15 +173,15 @@ def _user_error(error):
 
 
 def run(args):
-    if args.json is not None:
-        check_writable(args.json, args.force)
-    elif args.traces:
+    if args.json is None and args.traces:
         raise UsageError("--traces writes the traces into the JSON report: give --json PATH too")
     if args.seeds < 1:
         raise UsageError(f"--seeds must be at least 1, got {args.seeds}")
     _check_specs(args)
     bounds = _bounds(args)
     _refuse_writing_inputs(args, {})
+    if args.json is not None:
+        check_writable(args.json, args.force)
     if args.strict:  # fixed when TensorFlow loads, which it has not yet in this process
         os.environ["TF_ENABLE_ONEDNN_OPTS"] = "0"
     quiet.import_tensorflow()
