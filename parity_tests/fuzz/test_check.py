@@ -172,6 +172,14 @@ CASES = [
               "MISMATCH at step 1, field z [0]: desired 0.0, actual -0.0 (1 ULP; allowed: 0 ULP)"),
     # A field nested 65 lists deep (NumPy's arrays have at most 64 dimensions) was exit 4, a bug of ours.
     InProcess(port("deeper_than_numpy"), Exit.USER_CODE, "its field 'w' cannot be read as an array: "),
+    # A ./pyproject.toml that is a named pipe or a device was skipped silently, where --tolerances refuses it.
+    InProcess(check(), Exit.USAGE, "cannot read pyproject.toml: it is a named pipe, not a regular file",
+              setup=lambda folder: os.mkfifo(folder / "pyproject.toml")),
+    InProcess(check(), Exit.USAGE, "cannot read pyproject.toml: it is a character device, not a regular file",
+              setup=lambda folder: os.symlink(os.devnull, folder / "pyproject.toml")),
+    # A spec's file that is a named pipe was said not to exist.
+    InProcess(check(inputs="fifo.py:make_inputs"), Exit.USAGE,
+              "--inputs fifo.py: it is a named pipe, not a regular file", setup=lambda folder: os.mkfifo(folder / "fifo.py")),
     # A bounds file that Python's TOML reader takes minutes over, or recurses on until it fails.
     InProcess(check("--tolerances", "bounds.toml"), Exit.USAGE,
               "bounds.toml: line 2 is longer than 4096 characters: not a tolerances file",

@@ -75,10 +75,11 @@ def add_parser(sub):
 
 
 def _bounds_path(args):
-    """The bounds file read: --tolerances, else ./pyproject.toml when there is one, else None."""
+    """The bounds file read: --tolerances, else ./pyproject.toml when there is one (a named pipe or
+    a device there is refused as --tolerances would refuse it, not skipped), else None."""
     if args.tolerances is not None:
         return args.tolerances
-    return "pyproject.toml" if os.path.isfile("pyproject.toml") else None
+    return "pyproject.toml" if os.path.lexists("pyproject.toml") else None  # not a file: refused when read
 
 
 def _bounds(args):
