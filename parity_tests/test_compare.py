@@ -8,11 +8,12 @@ from tfparity.core.compare import compare, ulp_distance
 f32 = np.float32
 
 
-def test_ulp_distance_counts_representable_floats_and_treats_zeros_alike():
+def test_ulp_distance_counts_representable_floats_and_tells_the_zeros_apart():
+    # -0 against +0 was 0 ULP, "bit-identical" with other bits: it is 1 now (-NaN is not NaN either).
     one_up = np.nextafter(f32(1), f32(2))
     desired = f32([1, 0.0, -0.0, 1e-45])
     actual = np.array([one_up, -0.0, 0.0, -1e-45], f32)
-    np.testing.assert_array_equal(ulp_distance(desired, actual), [1, 0, 0, 2])
+    np.testing.assert_array_equal(ulp_distance(desired, actual), [1, 1, 1, 2])
     assert ulp_distance(np.float64([0.5]), np.float64([0.5000000000000007]))[0] == 6
 
 

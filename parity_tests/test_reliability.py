@@ -89,6 +89,28 @@ def test_interrupted_docs_leaves_the_old_guide(tmp_path):
     assert _tree(guide) == before and _leftovers(tmp_path) == []
 
 
+def test_a_second_interrupt_while_the_first_is_handled_is_ignored(tmp_path):
+    # A second SIGINT (timeout forwards Ctrl-C to a child that got it too) landed as the first was
+    # reported: a traceback ending in Interrupted: SIGINT, and exit 1. Both are sent here at will.
+    (tmp_path / "guide").mkdir()
+    code = """
+    import builtins
+    from tfparity.guide import book
+    real_print = builtins.print
+    def reporting(*args, **keywords):
+        if args == ("tfparity: interrupted",):
+            os.kill(os.getpid(), signal.SIGINT)
+            os.kill(os.getpid(), signal.SIGTERM)
+        real_print(*args, **keywords)
+    builtins.print = reporting
+    def build(folder, **options):
+        os.kill(os.getpid(), signal.SIGINT)
+    book.build = build
+    """
+    rc, out, err = _python(code, "docs", "--render-only", "--out", str(tmp_path / "guide"))
+    assert (rc, err) == (130, "tfparity: interrupted\n")
+
+
 def test_docs_swaps_the_rebuilt_guide_in_and_keeps_its_mode(tmp_path, monkeypatch, capsys):
     from tfparity.guide import book
     out = tmp_path / "guide"

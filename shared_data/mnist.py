@@ -185,6 +185,13 @@ def check(directory=None, download=False):
             _check_regular(_found(folder, name))
 
 
+def files(directory=None, download=False):
+    """The IDX files (plain and gzip) there are in the folders a load would read: the one found and,
+    with ``download``, the cache; a command's outputs may be none of them."""
+    folders = [find_directory(directory)[0]] + ([CACHE] if download else [])
+    return [p for folder in folders for name in RAW_SHA256 for p in _candidates(folder, name) if p.exists()]
+
+
 def load(directory=None, download=False, checksums=RAW_SHA256):
     """Pixels in [0, 1] as float32 [N, 784], one-hot labels [N, 10], and the integer labels."""
     folder, downloading = _to_read(directory, download)

@@ -31,6 +31,9 @@ ULP_JUST_UNDER_TWO = BOUND + f"ulp = {2 ** FLOAT32_MANTISSA - 1}\n"  # lets a ke
 ULP_WIDEST = BOUND + f"ulp = {2 ** (FLOAT32_MANTISSA - KEPT_BITS)}\n"  # the widest rounding bound
 ATOL_ABOVE_VALUES = BOUND + "ulp = 1\natol = 2.0\n"  # the pair's values are all below 1
 ATOL_NEAR_VALUES = BOUND + "ulp = 1\natol = 0.1\n"  # below the largest value, far above its rounding
+LONG_DOTTED_KEY = "[[bounds]]\n" + "x." * 30000 + "y = 1\n"  # took Python's TOML reader 27 s
+DOTTED_KEY = "[[bounds]]\n" + "x." * 100 + "y = 1\n"
+DEEP_ARRAYS = "a = " + "[\n" * 100000 + "]\n" * 100000  # a RecursionError in the TOML reader, exit 4
 CAUSE_AS_LIST = '[[bounds]]\ncause = ["onednn"]\nulp = 1\nmeasured = "by hand"\n'
 ULP_AS_BOOLEAN = '[[bounds]]\ncause = "onednn"\nulp = true\nmeasured = "by hand"\n'
 MODE_AS_LIST = BOUND + 'ulp = 1\nmode = ["tf2_eager"]\n'
@@ -65,6 +68,11 @@ def oversized(folder):
 
 def copy_of_the_pair(folder):
     shutil.copy(pair.__file__, folder / "my_pair.py")
+
+
+def hard_link_to_the_pair(folder):
+    copy_of_the_pair(folder)
+    os.link(folder / "my_pair.py", folder / "linked.py")
 
 
 NO_BYTECODE = {"PYTHONDONTWRITEBYTECODE": "1"}  # a module imported from the case's folder leaves none there
@@ -159,6 +167,43 @@ CASES = [
     InProcess(port("kernel_off_by_half", "--tolerances", "bounds.toml"), Exit.USAGE,
               "atol 0.1 is above 2**-8 of the largest reference (TF1) value",
               setup=file("bounds.toml", ATOL_NEAR_VALUES)),
+    # -0 for +0 was "bit-identical" (a NaN of other bits is not): it is 1 ULP, a mismatch without a bound.
+    InProcess(port("negative_zeros", tf1=f"{PAIR}:positive_zeros"), Exit.MISMATCH,
+              "MISMATCH at step 1, field z [0]: desired 0.0, actual -0.0 (1 ULP; allowed: 0 ULP)"),
+    # A field nested 65 lists deep (NumPy's arrays have at most 64 dimensions) was exit 4, a bug of ours.
+    InProcess(port("deeper_than_numpy"), Exit.USER_CODE, "its field 'w' cannot be read as an array: "),
+    # A ./pyproject.toml that is a named pipe or a device was skipped silently, where --tolerances refuses it.
+    InProcess(check(), Exit.USAGE, "cannot read pyproject.toml: it is a named pipe, not a regular file",
+              setup=lambda folder: os.mkfifo(folder / "pyproject.toml")),
+    InProcess(check(), Exit.USAGE, "cannot read pyproject.toml: it is a character device, not a regular file",
+              setup=lambda folder: os.symlink(os.devnull, folder / "pyproject.toml")),
+    # A spec's file that is a named pipe was said not to exist.
+    InProcess(check(inputs="fifo.py:make_inputs"), Exit.USAGE,
+              "--inputs fifo.py: it is a named pipe, not a regular file", setup=lambda folder: os.mkfifo(folder / "fifo.py")),
+    # A bounds file that Python's TOML reader takes minutes over, or recurses on until it fails.
+    InProcess(check("--tolerances", "bounds.toml"), Exit.USAGE,
+              "bounds.toml: line 2 is longer than 4096 characters: not a tolerances file",
+              setup=file("bounds.toml", LONG_DOTTED_KEY)),
+    InProcess(check("--tolerances", "bounds.toml"), Exit.USAGE,
+              "bounds.toml: line 2 has 100 dots outside quotes (a key of 101 parts?), more than 64",
+              setup=file("bounds.toml", DOTTED_KEY)),
+    InProcess(check("--tolerances", "bounds.toml"), Exit.USAGE, "bounds.toml: nested too deeply: not a tolerances "
+              "file", setup=file("bounds.toml", DEEP_ARRAYS)),
+    InProcess(check(), Exit.USAGE, "pyproject.toml: nested too deeply", setup=file("pyproject.toml", DEEP_ARRAYS)),
+    InProcess(check("--write-bound", "bounds.toml"), Exit.USAGE, "bounds.toml: nested too deeply",
+              setup=file("bounds.toml", DEEP_ARRAYS)),
+    # Both runs NaN (or inf) from step 1 compared "bit-identical", exit 0: nothing finite was compared.
+    InProcess(port("nan_port", tf1=f"{PAIR}:nan_tf1"), Exit.DIVERGED, "diverged: nothing finite was compared"),
+    InProcess(port("inf_both", tf1=f"{PAIR}:inf_both"), Exit.DIVERGED, "both runs are inf or NaN from step 1"),
+    # An atol was judged against the largest value of all the fields and applied to each: under atol 1,
+    # a field of thousandths off by 0.9 passed beside one of thousands. It is judged per field now;
+    # one above 0 on a field of zeros lets anything near 0 pass.
+    InProcess(port("small_off_by_far", "--tolerances", "bounds.toml", tf1=f"{PAIR}:big_and_small"), Exit.USAGE,
+              "atol 1 is above 2**-8 of the largest reference (TF1) value of field 'small' (0.001)",
+              setup=file("bounds.toml", BOUND + "ulp = 0\natol = 1.0\n")),
+    InProcess(port("zero_off_by_half", "--tolerances", "bounds.toml", tf1=f"{PAIR}:all_zero"), Exit.USAGE,
+              "atol 0.001 applies to field 'zero' too, whose reference (TF1) values are all 0",
+              setup=file("bounds.toml", BOUND + "ulp = 1\natol = 0.001\n")),
     InProcess(port("kernel_off_by_half", "--tolerances", "bounds.toml"), Exit.USAGE,
               f"ulp {2 ** FLOAT32_MANTISSA} is above 2**15: in float32 it lets a value's leading 8 bits differ",
               setup=file("bounds.toml", ULP_FACTOR_OF_TWO)),
@@ -170,7 +215,15 @@ CASES = [
     Case(check("--json", "my_pair.py", tf2="my_pair.py:tf2_run"), Exit.USAGE,
          "cannot write --json my_pair.py: it is a file this run reads", setup=copy_of_the_pair,
          environment=NO_BYTECODE),
+    Case(check("--json", "linked.py", tf2="my_pair.py:tf2_run"), Exit.USAGE,
+         "cannot write --json linked.py: it is a file this run reads", setup=hard_link_to_the_pair,
+         environment=NO_BYTECODE),
     InProcess(check("--json", "report.json"), Exit.OK, "tf2_eager: bit-identical", writes=("report.json",)),
+    # An existing writable --json was replaced without --force, where scan refused it: one policy now.
+    InProcess(check("--json", "report.json"), Exit.USAGE, "cannot write --json report.json: it exists; pass --force",
+              setup=file("report.json", "the user's\n")),
+    InProcess(check("--json", "report.json", "--force"), Exit.OK, "tf2_eager: bit-identical",
+              setup=file("report.json", "the user's\n"), writes=("report.json",)),
     InProcess(check("--traces"), Exit.USAGE, "--traces writes the traces into the JSON report: give --json PATH too"),
     InProcess(port("kernel_off_by_half", "--json", "report.json", "--traces"), Exit.MISMATCH, "final values that differ",
               writes=("report.json",)),

@@ -160,6 +160,9 @@ CASES = [
               given()),
     InProcess(["checkpoint", "inspect", "ckpt/model.ckpt", "--json", "rows.json"], Exit.USAGE,
               "rows.json is read-only; pass --force to replace it", given(read_only("rows.json"))),
+    # An existing writable --json was replaced without --force, where scan refused it: one policy now.
+    InProcess(["checkpoint", "inspect", "ckpt/model.ckpt", "--json", "rows.json"], Exit.USAGE,
+              "cannot write --json rows.json: it exists; pass --force to replace it", given(text("rows.json", "{}\n"))),
     InProcess([*CONVERT, "--map", "map.json"], Exit.USAGE, "path 'model/hidden/weights' has '/'",
               given(**{"hidden/weights": "model/hidden/weights"})),
     InProcess([*CONVERT, "--map", "map.json"], Exit.USAGE,

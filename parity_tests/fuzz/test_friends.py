@@ -14,6 +14,14 @@ def empty_mnist(folder):
     (folder / "mnist").mkdir()
 
 
+def fake_mnist(folder):
+    """An MNIST folder whose four files are there (the checks before a run look no further)."""
+    (folder / "mnist").mkdir()
+    for name in ("train-images-idx3-ubyte", "train-labels-idx1-ubyte", "t10k-images-idx3-ubyte",
+                 "t10k-labels-idx1-ubyte"):
+        (folder / "mnist" / f"{name}.gz").write_bytes(b"the user's\n")
+
+
 def fifo_mnist(folder):
     (folder / "mnist").mkdir()
     os.mkfifo(folder / "mnist" / "train-images-idx3-ubyte.gz")
@@ -31,6 +39,10 @@ CASES = [
          setup=fifo_mnist, environment={"MNIST_DIR": "mnist"}),
     Case(["friends", "--json", "pipe"], Exit.USAGE, "pipe is a named pipe, not a regular file",
          setup=lambda f: os.mkfifo(f / "pipe")),
+    # --json onto an MNIST file the measurement reads replaced it.
+    Case(["friends", "--json", "mnist/train-labels-idx1-ubyte.gz", "--force"], Exit.USAGE,
+         "it is mnist/train-labels-idx1-ubyte.gz, a file this run reads", setup=fake_mnist,
+         environment={"MNIST_DIR": "mnist"}),
     InProcess(["friends", "--json", "{dir}"], Exit.USAGE, "is a folder, not a regular file"),
     InProcess(["friends", "--json", "nowhere/out.json"], Exit.USAGE, "does not exist"),
 ]

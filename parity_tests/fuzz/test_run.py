@@ -29,6 +29,18 @@ def a_file(name):
     return setup
 
 
+def fake_mnist(folder):
+    """An MNIST folder whose four files are there (the checks before a run look no further)."""
+    (folder / "mnist").mkdir()
+    for name in mnist.RAW_SHA256:
+        (folder / "mnist" / f"{name}.gz").write_bytes(b"the user's\n")
+
+
+def hard_link_to_mnist(folder):
+    fake_mnist(folder)
+    os.link(folder / "mnist" / "t10k-labels-idx1-ubyte.gz", folder / "out.json")
+
+
 def python_file(folder):
     (folder / "src").mkdir()
     (folder / "src" / "plain.py").write_text("x = 1\n")
@@ -62,6 +74,21 @@ CASES = [
          setup=fifo("mnist/train-images-idx3-ubyte"), environment={"MNIST_DIR": "mnist"}),
     Case(SMALL_MLP + ["--download"], Exit.USAGE, "cache is not a folder; set XDG_CACHE_HOME to a folder",
          setup=a_file("cache"), environment={"MNIST_DIR": "", "XDG_CACHE_HOME": "cache"}),
+    # --json onto an MNIST file the run reads replaced it (exit 0): by its path, another spelling, a hard link.
+    Case(SMALL_MLP + ["--json", "mnist/t10k-labels-idx1-ubyte.gz"], Exit.USAGE,
+         "it is mnist/t10k-labels-idx1-ubyte.gz, a file this run reads", setup=fake_mnist,
+         environment={"MNIST_DIR": "mnist"}),
+    Case(SMALL_MLP + ["--json", "./mnist/../mnist/train-images-idx3-ubyte.gz", "--force"], Exit.USAGE,
+         "a file this run reads", setup=fake_mnist, environment={"MNIST_DIR": "mnist"}),
+    Case(SMALL_MLP + ["--json", "out.json", "--force"], Exit.USAGE, "a file this run reads",
+         setup=hard_link_to_mnist, environment={"MNIST_DIR": "mnist"}),
+    # An existing writable --json was replaced without --force, where scan refused it: one policy now.
+    InProcess(["run", "regression", "--json", "old.json"], Exit.USAGE,
+              "cannot write --json old.json: it exists; pass --force to replace it", setup=a_file("old.json")),
+    InProcess(["friends", "--json", "old.json"], Exit.USAGE,
+              "cannot write --json old.json: it exists; pass --force to replace it", setup=a_file("old.json")),
+    InProcess(["bench", "--json", "old.json"], Exit.USAGE,
+              "cannot write --json old.json: it exists; pass --force to replace it", setup=a_file("old.json")),
     # --force, wherever the message offers it: "pass --force" was said by five sub-commands without it.
     InProcess(["scan", "src", "--json", "frozen.json"], Exit.USAGE, "frozen.json is read-only; pass --force",
               setup=lambda folder: (python_file(folder), read_only("frozen.json")(folder))),

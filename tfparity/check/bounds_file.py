@@ -14,6 +14,7 @@ several seeds and ``write`` adds it to a file.
 """
 import math
 import os
+import re
 import stat
 import tomllib
 
@@ -25,6 +26,13 @@ KEYS = {"mode", "cause", "ulp", "atol", "measured"}
 # A tolerances file is a few lines of TOML (pyproject.toml a few pages): larger than this, it is
 # not one, and it is not read whole.
 MAX_BYTES = 1 << 20
+# Python's TOML reader takes time quadratic in the parts of a dotted key (one of 30,000 took half a
+# minute): a line longer than this, or with more dots outside quoted strings (a key's parts, a float
+# in an array), is refused before it is parsed. A tolerances file's lines are short, its keys one
+# part; pyproject.toml's a few parts; files within both caps parse in seconds at most.
+MAX_LINE = 4096
+MAX_DOTS = 64
+QUOTED = re.compile(r'"(?:[^"\\]|\\.)*"|\'[^\']*\'')
 
 
 class BoundsError(ValueError):
@@ -61,11 +69,26 @@ def _text(path):
         raise BoundsError(f"{path} is not UTF-8 text (byte {error.start}): not a tolerances file") from None
 
 
-def _entries(path):
+def _parsed(path):
+    """The TOML document at ``path``, its lines checked against MAX_LINE and MAX_DOTS first."""
+    text = _text(path)
+    for number, line in enumerate(text.splitlines(), 1):
+        if len(line) > MAX_LINE:
+            raise BoundsError(f"{path}: line {number} is longer than {MAX_LINE} characters: not a tolerances file")
+        dots = QUOTED.sub("", line).count(".")
+        if dots > MAX_DOTS:
+            raise BoundsError(f"{path}: line {number} has {dots} dots outside quotes (a key of {dots + 1} parts?), "
+                              f"more than {MAX_DOTS}: not a tolerances file")
     try:
-        document = tomllib.loads(_text(path))
+        return tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
         raise BoundsError(f"{path} is not valid TOML: {error}") from None
+    except RecursionError:  # arrays or inline tables nested thousands deep
+        raise BoundsError(f"{path}: nested too deeply: not a tolerances file") from None
+
+
+def _entries(path):
+    document = _parsed(path)
     if str(path).endswith("pyproject.toml"):
         tool = document.get("tool", {})
         document = tool.get("tfparity", {}) if isinstance(tool, dict) else {}

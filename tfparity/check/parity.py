@@ -66,8 +66,11 @@ def _trace(which, returned):
     for field, values in returned.items():
         try:
             array = np.array(values)  # a copy
-        except ValueError:  # steps of different shapes
-            shapes = sorted({np.shape(step) for step in values}, key=str) if _sequence(values) else []
+        except ValueError as error:  # steps of different shapes, or nested deeper than NumPy's arrays go
+            try:
+                shapes = sorted({np.shape(step) for step in values}, key=str) if _sequence(values) else []
+            except Exception:  # a step that is no array either: the error says why
+                raise UserCodeError(which, None, f"its field {field!r} cannot be read as an array: {error}") from None
             raise UserCodeError(which, None, f"its field {field!r} is ragged: its steps have different shapes"
                                 + (f" ({', '.join(map(str, shapes[:4]))})" if shapes else "")
                                 + "; each field is one array, steps first") from None

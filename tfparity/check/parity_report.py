@@ -19,6 +19,8 @@ from tfparity.core.tolerances import CAUSES
 # Every row has every key, so a reader (a DataFrame) needs no case for a field that agrees.
 FIELD_ROW = ("mode", "field", "steps_tf1", "steps_tf2", "first_step", "max_ulp", "max_abs",
              "final_index", "final_tf1", "final_tf2", "final_ulp", "final_abs")
+# What a check whose traces hold no finite value says (``Report.diverged``).
+NOTHING_FINITE = "nothing finite was compared: both runs are inf or NaN from step 1, so parity was not measured"
 
 
 @dataclass
@@ -47,7 +49,14 @@ class Report:
 
     @property
     def ok(self):
-        return all(self.passed(mode) for mode in self.verdicts)
+        return all(self.passed(mode) for mode in self.verdicts) and not self.diverged
+
+    @property
+    def diverged(self):
+        """Nothing finite was compared: every value of every trace is inf or NaN. NaN against NaN of
+        the same bits compares equal, so equal traces of them prove nothing; not parity."""
+        arrays = [np.asarray(values) for trace in self.traces.values() for values in trace.values()]
+        return any(a.size for a in arrays) and all(a.dtype.kind in "fc" and not np.isfinite(a).any() for a in arrays)
 
     def line(self, mode):
         verdict, causes = self.verdicts[mode], self.explained.get(mode)
@@ -74,6 +83,8 @@ class Report:
             if self.verdicts[mode].status != "bit-identical" and mode in self.traces:
                 lines.append(f"    {fields.final_line(*fields.finals(self.traces[REFERENCE], self.traces[mode]), mode)}")
             lines += [f"    hint: {hint}" for hint in self.hints.get(mode, ())]
+        if self.diverged:
+            lines.append(f"diverged: {NOTHING_FINITE}")
         return "\n".join(lines)
 
     def _verdict(self, mode):
@@ -121,7 +132,7 @@ class Report:
                                   **({"float64": self.confirmed[m]} if m in self.confirmed else {}),
                                   hints=list(self.hints.get(m, ())), summary=self.line(m))
                           for m, v in self.verdicts.items()},
-                "fields": self.field_rows(), **({"traces": self.trace_rows()} if traces else {})}
+                "diverged": self.diverged, "fields": self.field_rows(), **({"traces": self.trace_rows()} if traces else {})}
 
 
 def _off(causes):

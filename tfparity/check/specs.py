@@ -21,6 +21,7 @@ import threading
 from tfparity.core.exits import Exit
 
 from tfparity.core import fresh
+from tfparity.core.files import kind_of
 
 
 # The contract's role of each function (tfparity.check.parity.check) and the option naming it.
@@ -122,8 +123,10 @@ def _locate(name, option):
     the user's code, run under ``running``); SpecError when there is no such module."""
     if is_path(name):
         path = os.path.abspath(name)
-        if not os.path.isfile(path):
+        if not os.path.exists(path):
             raise SpecError(f"no file {name}")
+        if not os.path.isfile(path):  # a named pipe would block the import, a device never end
+            raise SpecError(f"{option} {name}: it is {kind_of(path)}, not a regular file")
 
         def load():
             module_name = os.path.splitext(os.path.basename(path))[0]

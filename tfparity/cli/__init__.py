@@ -79,7 +79,7 @@ def main(argv=None):
         return _lost(lost, streams)
     finally:
         sys.stdout, sys.stderr = streams
-        signals.restore(previous)
+        signals.release(previous)
 
 
 def _run(argv):

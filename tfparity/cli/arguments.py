@@ -106,13 +106,16 @@ def options(name, args):
 
 def check_mnist(names=None, download=False):
     """The MNIST files that ``names`` (examples; None: a study of the command's own) will read, checked
-    before TensorFlow loads: no folder, a missing file, a named pipe in a file's place."""
+    before TensorFlow loads: no folder, a missing file, a named pipe in a file's place. Returns them
+    (every IDX file of the folders read), which no output may be; none when no MNIST is read."""
     readers = [name for name in names if "download" in accepted(name)] if names is not None else [None]
-    if readers:
-        try:
-            mnist.check(download=bool(download))
-        except mnist.MnistError as error:
-            raise UsageError(f"{readers[0]}: {error}" if readers[0] else str(error)) from None
+    if not readers:
+        return []
+    try:
+        mnist.check(download=bool(download))
+    except mnist.MnistError as error:
+        raise UsageError(f"{readers[0]}: {error}" if readers[0] else str(error)) from None
+    return mnist.files(download=bool(download))
 
 
 def check_known(names):
@@ -122,11 +125,38 @@ def check_known(names):
             raise UsageError(f"unknown example {name!r}; known: {', '.join(known)}")
 
 
-def check_writable(path, force=False, option="--json"):
+def is_one_of(path, files):
+    """The path among ``files`` that ``path`` is (the same real path: a link, another spelling; or,
+    when both exist, the same inode: a hard link), or None."""
     try:
-        check_target(path, force)
+        target = os.stat(path)
+    except OSError:
+        target = None
+    for other in files:
+        if os.path.realpath(path) == os.path.realpath(other):
+            return other
+        try:
+            if target is not None and os.path.samestat(target, os.stat(other)):
+                return other
+        except OSError:
+            continue
+    return None
+
+
+def check_writable(path, force=False, option="--json", reads=(), replaces=False):
+    """``path`` may be written: never one of ``reads`` (the files the run reads); what
+    ``check_target`` refuses (a read-only file without ``force``, a link, a device) refused now; and
+    an existing file only with ``force`` (one policy for every output), unless ``replaces``: an
+    output that is always there to be replaced (bench --docs's record)."""
+    read = is_one_of(path, reads)
+    if read is not None:
+        raise UsageError(f"cannot write {option} {path}: it is {read}, a file this run reads")
+    try:
+        existing = check_target(path, force)
     except NotWritable as error:
         raise UsageError(f"cannot write {option} {path}: {error}") from None
+    if existing is not None and not force and not replaces:
+        raise UsageError(f"cannot write {option} {path}: it exists; pass --force to replace it")
 
 
 def from_make_inputs(error):

@@ -49,12 +49,13 @@ def run(args):
     from tfparity.studies.performance.runner import FULL_REPEATS
     names = args.examples or harness.examples()
     check_known(names)
+    read = check_mnist(names)
     if args.docs:
         _check_full(args, FULL_REPEATS)
         for target in (DOCS_RECORD, *DOCS_PAGES):
-            check_writable(target, args.force, option="--docs")
+            check_writable(target, args.force, option="--docs", reads=read, replaces=True)
     if args.json:
-        check_writable(args.json, args.force)
+        check_writable(args.json, args.force, reads=read)
     if args.out:
         _check_out(args)
     if args.repeats is not None and args.repeats < 1:
@@ -64,7 +65,6 @@ def run(args):
                          "example; the full run's 5 take about half an hour)")
     if args.determinism_only and args.no_determinism:
         raise UsageError("--determinism-only and --no-determinism exclude each other")
-    check_mnist(names)
     quiet.import_tensorflow()
     try:
         return _run(args, names)

@@ -5,7 +5,7 @@ options are checked. Exit statuses: 0 parity (bit-identical, within a bound of a
 or explained by a cause switched off), 1 mismatch (nothing compared is one too), 2 bad input to
 tfparity (a bounds file whose bound is not a rounding bound too), 3 the user's own code raised,
 exited (``sys.exit``, ``os._exit``) or returned something that is not a trace (their traceback,
-and which function or module).
+and which function or module), 5 diverged (no finite value in either run: nothing was measured).
 """
 import argparse
 import importlib
@@ -13,7 +13,7 @@ import os
 import sys
 import traceback
 
-from tfparity.cli.arguments import UsageError, check_writable, output, path, seed
+from tfparity.cli.arguments import UsageError, check_writable, is_one_of, output, path, seed
 from tfparity.core import quiet
 from tfparity.core.exits import Exit
 from tfparity.core.modes import CHECKED_MODES
@@ -29,7 +29,8 @@ EPILOG = """exit status:
   2    bad input to tfparity: one line on stderr (a SPEC, a signature, an option, a bounds file,
        a bound that is not a rounding bound)
   3    your own code raised, exited (sys.exit, os._exit) or returned no trace: your traceback, and
-       which function and mode, or which module"""
+       which function and mode, or which module
+  5    diverged: every value of both runs is inf or NaN, so nothing finite was compared"""
 
 
 def add_parser(sub):
@@ -74,10 +75,11 @@ def add_parser(sub):
 
 
 def _bounds_path(args):
-    """The bounds file read: --tolerances, else ./pyproject.toml when there is one, else None."""
+    """The bounds file read: --tolerances, else ./pyproject.toml when there is one (a named pipe or
+    a device there is refused as --tolerances would refuse it, not skipped), else None."""
     if args.tolerances is not None:
         return args.tolerances
-    return "pyproject.toml" if os.path.isfile("pyproject.toml") else None
+    return "pyproject.toml" if os.path.lexists("pyproject.toml") else None  # not a file: refused when read
 
 
 def _bounds(args):
@@ -148,9 +150,10 @@ def _refuse_writing_inputs(args, functions):
     """--json and --write-bound may not name a file the run reads (through links or another
     spelling), nor each other; --write-bound may name the --tolerances file: it adds to it."""
     read, real = _read_by_the_run(args, functions), os.path.realpath
-    if args.json is not None and real(args.json) in read | {real(p) for p in [args.write_bound] if p is not None}:
+    if args.json is not None and is_one_of(args.json, read | {real(p) for p in [args.write_bound] if p is not None}):
         raise UsageError(f"cannot write --json {args.json}: it is a file this run reads or writes")
-    if args.write_bound is not None and real(args.write_bound) in read - {real(p) for p in [args.tolerances] if p}:
+    tolerances = is_one_of(args.tolerances, read) if args.tolerances else None
+    if args.write_bound is not None and is_one_of(args.write_bound, read - {tolerances}):
         raise UsageError(f"cannot write --write-bound {args.write_bound}: it is a file this run reads")
 
 
@@ -171,15 +174,15 @@ def _user_error(error):
 
 
 def run(args):
-    if args.json is not None:
-        check_writable(args.json, args.force)
-    elif args.traces:
+    if args.json is None and args.traces:
         raise UsageError("--traces writes the traces into the JSON report: give --json PATH too")
     if args.seeds < 1:
         raise UsageError(f"--seeds must be at least 1, got {args.seeds}")
     _check_specs(args)
     bounds = _bounds(args)
     _refuse_writing_inputs(args, {})
+    if args.json is not None:
+        check_writable(args.json, args.force)
     if args.strict:  # fixed when TensorFlow loads, which it has not yet in this process
         os.environ["TF_ENABLE_ONEDNN_OPTS"] = "0"
     quiet.import_tensorflow()
@@ -212,6 +215,8 @@ def _report(args, functions, bounds):
     print(report)
     document = {"seed": args.seed, **report.to_dict(traces=args.traces)}
     status = Exit.OK if report.ok else Exit.MISMATCH
+    if report.diverged and all(report.passed(mode) for mode in report.verdicts):
+        status = Exit.DIVERGED  # its line is the report's last
     if args.write_bound is not None:
         entries, unexplained = bounds_file.measure(functions, args.modes, args.attribute, args.strict,
                                                       args.seeds, names, args.reformulated)

@@ -12,9 +12,9 @@ def add_parser(sub):
 
 
 def run(args):
+    read = check_mnist()  # its MLP problem's images
     if args.json:
-        check_writable(args.json, args.force)
-    check_mnist()  # its MLP problem's images
+        check_writable(args.json, args.force, reads=read)
     quiet.import_tensorflow(quiet.OWN_CODE_LOG_LEVEL)  # only our measurements run: none of the runtime's notices
     from tfparity.studies.false_friends import measurement, report  # they load Keras: only when the command runs
     try:

@@ -57,9 +57,9 @@ def run(args):
     options = {name: arguments.options(name, args) for name in names}
     if args.download and not any("download" in arguments.accepted(name) for name in names):
         raise UsageError(f"--download does not apply to {', '.join(names)}: no MNIST is read")
+    read = arguments.check_mnist(names, args.download)
     if args.json:
-        arguments.check_writable(args.json, args.force)
-    arguments.check_mnist(names, args.download)
+        arguments.check_writable(args.json, args.force, reads=read)
     from tfparity.cli.progress import Bars  # tqdm: only when running
     quiet.import_tensorflow()
     results, seconds = {}, {}

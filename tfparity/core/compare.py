@@ -4,7 +4,8 @@ A trace is ``{field: array}`` whose first axis is the update step. ``desired`` i
 (the TF1 Session run), as in numpy.testing. A place passes when it is within ``tolerance`` ULP or
 within ``atol`` absolutely (ULPs shrink to nothing where a value crosses zero). NaN against a NaN
 of the same bits is equal; a NaN of other bits (sign or payload), and NaN or ±inf against anything
-else, is a mismatch whatever the tolerance. A complex value is as far as the farther of its real
+else, is a mismatch whatever the tolerance. -0 against +0 (equal numbers, other bits) is 1 ULP
+apart, which no atol covers: a mismatch unless a ULP bound allows it. A complex value is as far as the farther of its real
 and imaginary parts. Traces that compare no value (no field, or no step) are a mismatch: nothing
 compared is no parity.
 """
@@ -35,7 +36,7 @@ def ulp_distance(desired, actual):
     integer = _INT[desired.dtype]
     magnitude = np.iinfo(integer).max  # all bits but the sign
     bits = [np.ascontiguousarray(x).view(integer) for x in (desired, actual)]
-    # Map bit patterns to integers that order like the floats (so -0 and +0 coincide).
+    # Map bit patterns to integers that order like the floats (-0 and +0 coincide here; set 1 apart below).
     ordered = [np.where(b < 0, -(b & magnitude), b).astype(np.int64) for b in bits]
     same_sign = (ordered[0] >= 0) == (ordered[1] >= 0)
     with np.errstate(over="ignore"):
@@ -46,6 +47,7 @@ def ulp_distance(desired, actual):
     special = ~(np.isfinite(desired) & np.isfinite(actual))
     same_special = same_nan | (desired == actual)
     distance[special] = np.where(same_special[special], 0.0, np.inf)
+    distance[(desired == 0) & (actual == 0) & (bits[0] != bits[1])] = 1.0  # -0 is not +0, as -NaN is not NaN
     return distance
 
 
@@ -225,7 +227,7 @@ def compare(desired, actual, tolerance=0, atol=0.0, causes=(), differs=False, sc
         max_ulp = max(max_ulp, float(ulp.max(initial=0.0)))
         max_abs = max(max_abs, float(diff.max(initial=0.0)))
         first_difference = _earliest(first_difference, _first(field, d, a, ulp, ulp > 0))
-        beyond = (ulp > tolerance) & (diff > atol)
+        beyond = (ulp > tolerance) & ((diff > atol) | (diff == 0))  # -0 for +0: no atol covers other bits
         first_mismatch = _earliest(first_mismatch, _first(field, d, a, ulp, beyond))
     if not compared and first_mismatch is None:  # no field, or no step, or no value in a step
         nothing = structure.nothing_compared(desired)

@@ -1,7 +1,7 @@
 """Ctrl-C and SIGTERM as one exception, and blocks that finish before either lands.
 
 ``install`` turns both signals into ``Interrupted`` (the command prints one line and exits
-128 + the signal number). ``deferred`` holds a signal that arrives inside a block, such as an
+128 + the signal number); once one has, both are ignored until the process ends. ``deferred`` holds a signal that arrives inside a block, such as an
 atomic write or a folder swap, and delivers it when the block ends, so none is left half done.
 ``child`` runs a subprocess that an interrupt never leaves behind.
 """
@@ -27,7 +27,13 @@ class Interrupted(BaseException):
         self.status = SIGNAL_EXIT_BASE + signum
 
 
+# The signal this process is handling, once ``_interrupt`` has caught it: the process is ending.
+_caught = []
+
+
 def _interrupt(signum, frame):
+    ignore()  # a second Ctrl-C (or timeout's forwarded one) must not cut the handling of the first short
+    _caught.append(signum)
     raise Interrupted(signum)
 
 
@@ -36,7 +42,9 @@ def _main_thread():
 
 
 def install():
-    """Make SIGINT and SIGTERM raise ``Interrupted``; returns what ``restore`` needs."""
+    """Make SIGINT and SIGTERM raise ``Interrupted``; returns what ``release`` needs. Once one has,
+    both are ignored until the process ends."""
+    _caught.clear()
     return {s: signal.signal(s, _interrupt) for s in SIGNALS} if _main_thread() else {}
 
 
@@ -50,6 +58,13 @@ def ignore():
 def restore(previous):
     for signum, handler in previous.items():
         signal.signal(signum, signal.SIG_DFL if handler is None else handler)
+
+
+def release(previous):
+    """The handlers ``install`` replaced, back; unless an interrupt was caught: then the process is
+    ending, and further SIGINT and SIGTERM stay ignored until it has."""
+    if not _caught:
+        restore(previous)
 
 
 @contextlib.contextmanager

@@ -20,9 +20,9 @@ bound is alone, ``check_rounding`` against the reference trace it is to bound). 
 the last bits of a value, never its leading ones: a bound must keep the leading KEPT_BITS of every
 value it bounds. Its ULP must be a whole number no larger than 2**(p - KEPT_BITS), where p is the
 mantissa bits of the narrowest float dtype compared (at 2**p ULP a value off by a factor of two
-passes, and just under it one off by 1.5), and its atol a finite number no larger than the largest
-magnitude among the reference values scaled by 2**-KEPT_BITS (an atol near the values themselves
-lets a value off by its own size pass).
+passes, and just under it one off by 1.5), and its atol a finite number no larger than 2**-KEPT_BITS
+of the largest magnitude of each float field it bounds (an atol near a field's values lets a value
+off by its own size pass; one above 0 on a field of zeros, any value near 0).
 """
 import importlib
 import math
@@ -178,14 +178,18 @@ def check_rounding(declared, desired):
     """``NotARoundingBound`` for the first bound in ``declared`` ({mode: [Bound, ...]}) that is
     larger than rounding of the values of ``desired`` (the reference trace, {field: array}) it would
     bound: a ULP count above 2**(p - KEPT_BITS) in its narrowest float dtype (p mantissa bits), or an
-    atol above its largest finite magnitude times 2**-KEPT_BITS. A trace with no float field has
-    nothing ULPs measure."""
-    floats = [a for a in map(np.asarray, desired.values()) if a.dtype.kind in "fc"]
+    atol above 2**-KEPT_BITS of the largest finite magnitude of any float field (an atol applies to
+    every field: judged against the field of smallest values, not the largest value of all). An atol
+    above 0 on a field whose finite values are all 0 is refused too: it keeps none of their bits, and
+    lets any value within it pass; a field with no finite value is not judged (inf and NaN are compared
+    by their bits). A trace with no float field has nothing ULPs measure."""
+    floats = {name: a for name, a in ((n, np.asarray(v)) for n, v in desired.items()) if a.dtype.kind in "fc"}
     if not floats:
         return
-    narrowest = min((np.finfo(a.dtype) for a in floats), key=lambda info: info.nmant)
-    largest = max(float(np.abs(a[np.isfinite(a)]).max(initial=0.0)) for a in floats)
-    widest_ulp, widest_atol = 2 ** (narrowest.nmant - KEPT_BITS), largest * 2.0 ** -KEPT_BITS
+    narrowest = min((np.finfo(a.dtype) for a in floats.values()), key=lambda info: info.nmant)
+    largest = {name: float(np.abs(a[np.isfinite(a)]).max()) for name, a in floats.items() if np.isfinite(a).any()}
+    smallest = min(largest, key=largest.get, default=None)
+    widest_ulp = 2 ** (narrowest.nmant - KEPT_BITS)
     for mode, found in declared.items():
         for bound in found:
             where = f"the bound for {bound.cause} ({mode})"
@@ -194,7 +198,13 @@ def check_rounding(declared, desired):
                     f"{where}: ulp {bound.ulp} is above 2**{narrowest.nmant - KEPT_BITS}: in {narrowest.dtype} "
                     f"it lets a value's leading {KEPT_BITS} bits differ (a relative difference of "
                     f"{bound.ulp * 2.0 ** -narrowest.nmant:.2g}); not a rounding bound")
-            if bound.atol > widest_atol:
+            if smallest is None or bound.atol <= largest[smallest] * 2.0 ** -KEPT_BITS:
+                continue
+            if largest[smallest] == 0:
                 raise NotARoundingBound(
-                    f"{where}: atol {bound.atol:g} is above 2**-{KEPT_BITS} of the largest reference (TF1) "
-                    f"value ({largest:g}): a value off by more than rounding would pass; not a rounding bound")
+                    f"{where}: atol {bound.atol:g} applies to field {smallest!r} too, whose reference (TF1) values "
+                    "are all 0: any value within it would pass; not a rounding bound (bound it in ulp, atol 0)")
+            raise NotARoundingBound(
+                f"{where}: atol {bound.atol:g} is above 2**-{KEPT_BITS} of the largest reference (TF1) value "
+                f"of field {smallest!r} ({largest[smallest]:g}), which it bounds too: a value off by more than "
+                "rounding would pass; not a rounding bound")

@@ -174,3 +174,49 @@ def off_by_half_into_buffer(inputs, function=False):
 def returns_text(inputs, function=False):
     """A field of words, not numbers."""
     return dict(tf1_run(inputs), note=np.array(["step"] * STEPS))
+
+
+def big_and_small(inputs):
+    """A field of thousands beside one of thousandths (usable as --tf1 too)."""
+    return {"big": np.full(STEPS, 1000.0, np.float32), "small": np.full(STEPS, 1e-3, np.float32)}
+
+
+def small_off_by_far(inputs, function=False):
+    """The small field off by 900 times itself: an atol judged against the big one let it pass."""
+    return dict(big_and_small(inputs), small=np.full(STEPS, 0.9, np.float32))
+
+
+def all_zero(inputs):
+    """A field of zeros beside the pair's trace (usable as --tf1 too)."""
+    return dict(tf1_run(inputs), zero=np.zeros(STEPS, np.float32))
+
+
+def zero_off_by_half(inputs, function=False):
+    return dict(tf1_run(inputs), zero=np.full(STEPS, 0.5, np.float32))
+
+
+def positive_zeros(inputs):
+    return {"z": np.zeros((STEPS, 2), np.float32)}
+
+
+def negative_zeros(inputs, function=False):
+    """-0.0 for +0.0: equal as numbers, another bit pattern."""
+    return {"z": -np.zeros((STEPS, 2), np.float32)}
+
+
+def nan_port(inputs, function=False):
+    """NaN from step 1, as nan_tf1: nothing finite to compare."""
+    return nan_tf1(inputs)
+
+
+def inf_both(inputs, function=False):
+    """inf from step 1 (usable as --tf1 too): nothing finite to compare."""
+    return {"w": np.full((STEPS, 2), np.inf, np.float32)}
+
+
+def deeper_than_numpy(inputs, function=False):
+    """A field nested one list deeper than the 64 dimensions NumPy's arrays have."""
+    nested = 0.0
+    for _ in range(65):
+        nested = [nested]
+    return dict(tf1_run(inputs), w=[nested] * STEPS)
