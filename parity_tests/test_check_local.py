@@ -117,3 +117,10 @@ def test_a_wide_reformulation_bound_passes_no_slip_that_float64_does_not_confirm
 def test_reformulated_needs_a_bound_to_measure_and_local_steps(capsys):
     assert cli.main(_softmax("fused", "--reformulated", FUSED)) == Exit.USAGE
     assert "give --write-bound FILE and --step SPEC too" in capsys.readouterr().err
+
+
+def test_the_bench_times_a_pair_with_local_steps(capsys):
+    # --bench's fresh processes time the runs only; the port's step_from is not among what they import
+    assert cli.main(PAIR + PORT + ["--modes", "tf2_eager", "--bench"]) == Exit.OK
+    out = capsys.readouterr().out
+    assert "first run s" in out and "not reproducible" not in out, out

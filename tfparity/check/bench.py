@@ -12,6 +12,8 @@ from tfparity.check.parity import runner
 from tfparity.core import fresh
 
 REPEATS = 3  # warm runs after the first: enough for a median on 2 cores, short for a check
+# The roles a timed run calls (a port's step_from, for the local layer, is not timed).
+TIMED = ("make_inputs", "tf1_run", "tf2_run", "tf2_loop")
 
 
 def time_mode(named, seed, mode, repeats=REPEATS):
@@ -36,14 +38,18 @@ def bench(args, report):
     """{mode: timings and parity class} for the TF1 run and every mode of the report; a mode whose
     fresh process did not compute what the report compared (the control) says so, and is
     ``"reproduced": False``: its time is of other code or numbers."""
-    named = specs.names(args)
+    named = {role: spec for role, spec in specs.names(args).items() if role in TIMED}
     result = {}
     for mode in ("tf1_graph", *report.verdicts):
-        timing = fresh.call("tfparity.check.bench:time_mode", {"named": named, "seed": args.seed, "mode": mode},
-                            {"PYTHONPATH": specs.search_path()})
-        theirs = timing.pop("record")
-        mine = dict(report.record, traces={mode: report.record["traces"][mode]})
-        what = control.difference(mine, theirs)
+        try:
+            timing = fresh.call("tfparity.check.bench:time_mode", {"named": named, "seed": args.seed, "mode": mode},
+                                {"PYTHONPATH": specs.search_path()})
+        except RuntimeError as error:  # the user's code stopped there: no time, and not what was compared
+            timing = dict.fromkeys(("first", "median", "min", "max"), float("nan"))
+            what = f"the run failed there: {str(error).splitlines()[-1]}"
+        else:
+            mine = dict(report.record, traces={mode: report.record["traces"][mode]})
+            what = control.difference(mine, timing.pop("record"))
         parity = "reference" if mode == "tf1_graph" else report.line(mode)
         result[mode] = dict(timing, parity=control.message("in the fresh process that timed it", what) if what
                             else parity, reproduced=not what)

@@ -229,8 +229,11 @@ def _remote(functions, seed, mine, differing, names=None):
             what = control.difference(mine, theirs)
             if what:
                 return fail(AGAIN_FRESH, what)
-        done = fresh.call("tfparity.check.parity:statuses", {"named": named, "seed": seed, "off": off},
-                          dict(ONEDNN_OFF, **path))
+        try:
+            done = fresh.call("tfparity.check.parity:statuses", {"named": named, "seed": seed, "off": off},
+                              dict(ONEDNN_OFF, **path))
+        except RuntimeError as error:  # the user's code stopped there, with oneDNN off
+            return fail("in a fresh process with oneDNN off", f"the run failed there: {str(error).splitlines()[-1]}")
         what = control.difference({"code": mine["code"], "inputs": mine["inputs"]}, done["record"])
         return fail("in a fresh process with oneDNN off", what) if what else done["statuses"]
     return remote, failed
