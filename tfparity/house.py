@@ -20,7 +20,7 @@ HOUSE = {  # package: the project's packages it may import, listed from the grou
     "tf1_graph": ("shared_data", "tfparity.core"),
     "tf2_eager": ("shared_data", "tfparity.core", "tfparity.port"),
     "tfparity.check": ("tfparity.core",),
-    "tfparity.check.scaffold": ("tfparity.testing",),  # the files `tfparity new` writes import it as a user's do
+    "tfparity.check.scaffold": ("tfparity.testing", "tfparity.port"),  # the files `tfparity new` writes import them as a user's do
     "tfparity.testing": ("tfparity.check",),
     "tfparity.checkpoint": ("tfparity.core", "tfparity.port"),
     "tfparity.scan": ("tfparity.core", "tfparity.render"),
