@@ -124,3 +124,13 @@ def test_the_bench_times_a_pair_with_local_steps(capsys):
     assert cli.main(PAIR + PORT + ["--modes", "tf2_eager", "--bench"]) == Exit.OK
     out = capsys.readouterr().out
     assert "first run s" in out and "not reproducible" not in out, out
+
+
+def test_a_step_from_that_is_not_what_the_run_computes_fails(capsys, tmp_path):
+    # The port's run slips (learning rate +10%) while its step_from is the correct one: under a
+    # reformulation bound the trajectory only "differs", so the control at update 1 must catch it.
+    (tmp_path / "bounds.toml").write_text('[[bounds]]\ncause = "reformulation"\nulp = 4\nmeasured = "fused"\n')
+    arguments = _softmax("fused", "--tolerances", str(tmp_path / "bounds.toml"))
+    arguments[arguments.index(f"{SOFTMAX}:fused_run")] = f"{SOFTMAX}:rate_run"
+    assert cli.main(arguments) == Exit.MISMATCH
+    assert "the port's step_from does not compute what its run does: at update 1" in capsys.readouterr().out

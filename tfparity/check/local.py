@@ -74,13 +74,31 @@ def _after(which, returned, steps):
     return returned
 
 
-def layer(inputs, tf2_step, modes, kept, reference, tolerances, guarded):
+def _not_its_run(actual, run, updates):
+    """Where the port's ``step_from`` does not compute what its run does: update 1 starts from the
+    shared initial state in both, so every field the run traces at each update must come out of
+    ``step_from``'s update 1 (``actual``'s first row) bit for bit; a place dict, or None."""
+    for name in actual:
+        traced = np.asarray(run.get(name, ()))
+        if traced.ndim < 1 or len(traced) != updates:
+            continue
+        mine, theirs = np.asarray(actual[name][0]), traced[0]
+        if mine.shape != theirs.shape or mine.dtype != theirs.dtype or mine.tobytes() != theirs.tobytes():
+            return {"kind": "step_from", "field": name, "detail": (
+                f"the port's step_from does not compute what its run does: at update 1, from the same initial "
+                f"state, field {name} is {mine.ravel()[:3]} in step_from and {np.ravel(theirs)[:3]} in the run")}
+    return None
+
+
+def layer(inputs, tf2_step, modes, kept, reference, tolerances, guarded, runs=None):
     """({mode: local Verdict}, {mode: float64 confirmation}) for each of ``modes`` that takes steps
     (eager, tf.function): the port's update k from ``kept[k - 1]`` against ``kept[k]`` (and the loss
     against ``reference["loss"]`` where it has a value per update), within the bounds of
     ``tolerances`` whose causes are active, ULPs counted at each field's largest value; every
     difference checked against float64 (``confirm``), and a reformulation bound's verdict a MISMATCH
-    unless confirmed. ``guarded(which, function, *args, **kwargs)`` runs the user's code."""
+    unless confirmed; and a MISMATCH where ``step_from`` is not what the mode's run (``runs[mode]``,
+    its trace) computes at update 1 (the control). ``guarded(which, function, *args, **kwargs)`` runs
+    the user's code."""
     steps = [k for k in sorted(kept) if k > 0 and local_step(k) and k - 1 in kept]
     losses = np.asarray(reference.get("loss", ()))
     with_loss = losses.ndim >= 1 and len(losses) >= max(steps, default=0)
@@ -103,6 +121,9 @@ def layer(inputs, tf2_step, modes, kept, reference, tolerances, guarded):
             if verdict.status == "within" and REFORMULATION in verdict.causes and not confirmed[mode]["ok"]:
                 verdict = dataclasses.replace(verdict, status="mismatch", first_mismatch={
                     "kind": "unconfirmed", "field": confirmed[mode].get("field"), "detail": confirmed[mode]["detail"]})
+        other = _not_its_run(actual, (runs or {}).get(mode, {}), max(kept)) if 1 in steps else None
+        if other:
+            verdict = dataclasses.replace(verdict, status="mismatch", first_mismatch=other)
         found[mode] = verdict
     return found, confirmed
 

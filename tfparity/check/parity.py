@@ -164,7 +164,8 @@ def check(make_inputs, tf1_run, tf2_run, seed=0, modes=None, tolerances=None, tf
     if tf2_step is not None:
         kept = local.states(lambda on_step: _trace("tf1_run", _guarded(
             "tf1_run", tf1_run, _own_copy(inputs), graph=True, on_step=on_step)), desired)
-        steps, confirmed = local.layer(lambda: _own_copy(inputs), tf2_step, modes, kept, desired, tolerances, _guarded)
+        steps, confirmed = local.layer(lambda: _own_copy(inputs), tf2_step, modes, kept, desired, tolerances, _guarded,
+                                       traces)
     verdicts = {mode: _trajectory(desired, traces[mode], applicable(tolerances, mode), mode in steps)
                 for mode in modes}
     differing = [m for m, v in verdicts.items()  # a dtype or shape difference has no cause to switch

@@ -60,6 +60,8 @@ def describe(place):
     """One line for a structural difference."""
     if place["kind"] == "nothing":
         return f"nothing was compared: {place['detail']}; a comparison of nothing is no parity"
+    if place["kind"] == "step_from":
+        return place["detail"]
     if place["kind"] == "unconfirmed":
         return f"the reformulation bound does not apply: {place['detail']}"
     if place["kind"] == "field":
