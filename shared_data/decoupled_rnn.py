@@ -39,6 +39,11 @@ PUBLISHED = {"source": "a comparison of its two runs, in words", "distribution":
                       for name in VARIANTS for method in ("autodiff", "synthetic")]}
 # A small run that still shows parity: what the tests and the notebooks run by default.
 QUICK = {"epochs": 1, "train_size": 32, "test_size": 16}
+# What the local bounds were measured on (tfparity.core.local_record, seeds 0-2): two epochs of the
+# original's sizes, QUICK as written (both flaws), the stale flaw over epochs of three images (an
+# epoch's test advances the hidden state the next epoch's first update reads), and QUICK.
+LOCAL_SETTINGS = ({"epochs": 2}, dict(QUICK, flaws="sign+stale"),
+                  {"epochs": 3, "train_size": 3, "test_size": 4, "flaws": "stale"}, QUICK)
 # `tfparity run`'s default (the main job, docs/performance.md#the-main-job has each mode's seconds):
 # 100 epochs of one-image updates through 784×784 matrices, for each method; the Session and the
 # step as a tf.function run the first 5, eager the first 2, each compared with the same span of the

@@ -106,7 +106,9 @@ def run_mode(twins, mode, inputs, on_epoch=None, on_step=None):
     ``epoch`` is an int counted from 1, ``trace`` the fields so far, named as in the returned trace
     (an example with several methods counts each method's epochs from 1, its fields ``method/field``).
     ``on_step(k, read)``, for twins whose ``run`` takes it, is called with k = 0 before the first update
-    and after each update k, ``read()`` giving the state then: every variable by its TF1 name."""
+    and after each update k, ``read()`` giving the state then: every variable by its TF1 name. An
+    example with several methods calls it for each method's updates in turn, k counted from 0 in each,
+    its variables named ``method/name`` as its fields are (``state_keeper`` merges them by k)."""
     if declared_run(twins, mode):
         run, options = declared_run(twins, mode), {}
     else:
@@ -132,9 +134,17 @@ def local_step(k):
     return 1 <= k <= LOCAL_FIRST or odd in (1, 3)
 
 
+def loss_series(trace):
+    """A trace's per-update losses by field: "loss", or each method's "method/loss" where an example
+    runs several methods (``run_mode``)."""
+    return {field: values for field, values in trace.items()
+            if field == "loss" or (field.endswith("/loss") and field.count("/") == 1)}
+
+
 def step_from(twins, mode):
     """The function that takes one update of ``mode`` from given states, as ``f(inputs, states)`` →
-    {k: (loss, state after)} (the contract: a twin's ``step_from(inputs, states)``), or None where the
+    {k: (loss, state after)} (the contract: a twin's ``step_from(inputs, states)``; with several
+    methods the loss is {method/loss: its loss} and the state holds every method's), or None where the
     twins offer none: TF1's ``step_from`` for the reference (the control), TF2's ``step_from`` for its
     run modes, ``step_from_loop`` for the loop modes, ``step_from_NAME`` for a declared mode ``tf2_NAME``."""
     tf1, tf2 = twins[0], twins[1]
@@ -150,31 +160,37 @@ def step_from(twins, mode):
 def state_keeper(twins):
     """(on_step, kept) for the reference's run: ``on_step(k, read)`` keeps ``read()``, the state after
     update k (k = 0: the initial state) by TF1 name, in ``kept`` wherever the local layer checks update k
-    or k + 1; None where the twins have no local layer (no TF1 ``step_from``, or a run without ``on_step``)."""
+    or k + 1, the methods' states at one k merged (``run_mode``); None where the twins have no local layer
+    (no TF1 ``step_from``, or a run without ``on_step``)."""
     if not (hasattr(twins[0], "step_from") and "on_step" in inspect.signature(twins[0].run).parameters):
         return None
     kept = {}
 
     def on_step(k, read):
         if local_step(k) or local_step(k + 1):
-            kept[k] = read()
+            kept.setdefault(k, {}).update(read())
     return on_step, kept
 
 
 def local_layer(twins, inputs, modes, states, losses):
     """Each mode's one update from the reference's own state before it, beside the reference's own
     next state: {mode: (desired, actual, steps)}, traces whose i-th row is update ``steps[i]``: the
-    step's loss ("loss", the reference's from ``losses``, its per-update series) and every variable."""
-    steps = [k for k in sorted(states) if local_step(k) and k - 1 in states and k <= len(losses)]
+    step's loss ("loss", the reference's from ``losses``, its per-update series; or, from several
+    methods, {method/loss: series}, ``loss_series``) and every variable."""
+    losses = losses if isinstance(losses, dict) else {"loss": losses}
+    updates = min(map(len, losses.values()), default=0)
+    steps = [k for k in sorted(states) if local_step(k) and k - 1 in states and k <= updates]
     found = {}
     for mode in modes:
         run = step_from(twins, mode)
         if run is None or not steps:
             continue
         after = run(inputs, {k: states[k - 1] for k in steps})
-        desired = {"loss": np.array([losses[k - 1] for k in steps])}
+        after = {k: (loss if isinstance(loss, dict) else {"loss": loss}, state) for k, (loss, state) in after.items()}
+        desired = {field: np.array([series[k - 1] for k in steps]) for field, series in losses.items()}
         desired.update({name: np.stack([states[k][name] for k in steps]) for name in states[steps[0]]})
-        actual = {"loss": np.array([after[k][0] for k in steps])}
+        fields = dict.fromkeys(field for k in steps for field in after[k][0])
+        actual = {field: np.array([after[k][0][field] for k in steps]) for field in fields}
         names = dict.fromkeys(name for k in steps for name in after[k][1])
         actual.update({name: np.stack([after[k][1][name] for k in steps]) for name in names})
         found[mode] = desired, actual, steps
@@ -195,7 +211,7 @@ def local_check(name, inputs, modes, packages=PACKAGES):
     if keeper is None:
         return {}
     reference = run_mode(twins, REFERENCE, inputs, on_step=keeper[0])
-    return local_verdicts(name, local_layer(twins, inputs, modes, keeper[1], reference["loss"]), packages[0])
+    return local_verdicts(name, local_layer(twins, inputs, modes, keeper[1], loss_series(reference)), packages[0])
 
 
 def at_updates(verdict, steps):
@@ -286,10 +302,10 @@ def run_example(name, seed=0, modes=None, packages=PACKAGES, progress=None, part
                                 progress and (lambda epoch, trace, mode=mode: progress(mode, epoch, trace)),
                                 keeper[0] if keeper and mode == REFERENCE else None)
     found = {}
-    if keeper and keeper[1] and "loss" in traces.get(REFERENCE, {}):
+    if keeper and keeper[1] and loss_series(traces.get(REFERENCE, {})):
         if progress:
             progress(LOCAL, 0, None)
-        found = local_verdicts(name, local_layer(twins, inputs, list(traces), keeper[1], traces[REFERENCE]["loss"]),
+        found = local_verdicts(name, local_layer(twins, inputs, list(traces), keeper[1], loss_series(traces[REFERENCE])),
                                packages[0])
     return {"example": name, "seed": seed, "machine": fingerprint(), "inputs": inputs, "traces": traces,
             "parity": {"reference": REFERENCE, "verdicts": verdicts(name, traces, packages[0], scope, epochs, found),
