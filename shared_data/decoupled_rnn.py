@@ -39,11 +39,11 @@ PUBLISHED = {"source": "a comparison of its two runs, in words", "distribution":
                       for name in VARIANTS for method in ("autodiff", "synthetic")]}
 # A small run that still shows parity: what the tests and the notebooks run by default.
 QUICK = {"epochs": 1, "train_size": 32, "test_size": 16}
-# What the local bounds were measured on (tfparity.core.local_record, seeds 0-2): two epochs of the
-# original's sizes, QUICK as written (both flaws), the stale flaw over epochs of three images (an
-# epoch's test advances the hidden state the next epoch's first update reads), and QUICK.
-LOCAL_SETTINGS = ({"epochs": 2}, dict(QUICK, flaws="sign+stale"),
-                  {"epochs": 3, "train_size": 3, "test_size": 4, "flaws": "stale"}, QUICK)
+# What the local layer was measured on (tfparity.core.local_record, seeds 0-2): QUICK, which the
+# tests and the notebooks run, as we wrote it and as the original was written (both flaws), and the
+# stale flaw over epochs of three images (an epoch's test advances the hidden state the next
+# epoch's first update reads). Each update is the same one-image step through 784×784 matrices.
+LOCAL_SETTINGS = (QUICK, dict(QUICK, flaws="sign+stale"), {"epochs": 3, "train_size": 3, "test_size": 4, "flaws": "stale"})
 # `tfparity run`'s default (the main job, docs/performance.md#the-main-job has each mode's seconds):
 # 100 epochs of one-image updates through 784×784 matrices, for each method; the Session and the
 # step as a tf.function run the first 5, eager the first 2, each compared with the same span of the
@@ -51,7 +51,11 @@ LOCAL_SETTINGS = ({"epochs": 2}, dict(QUICK, flaws="sign+stale"),
 # to the end).
 FIRST_EPOCHS = {"tf1_graph": 5, "tf2_eager": 2}
 # Allowed differences from the TF1 Session, each with its named cause and its measurement;
-# tfparity/core/tolerances.py applies a bound only while its cause is active.
+# tfparity/core/tolerances.py applies a bound only while its cause is active. Still a trajectory
+# bound: the local layer is measured (docs/results/local_steps.json) and every mode but XLA is
+# bit-identical there, but XLA's one-update loss is not within rounding of its own size: its output
+# one ULP off where the sigmoid nears its target moves the half squared error by more than any
+# rounding bound of that error allows.
 BOUNDS = {
     "tf2_xla": [Bound(
         "xla", 256, 5e-3,
