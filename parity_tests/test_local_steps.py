@@ -5,6 +5,7 @@ A porting slip shows at its full size on the update where it acts (update 1), wh
 stays within its rounding bound, under either oneDNN setting (run this file with
 TF_ENABLE_ONEDNN_OPTS=0 and =1)."""
 import functools
+import types
 
 import keras
 import pytest
@@ -15,6 +16,7 @@ import tf2_eager.convnet as port
 import tf2_eager.mlp as mlp_port
 import tf2_eager.regression as regression_port
 from tfparity.core import harness, local_record, report
+from tfparity.core.confirm import as_float64
 from tfparity.core.machine import onednn_active
 from tfparity.core.tolerances import bounds, local_bounds
 from tfparity.port import optimizers
@@ -56,6 +58,21 @@ class RateMultiply(keras.layers.Multiply):
         return super().call(inputs) * RATE_SCALE
 
 
+def float64_model(x, keep_mask, params, model=port.model):
+    """The forward pass (and so its gradient) in float64 where TF1 rounds to float32: the weights
+    cast on the way in, the logits cast back, a port fed NumPy's default float64 at heart."""
+    wide = types.SimpleNamespace(**{name: types.SimpleNamespace(**{kind: tf.cast(getattr(getattr(params, name), kind), tf.float64)
+                                                                   for kind in ("weights", "biases")})
+                                    for name in ("conv1", "conv2", "fc1", "fc2")})
+    mask = None if keep_mask is None else tf.cast(keep_mask, tf.float64)
+    return tf.cast(model(tf.cast(x, tf.float64), mask, wide), x.dtype)
+
+
+def float64_keras_model(inputs, keras_model=port.keras_model):
+    """The Keras model built in float64 (``keras.config.set_floatx("float64")`` does the same)."""
+    return keras_model(as_float64(inputs))
+
+
 # A keep_prob at which a rate of the same number keeps other units: at 0.5 the two coincide.
 KEEP_PROB = 0.75
 RATE_SCALE = KEEP_PROB / (1 - KEEP_PROB)  # 1/(1 - keep_prob) over TF1's 1/keep_prob
@@ -68,7 +85,8 @@ PLANTED = {  # example: {name: [(object, attribute, replacement)]}
         "Adam's epsilon 1e-7 for 1e-8": [(port, "ADAM", dict(port.ADAM, tf1=EPSILON_SLIP)),
                                           (optimizers, "Adam", EPSILON_SLIP)],
         "Keras Adam for TF1 Adam": [(port, "ADAM", dict(port.ADAM, tf1=port.ADAM["keras"]))],
-        "keep_prob passed as rate": [(port, "model", keep_prob_as_rate), (keras.layers, "Multiply", RateMultiply)]},
+        "keep_prob passed as rate": [(port, "model", keep_prob_as_rate), (keras.layers, "Multiply", RateMultiply)],
+        "float64 inside the step": [(port, "model", float64_model), (port, "keras_model", float64_keras_model)]},
     "mlp": {  # the step's rate (eager, tf.function, the loop) and the Keras rule's
         "learning rate off by 10%": [(mlp_port, "train_step", mlp_rate_off),
                                      (optimizers, "GradientDescent",
@@ -91,6 +109,11 @@ SLIP_OPTIONS = {"keep_prob passed as rate": {"keep_prob": KEEP_PROB}}
 # wide enough (Adam's first step turns a gradient's rounding near epsilon into a share of the step)
 # that a tenfold epsilon stands about 49 times above it, not 100.
 NARROWER = {("Adam's epsilon 1e-7 for 1e-8", "tf2_xla"): 32}
+# Slips that round otherwise and compute the same mathematics: float64 arithmetic where TF1 rounds
+# to float32 is nearer the exact update than TF1, by rounding. No bound separates it from another
+# rounding: caught where the update is bit for bit, and under a bound by the float64 confirmation
+# (the port's float32 update sits on its float64 one, TF1's does not).
+ROUNDING_SLIPS = ("float64 inside the step",)
 
 
 def options(name):
@@ -106,7 +129,7 @@ def local(name, seed=0, **extra):
     on_step, kept = harness.state_keeper(twins)
     reference = harness.run_mode(twins, "tf1_graph", inputs, on_step=on_step)
     found = harness.local_layer(twins, inputs, ("tf1_graph",) + LOCAL_MODES, kept, reference["loss"])
-    return harness.local_verdicts(name, found), len(reference["loss"])
+    return harness.local_verdicts(name, found, float64=harness.in_float64(twins, inputs, kept, found)), len(reference["loss"])
 
 
 def declared(name, mode):
@@ -149,6 +172,9 @@ def test_a_planted_slip_fails_the_local_verdict_at_update_1_by_a_wide_margin(nam
     for mode in LOCAL_MODES:
         verdict = found[mode]
         assert verdict.status == "mismatch" and verdict.first_mismatch["step"] == 1, (bug, mode, str(verdict))
+        if bug in ROUNDING_SLIPS:
+            assert verdict.first_mismatch.get("kind") in (None, "dtype", "unconfirmed"), (bug, mode, str(verdict))
+            continue
         margin = NARROWER.get((bug, mode), MARGIN)
         assert verdict.max_ulp >= margin * declared(name, mode), (bug, mode, verdict.max_ulp, declared(name, mode))
 

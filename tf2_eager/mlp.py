@@ -132,7 +132,7 @@ def gradients(inputs, batch):
 # %% whole loop (TF2 only)
 def train_epoch(train_x, train_y, batches, mlp, learning_rate, gradients):
     """One epoch's steps and losses in one graph: a tf.range loop writing a TensorArray."""
-    losses = tf.TensorArray(tf.float32, size=tf.shape(batches)[0])
+    losses = tf.TensorArray(train_x.dtype, size=tf.shape(batches)[0])
     for step in tf.range(tf.shape(batches)[0]):
         x, y = tf.gather(train_x, batches[step]), tf.gather(train_y, batches[step])
         losses = losses.write(step, train_step(x, y, mlp, learning_rate, gradients))

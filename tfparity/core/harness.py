@@ -11,6 +11,7 @@ import pkgutil
 import numpy as np
 
 from tfparity.core.compare import compare
+from tfparity.core.confirm import as_float64, confirm
 from tfparity.core.machine import fingerprint
 from tfparity.core.modes import ALL_MODES, CALLS, MODES, OPTIONAL_MODES, REFERENCE, role_of
 from tfparity.core.records import final_values
@@ -171,14 +172,29 @@ def local_layer(twins, inputs, modes, states, losses):
         run = step_from(twins, mode)
         if run is None or not steps:
             continue
-        after = run(inputs, {k: states[k - 1] for k in steps})
         desired = {"loss": np.array([losses[k - 1] for k in steps])}
         desired.update({name: np.stack([states[k][name] for k in steps]) for name in states[steps[0]]})
-        actual = {"loss": np.array([after[k][0] for k in steps])}
-        names = dict.fromkeys(name for k in steps for name in after[k][1])
-        actual.update({name: np.stack([after[k][1][name] for k in steps]) for name in names})
-        found[mode] = desired, actual, steps
+        found[mode] = desired, _stacked(run(inputs, {k: states[k - 1] for k in steps}), steps), steps
     return found
+
+
+def _stacked(after, steps):
+    """A ``step_from`` result ({k: (loss, state after)}) as a trace whose i-th row is update ``steps[i]``."""
+    actual = {"loss": np.array([after[k][0] for k in steps])}
+    names = dict.fromkeys(name for k in steps for name in after[k][1])
+    actual.update({name: np.stack([after[k][1][name] for k in steps]) for name in names})
+    return actual
+
+
+def in_float64(twins, inputs, states, local):
+    """``f(mode)``: the updates ``local`` (``local_layer``'s result) took for ``mode``, taken again by
+    the same ``step_from`` from the same states with inputs and states cast to float64, the trace
+    ``tfparity.core.confirm`` holds both float32 updates to (``local_verdicts``)."""
+    def run(mode):
+        steps = local[mode][2]
+        given = {k: as_float64(states[k - 1]) for k in steps}
+        return _stacked(step_from(twins, mode)(as_float64(inputs), given), steps)
+    return run
 
 
 def as_partial(verdict, epochs, of, not_compared=()):
@@ -195,7 +211,8 @@ def local_check(name, inputs, modes, packages=PACKAGES):
     if keeper is None:
         return {}
     reference = run_mode(twins, REFERENCE, inputs, on_step=keeper[0])
-    return local_verdicts(name, local_layer(twins, inputs, modes, keeper[1], reference["loss"]), packages[0])
+    local = local_layer(twins, inputs, modes, keeper[1], reference["loss"])
+    return local_verdicts(name, local, packages[0], in_float64(twins, inputs, keeper[1], local))
 
 
 def at_updates(verdict, steps):
@@ -206,15 +223,24 @@ def at_updates(verdict, steps):
                                first_mismatch=place(verdict.first_mismatch), local=len(steps))
 
 
-def local_verdicts(name, local, data=PACKAGES[0]):
+def local_verdicts(name, local, data=PACKAGES[0], float64=None):
     """The local layer's verdicts, {mode: Verdict} from ``local_layer``'s results: each mode's one
     update from the reference's state, within the bounds the example declares for the causes active
     here; the reference's own (its ``step_from`` against its run) must be bit-identical: the control
-    that the state set and read is the whole state."""
+    that the state set and read is the whole state. ``float64`` (``in_float64``): each update a bound
+    allows is also confirmed as rounding of the port's own mathematics (``tfparity.core.confirm``),
+    else a MISMATCH of kind "unconfirmed": a bound wide enough for XLA's rounding cannot pass a port
+    that computes its step in float64, or in another way, where TF1 rounds."""
     found = {}
     for mode, (desired, actual, steps) in local.items():
         bounds = () if mode == REFERENCE else tolerance(name, mode, data, layer="local")
-        found[mode] = at_updates(compare(desired, actual, *bounds, scaled=True), steps)
+        verdict = at_updates(compare(desired, actual, *bounds, scaled=True), steps)
+        check = verdict.status == "within" and float64 and confirm(desired, actual, float64(mode), steps)
+        if check and not check["ok"]:
+            verdict = dataclasses.replace(verdict, status="mismatch", first_mismatch={
+                "kind": "unconfirmed", "cause": ", ".join(verdict.causes), "field": check.get("field"), "step": check.get("step"),
+                "detail": check["detail"]})
+        found[mode] = verdict
     return found
 
 
@@ -289,8 +315,8 @@ def run_example(name, seed=0, modes=None, packages=PACKAGES, progress=None, part
     if keeper and keeper[1] and "loss" in traces.get(REFERENCE, {}):
         if progress:
             progress(LOCAL, 0, None)
-        found = local_verdicts(name, local_layer(twins, inputs, list(traces), keeper[1], traces[REFERENCE]["loss"]),
-                               packages[0])
+        local = local_layer(twins, inputs, list(traces), keeper[1], traces[REFERENCE]["loss"])
+        found = local_verdicts(name, local, packages[0], in_float64(twins, inputs, keeper[1], local))
     return {"example": name, "seed": seed, "machine": fingerprint(), "inputs": inputs, "traces": traces,
             "parity": {"reference": REFERENCE, "verdicts": verdicts(name, traces, packages[0], scope, epochs, found),
                        "local": found, "manual_vs_auto": gradient_checks(traces, scope, epochs), "scope": scope}}
