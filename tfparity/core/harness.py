@@ -136,12 +136,13 @@ def step_from(twins, mode):
     """The function that takes one update of ``mode`` from given states, as ``f(inputs, states)`` →
     {k: (loss, state after)} (the contract: a twin's ``step_from(inputs, states)``), or None where the
     twins offer none: TF1's ``step_from`` for the reference (the control), TF2's ``step_from`` for its
-    run modes, ``step_from_loop`` for the loop modes, ``step_from_NAME`` for a declared mode ``tf2_NAME``."""
+    run modes, ``step_from_loop`` for the loop modes, twin N's ``step_from_NAME`` for a declared mode
+    ``tfN_NAME`` (a TF1 variant too: another TF1 program, stepped from the reference's state)."""
     tf1, tf2 = twins[0], twins[1]
     if mode == REFERENCE:
         return getattr(tf1, "step_from", None)
     if declared_run(twins, mode):
-        return getattr(tf2, f"step_from_{mode[4:]}", None) if mode.startswith("tf2_") else None
+        return getattr(tf1 if mode.startswith("tf1_") else tf2, f"step_from_{mode[4:]}", None)
     role, options = role_of(mode)
     found = {"tf2_run": getattr(tf2, "step_from", None), "tf2_loop": getattr(tf2, "step_from_loop", None)}.get(role)
     return found and (lambda inputs, states: found(inputs, states, **options))
