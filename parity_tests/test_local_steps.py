@@ -1,6 +1,5 @@
 """The local layer (teacher forcing): each TF2 mode's one update from the Session's own state,
-against the Session's next state, for every example whose bounds are local (the convnet, the mlp,
-the regression).
+against the Session's next state, for every example whose bounds are local (``EXAMPLES``).
 A porting slip shows at its full size on the update where it acts (update 1), while a correct port
 stays within its rounding bound, under either oneDNN setting (run this file with
 TF_ENABLE_ONEDNN_OPTS=0 and =1)."""
@@ -12,7 +11,9 @@ import pytest
 import tensorflow as tf
 from conftest import quick_options
 
+import tf1_graph.data_parallel as dp_reference
 import tf2_eager.convnet as port
+import tf2_eager.data_parallel as dp_port
 import tf2_eager.mlp as mlp_port
 import tf2_eager.regression as regression_port
 from tfparity.core import harness, local_record, report
@@ -21,8 +22,12 @@ from tfparity.core.machine import onednn_active
 from tfparity.core.tolerances import bounds, local_bounds
 from tfparity.port import optimizers
 
-EXAMPLES = ("convnet", "mlp", "regression")  # the examples whose bounds are local
+EXAMPLES = ("convnet", "data_parallel", "mlp", "regression")  # the examples whose bounds are local
 LOCAL_MODES = ("tf2_eager", "tf2_function", "tf2_loop", "tf2_xla", "tf2_keras")
+# An example's local modes where they are not LOCAL_MODES. data_parallel: no Keras fit; its one-device
+# variants (TF1's too) stepped from the towers' state; not its worker processes (started afresh for
+# each call, out of a monkeypatch's reach: parity_tests/test_data_parallel.py checks them).
+OWN_MODES = {"data_parallel": ("tf2_eager", "tf2_function", "tf2_loop", "tf2_xla", "tf1_one_device", "tf2_one_device")}
 # Every slip must be this many times the largest local bound its example declares for the mode, active
 # or not (or, where it declares none, this many ULPs at the field's largest value).
 MARGIN = 100
@@ -34,6 +39,25 @@ def sum_for_mean(logits, y):
 
 def mlp_rate_off(x, y, mlp, learning_rate, gradients, step=mlp_port.train_step):
     return step(x, y, mlp, learning_rate * 1.1, gradients)
+
+
+def dp_rate_off(strategy, x, y, mlp, learning_rate, compute=dp_port.replica_step, step=dp_port.train_step):
+    return step(strategy, x, y, mlp, learning_rate * 1.1, compute)
+
+
+def one_device_rate_off(loss_fn):
+    """A one-device loss whose gradients are 1.1 times its own: plain SGD's rate off by 10%."""
+    def off(x, y, params, parts):
+        loss, grads = loss_fn(x, y, params, parts)
+        return loss, [1.1 * g for g in grads]
+    return off
+
+
+def tf1_one_device_sum(x, y, params, parts):
+    """TF1's one-device step on the batch's summed cross-entropy, not its mean."""
+    import tensorflow.compat.v1 as tf1
+    loss = tf1.reduce_sum(tf1.nn.softmax_cross_entropy_with_logits_v2(labels=y, logits=dp_reference.model(x, params)[1]))
+    return loss, tf1.gradients(loss, params)
 
 
 def regression_rate_off(x, y, A, learning_rate, kind, step=regression_port.train_step):
@@ -92,6 +116,11 @@ PLANTED = {  # example: {name: [(object, attribute, replacement)]}
                                      (optimizers, "GradientDescent",
                                       lambda rate, gd=optimizers.GradientDescent: gd(lambda: rate * 1.1))],
         "a sum for a mean": [(mlp_port, "loss_fn", sum_for_mean), SUM_LOSS]},
+    "data_parallel": {  # the replicated step and each one-device step (TF2's sums through loss_fn)
+        "learning rate off by 10%": [(dp_port, "train_step", dp_rate_off),
+                                     (dp_port, "one_device_loss", one_device_rate_off(dp_port.one_device_loss)),
+                                     (dp_reference, "one_device_loss", one_device_rate_off(dp_reference.one_device_loss))],
+        "a sum for a mean": [(dp_port, "loss_fn", sum_for_mean), (dp_reference, "one_device_loss", tf1_one_device_sum)]},
     "regression": {  # one sample a step, so a sum is its mean: the halved square instead
         "learning rate off by 10%": [(regression_port, "train_step", regression_rate_off),
                                      (optimizers, "GradientDescent",
@@ -117,8 +146,8 @@ ROUNDING_SLIPS = ("float64 inside the step",)
 
 
 def options(name):
-    """The example's QUICK; the mlp's on ten batches, as its QUICK takes one update only."""
-    return dict(quick_options(name), **({"train_size": 320} if name == "mlp" else {}))
+    """The example's QUICK; the mlp's and data_parallel's on ten batches, as their QUICK takes one or two updates only."""
+    return dict(quick_options(name), **({"train_size": 320} if name in ("mlp", "data_parallel") else {}))
 
 
 def local(name, seed=0, **extra):
@@ -128,7 +157,7 @@ def local(name, seed=0, **extra):
     inputs = data.make_inputs(seed, **options(name), **extra)
     on_step, kept = harness.state_keeper(twins)
     reference = harness.run_mode(twins, "tf1_graph", inputs, on_step=on_step)
-    found = harness.local_layer(twins, inputs, ("tf1_graph",) + LOCAL_MODES, kept, reference["loss"])
+    found = harness.local_layer(twins, inputs, ("tf1_graph",) + OWN_MODES.get(name, LOCAL_MODES), kept, reference["loss"])
     return harness.local_verdicts(name, found, float64=harness.in_float64(twins, inputs, kept, found)), len(reference["loss"])
 
 
@@ -153,11 +182,11 @@ def correct(request):
 def test_the_correct_port_passes_locally_and_the_control_is_bit_identical(correct):
     name, (correct, updates) = correct
     assert correct["tf1_graph"].status == "bit-identical", correct["tf1_graph"]  # the state is the whole state
-    for mode in LOCAL_MODES:
+    for mode in OWN_MODES.get(name, LOCAL_MODES):
         assert correct[mode].ok and correct[mode].local == sum(map(harness.local_step, range(1, updates + 1))), (
             mode, str(correct[mode]))
     if not onednn_active():
-        assert {correct[m].status for m in LOCAL_MODES if m != "tf2_xla"} == {"bit-identical"}, {m: str(correct[m]) for m in correct}
+        assert {correct[m].status for m in LOCAL_MODES if m != "tf2_xla" and m in correct} == {"bit-identical"}, {m: str(correct[m]) for m in correct}
     if name in ("mlp", "regression"):  # every graph rounds alike: only eager (mlp, oneDNN) and XLA may differ
         assert {correct[m].status for m in ("tf2_function", "tf2_loop", "tf2_keras")} == {"bit-identical"}, {
             m: str(correct[m]) for m in correct}
@@ -169,7 +198,7 @@ def test_a_planted_slip_fails_the_local_verdict_at_update_1_by_a_wide_margin(nam
         monkeypatch.setattr(owner, attribute, replacement)
     found, _ = local(name, **SLIP_OPTIONS.get(bug, {}))
     assert found["tf1_graph"].status == "bit-identical"
-    for mode in LOCAL_MODES:
+    for mode in OWN_MODES.get(name, LOCAL_MODES):
         verdict = found[mode]
         assert verdict.status == "mismatch" and verdict.first_mismatch["step"] == 1, (bug, mode, str(verdict))
         if bug in ROUNDING_SLIPS:

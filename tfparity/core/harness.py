@@ -137,12 +137,13 @@ def step_from(twins, mode):
     """The function that takes one update of ``mode`` from given states, as ``f(inputs, states)`` →
     {k: (loss, state after)} (the contract: a twin's ``step_from(inputs, states)``), or None where the
     twins offer none: TF1's ``step_from`` for the reference (the control), TF2's ``step_from`` for its
-    run modes, ``step_from_loop`` for the loop modes, ``step_from_NAME`` for a declared mode ``tf2_NAME``."""
+    run modes, ``step_from_loop`` for the loop modes, twin N's ``step_from_NAME`` for a declared mode
+    ``tfN_NAME`` (a TF1 variant too: another TF1 program, stepped from the reference's state)."""
     tf1, tf2 = twins[0], twins[1]
     if mode == REFERENCE:
         return getattr(tf1, "step_from", None)
     if declared_run(twins, mode):
-        return getattr(tf2, f"step_from_{mode[4:]}", None) if mode.startswith("tf2_") else None
+        return getattr(tf1 if mode.startswith("tf1_") else tf2, f"step_from_{mode[4:]}", None)
     role, options = role_of(mode)
     found = {"tf2_run": getattr(tf2, "step_from", None), "tf2_loop": getattr(tf2, "step_from_loop", None)}.get(role)
     return found and (lambda inputs, states: found(inputs, states, **options))
@@ -228,14 +229,15 @@ def local_verdicts(name, local, data=PACKAGES[0], float64=None):
     update from the reference's state, within the bounds the example declares for the causes active
     here; the reference's own (its ``step_from`` against its run) must be bit-identical: the control
     that the state set and read is the whole state. ``float64`` (``in_float64``): each update a bound
-    allows is also confirmed as rounding of the port's own mathematics (``tfparity.core.confirm``),
+    allows a TF2 mode is also confirmed as rounding of the port's own mathematics (``tfparity.core.confirm``),
     else a MISMATCH of kind "unconfirmed": a bound wide enough for XLA's rounding cannot pass a port
     that computes its step in float64, or in another way, where TF1 rounds."""
     found = {}
     for mode, (desired, actual, steps) in local.items():
         bounds = () if mode == REFERENCE else tolerance(name, mode, data, layer="local")
         verdict = at_updates(compare(desired, actual, *bounds, scaled=True), steps)
-        check = verdict.status == "within" and float64 and confirm(desired, actual, float64(mode), steps)
+        port = mode.startswith("tf2_")  # a TF1 variant is TF1 code: float32 placeholders, no float64 run
+        check = verdict.status == "within" and port and float64 and confirm(desired, actual, float64(mode), steps)
         if check and not check["ok"]:
             verdict = dataclasses.replace(verdict, status="mismatch", first_mismatch={
                 "kind": "unconfirmed", "cause": ", ".join(verdict.causes), "field": check.get("field"), "step": check.get("step"),
