@@ -12,6 +12,7 @@ import tensorflow as tf
 from conftest import quick_options
 
 import tf1_graph.data_parallel as dp_reference
+import tf2_eager.classification as classification_port
 import tf2_eager.convnet as port
 import tf2_eager.data_parallel as dp_port
 import tf2_eager.mlp as mlp_port
@@ -19,10 +20,11 @@ import tf2_eager.regression as regression_port
 from tfparity.core import harness, local_record, report
 from tfparity.core.confirm import as_float64
 from tfparity.core.machine import onednn_active
+from tfparity.core.modes import ALL_MODES
 from tfparity.core.tolerances import bounds, local_bounds
 from tfparity.port import optimizers
 
-EXAMPLES = ("convnet", "data_parallel", "mlp", "regression")  # the examples whose bounds are local
+EXAMPLES = ("classification", "convnet", "data_parallel", "mlp", "regression")  # the examples whose bounds are local
 LOCAL_MODES = ("tf2_eager", "tf2_function", "tf2_loop", "tf2_xla", "tf2_keras")
 # An example's local modes where they are not LOCAL_MODES. data_parallel: no Keras fit; its one-device
 # variants (TF1's too) stepped from the towers' state; not its worker processes (started afresh for
@@ -67,6 +69,15 @@ def regression_rate_off(x, y, A, learning_rate, kind, step=regression_port.train
 def l2_loss_for_mean_square(prediction, y, kind, loss_fn=regression_port.loss_fn):
     """tf.nn.l2_loss (half the sum of squares) where the recipe has the mean square."""
     return tf.nn.l2_loss(prediction - y) if kind == "l2" else loss_fn(prediction, y, kind)
+
+
+def classification_rate_off(x, y, A, learning_rate, step=classification_port.train_step):
+    return step(x, y, A, learning_rate * 1.1)
+
+
+def sigmoid_twice(logits, y):
+    """A probability where sigmoid cross-entropy takes a logit: the sigmoid applied twice."""
+    return tf.reduce_mean(tf.nn.sigmoid_cross_entropy_with_logits(labels=y, logits=tf.sigmoid(logits)))
 
 
 def keep_prob_as_rate(x, keep_mask, params, model=port.model):
@@ -129,6 +140,9 @@ PLANTED = {  # example: {name: [(object, attribute, replacement)]}
             (regression_port, "loss_fn", l2_loss_for_mean_square),
             (regression_port, "KERAS_LOSSES", dict(regression_port.KERAS_LOSSES, l2=lambda: (
                 lambda y_true, y_pred: tf.nn.l2_loss(y_pred - y_true))))]},
+    "classification": {  # one sample a step, so a sum is its mean: the sigmoid twice instead
+        "learning rate off by 10%": [(classification_port, "train_step", classification_rate_off)],
+        "the sigmoid applied before sigmoid cross-entropy": [(classification_port, "loss_fn", sigmoid_twice)]},
 }
 
 
@@ -150,6 +164,14 @@ def options(name):
     return dict(quick_options(name), **({"train_size": 320} if name in ("mlp", "data_parallel") else {}))
 
 
+def modes(name):
+    """The modes ``name`` takes local steps in: its OWN_MODES, else the LOCAL_MODES it runs (the
+    harness's, and tf2_keras where the example declares it)."""
+    if name in OWN_MODES:
+        return OWN_MODES[name]
+    return tuple(m for m in LOCAL_MODES if m in ALL_MODES or m in harness.declared_modes(harness.load(name)[0]))
+
+
 def local(name, seed=0, **extra):
     """({mode: local Verdict}, the run's updates) of a small run: the reference's states, then each
     mode's one update."""
@@ -157,7 +179,7 @@ def local(name, seed=0, **extra):
     inputs = data.make_inputs(seed, **options(name), **extra)
     on_step, kept = harness.state_keeper(twins)
     reference = harness.run_mode(twins, "tf1_graph", inputs, on_step=on_step)
-    found = harness.local_layer(twins, inputs, ("tf1_graph",) + OWN_MODES.get(name, LOCAL_MODES), kept, reference["loss"])
+    found = harness.local_layer(twins, inputs, ("tf1_graph",) + modes(name), kept, reference["loss"])
     return harness.local_verdicts(name, found, float64=harness.in_float64(twins, inputs, kept, found)), len(reference["loss"])
 
 
@@ -182,11 +204,12 @@ def correct(request):
 def test_the_correct_port_passes_locally_and_the_control_is_bit_identical(correct):
     name, (correct, updates) = correct
     assert correct["tf1_graph"].status == "bit-identical", correct["tf1_graph"]  # the state is the whole state
-    for mode in OWN_MODES.get(name, LOCAL_MODES):
+    for mode in modes(name):
         assert correct[mode].ok and correct[mode].local == sum(map(harness.local_step, range(1, updates + 1))), (
             mode, str(correct[mode]))
     if not onednn_active():
-        assert {correct[m].status for m in LOCAL_MODES if m != "tf2_xla" and m in correct} == {"bit-identical"}, {m: str(correct[m]) for m in correct}
+        assert {correct[m].status for m in modes(name) if m in LOCAL_MODES and m != "tf2_xla"} == {"bit-identical"}, {
+            m: str(correct[m]) for m in correct}
     if name in ("mlp", "regression"):  # every graph rounds alike: only eager (mlp, oneDNN) and XLA may differ
         assert {correct[m].status for m in ("tf2_function", "tf2_loop", "tf2_keras")} == {"bit-identical"}, {
             m: str(correct[m]) for m in correct}
@@ -198,7 +221,7 @@ def test_a_planted_slip_fails_the_local_verdict_at_update_1_by_a_wide_margin(nam
         monkeypatch.setattr(owner, attribute, replacement)
     found, _ = local(name, **SLIP_OPTIONS.get(bug, {}))
     assert found["tf1_graph"].status == "bit-identical"
-    for mode in OWN_MODES.get(name, LOCAL_MODES):
+    for mode in modes(name):
         verdict = found[mode]
         assert verdict.status == "mismatch" and verdict.first_mismatch["step"] == 1, (bug, mode, str(verdict))
         if bug in ROUNDING_SLIPS:
