@@ -223,10 +223,11 @@ def test_a_planted_slip_fails_the_local_verdict_at_update_1_by_a_wide_margin(nam
     assert found["tf1_graph"].status == "bit-identical"
     for mode in modes(name):
         verdict = found[mode]
-        assert verdict.status == "mismatch" and verdict.first_mismatch["step"] == 1, (bug, mode, str(verdict))
-        if bug in ROUNDING_SLIPS:
+        assert verdict.status == "mismatch", (bug, mode, str(verdict))
+        if bug in ROUNDING_SLIPS:  # the float64 confirmation names the update where TF1 lands farthest
             assert verdict.first_mismatch.get("kind") in (None, "dtype", "unconfirmed"), (bug, mode, str(verdict))
             continue
+        assert verdict.first_mismatch["step"] == 1, (bug, mode, str(verdict))
         margin = NARROWER.get((bug, mode), MARGIN)
         assert verdict.max_ulp >= margin * declared(name, mode), (bug, mode, verdict.max_ulp, declared(name, mode))
 
