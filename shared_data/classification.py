@@ -28,10 +28,10 @@ BOUNDS = {
         "grappler_arithmetic", 1, 0.0,
         "Graph mode (the Session, tf.function, the loop) rewrites the sigmoid cross-entropy gradient, "
         "eager runs it as written: at a few of a long run's updates one update from the Session's state "
-        "differs in A by rounding, and the trajectory drifts from the first of them. None of the updates "
-        "the record checks is among them (the default run and QUICK, seeds 0-2, under each oneDNN "
-        "setting: docs/results/local_steps.json), so the bound is the smallest there is; it names the "
-        "cause the trajectory differs by.")],
+        "differs in A by rounding, and the trajectory drifts from the first of them. Measured over the "
+        "checked updates of the default run and of QUICK (seeds 0-2), under each oneDNN setting: "
+        "docs/results/local_steps.json; none of those updates is among them, so the bound is the "
+        "smallest there is; it names the cause the trajectory differs by.")],
     "tf2_xla": [Bound(
         "xla", 4, 0.0,
         "XLA's fused step rounds otherwise: one update from the Session's state differs by rounding, "
