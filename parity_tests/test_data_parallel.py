@@ -2,6 +2,8 @@
 
 The twins are bit-identical to each other (oneDNN's eager gap and XLA aside); one device differs
 from them only by the order its batch is summed in, which the one_device_sum='halves' run removes.
+Every mode is also judged one update at a time from the towers' own state (the local layer), the
+one-device runs (TF1's too) included.
 """
 import os
 import signal
@@ -22,7 +24,7 @@ from shared_data import mlp
 from shared_data.data_parallel import make_inputs
 from tfparity.core import cluster, fresh
 from tfparity.core.compare import compare
-from tfparity.core.harness import run_example
+from tfparity.core.harness import local_step, run_example
 
 pytestmark = pytest.mark.skipif(not os.environ.get("MNIST_DIR"), reason="needs the real MNIST (MNIST_DIR)")
 # Ten updates of 32: a second of work per mode, enough for the halves to differ from one sum.
@@ -40,20 +42,26 @@ def small():
 
 
 def test_every_variant_agrees_with_the_towers_and_one_device_differs_only_by_summation_order(small):
-    verdicts = small["parity"]["verdicts"]
+    verdicts, local = small["parity"]["verdicts"], small["parity"]["local"]
     for mode in ("tf2_function", "tf2_multiworker"):  # the default modes (tf2_loop: below)
-        assert verdicts[mode].status == "bit-identical", (mode, verdicts[mode])
+        assert verdicts[mode].status == local[mode].status == "bit-identical", (mode, verdicts[mode], local[mode])
     assert verdicts["tf2_eager"].status == "bit-identical" or verdicts["tf2_eager"].causes == ("onednn",)
     for mode in ("tf1_one_device", "tf2_one_device"):  # the cause acts here: not bit-identical
-        assert verdicts[mode].status == "within" and "allreduce_order" in verdicts[mode].causes, verdicts[mode]
+        assert verdicts[mode].status == "differs" and verdicts[mode].causes == ("allreduce_order",), verdicts[mode]
+        assert local[mode].status == "within" and local[mode].causes == ("allreduce_order",), local[mode]
+    # Every mode stepped from the towers' state, the towers' own step the bit-identical control.
+    assert set(local) == set(verdicts) | {"tf1_graph"} and local["tf1_graph"].status == "bit-identical"
+    checked = sum(map(local_step, range(1, len(small["traces"]["tf1_graph"]["loss"]) + 1)))
+    assert all(verdict.ok and verdict.local == checked for verdict in local.values()), {m: str(v) for m, v in local.items()}
 
 
 def test_summed_per_half_one_device_is_bit_identical_to_every_replicated_run():
     # The cause proof: one device, one Session, no collective, but the batch summed as the replicas
     # sum it (a mean per half, the halves averaged): nothing differs any more.
-    verdicts = run_example("data_parallel", 0, IN_PROCESS, one_device_sum="halves", **SMALL)["parity"]["verdicts"]
+    parity = run_example("data_parallel", 0, IN_PROCESS, one_device_sum="halves", **SMALL)["parity"]
     for mode in ("tf2_function", "tf2_loop", "tf1_one_device", "tf2_one_device"):
-        assert verdicts[mode].status == "bit-identical", (mode, verdicts[mode])
+        for layer in ("verdicts", "local"):
+            assert parity[layer][mode].status == "bit-identical", (layer, mode, parity[layer][mode])
 
 
 def _statuses(onednn, **options):
@@ -65,7 +73,8 @@ def _statuses(onednn, **options):
 
 def test_with_onednn_off_and_the_halves_summed_every_mode_but_xla_is_bit_identical():
     statuses = _statuses("0", one_device_sum="halves")
-    assert statuses.pop("tf2_xla") == "within" and set(statuses.values()) == {"bit-identical"}, statuses
+    assert statuses.pop("tf2_xla") == "differs" and statuses.pop("tf2_xla, local") in ("within", "bit-identical")
+    assert set(statuses.values()) == {"bit-identical"}, statuses
 
 
 def test_the_one_device_reference_is_the_mlp_examples_tf1_twin_bit_for_bit():

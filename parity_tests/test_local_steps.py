@@ -1,26 +1,35 @@
 """The local layer (teacher forcing): each TF2 mode's one update from the Session's own state,
-against the Session's next state, for every example whose bounds are local (the convnet, the mlp,
-the regression).
+against the Session's next state, for every example whose bounds are local (``EXAMPLES``).
 A porting slip shows at its full size on the update where it acts (update 1), while a correct port
 stays within its rounding bound, under either oneDNN setting (run this file with
 TF_ENABLE_ONEDNN_OPTS=0 and =1)."""
 import functools
+import types
 
 import keras
 import pytest
 import tensorflow as tf
 from conftest import quick_options
 
+import tf1_graph.data_parallel as dp_reference
+import tf2_eager.classification as classification_port
 import tf2_eager.convnet as port
+import tf2_eager.data_parallel as dp_port
 import tf2_eager.mlp as mlp_port
 import tf2_eager.regression as regression_port
 from tfparity.core import harness, local_record, report
+from tfparity.core.confirm import as_float64
 from tfparity.core.machine import onednn_active
+from tfparity.core.modes import ALL_MODES
 from tfparity.core.tolerances import bounds, local_bounds
 from tfparity.port import optimizers
 
-EXAMPLES = ("convnet", "mlp", "regression")  # the examples whose bounds are local
+EXAMPLES = ("classification", "convnet", "data_parallel", "mlp", "regression")  # the examples whose bounds are local
 LOCAL_MODES = ("tf2_eager", "tf2_function", "tf2_loop", "tf2_xla", "tf2_keras")
+# An example's local modes where they are not LOCAL_MODES. data_parallel: no Keras fit; its one-device
+# variants (TF1's too) stepped from the towers' state; not its worker processes (started afresh for
+# each call, out of a monkeypatch's reach: parity_tests/test_data_parallel.py checks them).
+OWN_MODES = {"data_parallel": ("tf2_eager", "tf2_function", "tf2_loop", "tf2_xla", "tf1_one_device", "tf2_one_device")}
 # Every slip must be this many times the largest local bound its example declares for the mode, active
 # or not (or, where it declares none, this many ULPs at the field's largest value).
 MARGIN = 100
@@ -34,6 +43,25 @@ def mlp_rate_off(x, y, mlp, learning_rate, gradients, step=mlp_port.train_step):
     return step(x, y, mlp, learning_rate * 1.1, gradients)
 
 
+def dp_rate_off(strategy, x, y, mlp, learning_rate, compute=dp_port.replica_step, step=dp_port.train_step):
+    return step(strategy, x, y, mlp, learning_rate * 1.1, compute)
+
+
+def one_device_rate_off(loss_fn):
+    """A one-device loss whose gradients are 1.1 times its own: plain SGD's rate off by 10%."""
+    def off(x, y, params, parts):
+        loss, grads = loss_fn(x, y, params, parts)
+        return loss, [1.1 * g for g in grads]
+    return off
+
+
+def tf1_one_device_sum(x, y, params, parts):
+    """TF1's one-device step on the batch's summed cross-entropy, not its mean."""
+    import tensorflow.compat.v1 as tf1
+    loss = tf1.reduce_sum(tf1.nn.softmax_cross_entropy_with_logits_v2(labels=y, logits=dp_reference.model(x, params)[1]))
+    return loss, tf1.gradients(loss, params)
+
+
 def regression_rate_off(x, y, A, learning_rate, kind, step=regression_port.train_step):
     return step(x, y, A, learning_rate * 1.1, kind)
 
@@ -41,6 +69,15 @@ def regression_rate_off(x, y, A, learning_rate, kind, step=regression_port.train
 def l2_loss_for_mean_square(prediction, y, kind, loss_fn=regression_port.loss_fn):
     """tf.nn.l2_loss (half the sum of squares) where the recipe has the mean square."""
     return tf.nn.l2_loss(prediction - y) if kind == "l2" else loss_fn(prediction, y, kind)
+
+
+def classification_rate_off(x, y, A, learning_rate, step=classification_port.train_step):
+    return step(x, y, A, learning_rate * 1.1)
+
+
+def sigmoid_twice(logits, y):
+    """A probability where sigmoid cross-entropy takes a logit: the sigmoid applied twice."""
+    return tf.reduce_mean(tf.nn.sigmoid_cross_entropy_with_logits(labels=y, logits=tf.sigmoid(logits)))
 
 
 def keep_prob_as_rate(x, keep_mask, params, model=port.model):
@@ -56,6 +93,21 @@ class RateMultiply(keras.layers.Multiply):
         return super().call(inputs) * RATE_SCALE
 
 
+def float64_model(x, keep_mask, params, model=port.model):
+    """The forward pass (and so its gradient) in float64 where TF1 rounds to float32: the weights
+    cast on the way in, the logits cast back, a port fed NumPy's default float64 at heart."""
+    wide = types.SimpleNamespace(**{name: types.SimpleNamespace(**{kind: tf.cast(getattr(getattr(params, name), kind), tf.float64)
+                                                                   for kind in ("weights", "biases")})
+                                    for name in ("conv1", "conv2", "fc1", "fc2")})
+    mask = None if keep_mask is None else tf.cast(keep_mask, tf.float64)
+    return tf.cast(model(tf.cast(x, tf.float64), mask, wide), x.dtype)
+
+
+def float64_keras_model(inputs, keras_model=port.keras_model):
+    """The Keras model built in float64 (``keras.config.set_floatx("float64")`` does the same)."""
+    return keras_model(as_float64(inputs))
+
+
 # A keep_prob at which a rate of the same number keeps other units: at 0.5 the two coincide.
 KEEP_PROB = 0.75
 RATE_SCALE = KEEP_PROB / (1 - KEEP_PROB)  # 1/(1 - keep_prob) over TF1's 1/keep_prob
@@ -68,12 +120,18 @@ PLANTED = {  # example: {name: [(object, attribute, replacement)]}
         "Adam's epsilon 1e-7 for 1e-8": [(port, "ADAM", dict(port.ADAM, tf1=EPSILON_SLIP)),
                                           (optimizers, "Adam", EPSILON_SLIP)],
         "Keras Adam for TF1 Adam": [(port, "ADAM", dict(port.ADAM, tf1=port.ADAM["keras"]))],
-        "keep_prob passed as rate": [(port, "model", keep_prob_as_rate), (keras.layers, "Multiply", RateMultiply)]},
+        "keep_prob passed as rate": [(port, "model", keep_prob_as_rate), (keras.layers, "Multiply", RateMultiply)],
+        "float64 inside the step": [(port, "model", float64_model), (port, "keras_model", float64_keras_model)]},
     "mlp": {  # the step's rate (eager, tf.function, the loop) and the Keras rule's
         "learning rate off by 10%": [(mlp_port, "train_step", mlp_rate_off),
                                      (optimizers, "GradientDescent",
                                       lambda rate, gd=optimizers.GradientDescent: gd(lambda: rate * 1.1))],
         "a sum for a mean": [(mlp_port, "loss_fn", sum_for_mean), SUM_LOSS]},
+    "data_parallel": {  # the replicated step and each one-device step (TF2's sums through loss_fn)
+        "learning rate off by 10%": [(dp_port, "train_step", dp_rate_off),
+                                     (dp_port, "one_device_loss", one_device_rate_off(dp_port.one_device_loss)),
+                                     (dp_reference, "one_device_loss", one_device_rate_off(dp_reference.one_device_loss))],
+        "a sum for a mean": [(dp_port, "loss_fn", sum_for_mean), (dp_reference, "one_device_loss", tf1_one_device_sum)]},
     "regression": {  # one sample a step, so a sum is its mean: the halved square instead
         "learning rate off by 10%": [(regression_port, "train_step", regression_rate_off),
                                      (optimizers, "GradientDescent",
@@ -82,6 +140,9 @@ PLANTED = {  # example: {name: [(object, attribute, replacement)]}
             (regression_port, "loss_fn", l2_loss_for_mean_square),
             (regression_port, "KERAS_LOSSES", dict(regression_port.KERAS_LOSSES, l2=lambda: (
                 lambda y_true, y_pred: tf.nn.l2_loss(y_pred - y_true))))]},
+    "classification": {  # one sample a step, so a sum is its mean: the sigmoid twice instead
+        "learning rate off by 10%": [(classification_port, "train_step", classification_rate_off)],
+        "the sigmoid applied before sigmoid cross-entropy": [(classification_port, "loss_fn", sigmoid_twice)]},
 }
 
 
@@ -91,11 +152,24 @@ SLIP_OPTIONS = {"keep_prob passed as rate": {"keep_prob": KEEP_PROB}}
 # wide enough (Adam's first step turns a gradient's rounding near epsilon into a share of the step)
 # that a tenfold epsilon stands about 49 times above it, not 100.
 NARROWER = {("Adam's epsilon 1e-7 for 1e-8", "tf2_xla"): 32}
+# Slips that round otherwise and compute the same mathematics: float64 arithmetic where TF1 rounds
+# to float32 is nearer the exact update than TF1, by rounding. No bound separates it from another
+# rounding: caught where the update is bit for bit, and under a bound by the float64 confirmation
+# (the port's float32 update sits on its float64 one, TF1's does not).
+ROUNDING_SLIPS = ("float64 inside the step",)
 
 
 def options(name):
-    """The example's QUICK; the mlp's on ten batches, as its QUICK takes one update only."""
-    return dict(quick_options(name), **({"train_size": 320} if name == "mlp" else {}))
+    """The example's QUICK; the mlp's and data_parallel's on ten batches, as their QUICK takes one or two updates only."""
+    return dict(quick_options(name), **({"train_size": 320} if name in ("mlp", "data_parallel") else {}))
+
+
+def modes(name):
+    """The modes ``name`` takes local steps in: its OWN_MODES, else the LOCAL_MODES it runs (the
+    harness's, and tf2_keras where the example declares it)."""
+    if name in OWN_MODES:
+        return OWN_MODES[name]
+    return tuple(m for m in LOCAL_MODES if m in ALL_MODES or m in harness.declared_modes(harness.load(name)[0]))
 
 
 def local(name, seed=0, **extra):
@@ -105,8 +179,8 @@ def local(name, seed=0, **extra):
     inputs = data.make_inputs(seed, **options(name), **extra)
     on_step, kept = harness.state_keeper(twins)
     reference = harness.run_mode(twins, "tf1_graph", inputs, on_step=on_step)
-    found = harness.local_layer(twins, inputs, ("tf1_graph",) + LOCAL_MODES, kept, reference["loss"])
-    return harness.local_verdicts(name, found), len(reference["loss"])
+    found = harness.local_layer(twins, inputs, ("tf1_graph",) + modes(name), kept, reference["loss"])
+    return harness.local_verdicts(name, found, float64=harness.in_float64(twins, inputs, kept, found)), len(reference["loss"])
 
 
 def declared(name, mode):
@@ -130,11 +204,12 @@ def correct(request):
 def test_the_correct_port_passes_locally_and_the_control_is_bit_identical(correct):
     name, (correct, updates) = correct
     assert correct["tf1_graph"].status == "bit-identical", correct["tf1_graph"]  # the state is the whole state
-    for mode in LOCAL_MODES:
+    for mode in modes(name):
         assert correct[mode].ok and correct[mode].local == sum(map(harness.local_step, range(1, updates + 1))), (
             mode, str(correct[mode]))
     if not onednn_active():
-        assert {correct[m].status for m in LOCAL_MODES if m != "tf2_xla"} == {"bit-identical"}, {m: str(correct[m]) for m in correct}
+        assert {correct[m].status for m in modes(name) if m in LOCAL_MODES and m != "tf2_xla"} == {"bit-identical"}, {
+            m: str(correct[m]) for m in correct}
     if name in ("mlp", "regression"):  # every graph rounds alike: only eager (mlp, oneDNN) and XLA may differ
         assert {correct[m].status for m in ("tf2_function", "tf2_loop", "tf2_keras")} == {"bit-identical"}, {
             m: str(correct[m]) for m in correct}
@@ -146,9 +221,13 @@ def test_a_planted_slip_fails_the_local_verdict_at_update_1_by_a_wide_margin(nam
         monkeypatch.setattr(owner, attribute, replacement)
     found, _ = local(name, **SLIP_OPTIONS.get(bug, {}))
     assert found["tf1_graph"].status == "bit-identical"
-    for mode in LOCAL_MODES:
+    for mode in modes(name):
         verdict = found[mode]
-        assert verdict.status == "mismatch" and verdict.first_mismatch["step"] == 1, (bug, mode, str(verdict))
+        assert verdict.status == "mismatch", (bug, mode, str(verdict))
+        if bug in ROUNDING_SLIPS:  # the float64 confirmation names the update where TF1 lands farthest
+            assert verdict.first_mismatch.get("kind") in (None, "dtype", "unconfirmed"), (bug, mode, str(verdict))
+            continue
+        assert verdict.first_mismatch["step"] == 1, (bug, mode, str(verdict))
         margin = NARROWER.get((bug, mode), MARGIN)
         assert verdict.max_ulp >= margin * declared(name, mode), (bug, mode, verdict.max_ulp, declared(name, mode))
 

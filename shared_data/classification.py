@@ -10,19 +10,34 @@ N_PER_CLASS, MEANS, A0_MEAN = 50, (-1.0, 3.0), 10.0
 LEARNING_RATE, STEPS, REPORT_EVERY = 0.05, 1400, 200
 # A small run that still shows parity: what the tests and the notebooks run by default.
 QUICK = {"steps": 20}
-# Allowed differences from the TF1 Session, each with its named cause and its measurement;
-# tfparity/core/tolerances.py applies a bound only while its cause is active.
+# Allowed differences from the TF1 Session, each with its named cause; tfparity/core/tolerances.py
+# applies a bound only while its cause is active. They are local bounds: the twins offer one update
+# from a given state (step_from), so every TF2 mode is judged on single updates taken from the
+# Session's own state (the local layer, tfparity.core.harness.local_layer), in ULPs at each field's
+# largest value: the sample's loss after the update and A. The accuracy over all points is not the
+# step's (it reads A after it) and is left to the trajectory, which is reported beside it, not bounded.
+# The measurements are in docs/results/local_steps.json (python -m tfparity.core.local_record
+# classification, under each oneDNN setting); each bound is the smallest power of two at or above
+# twice the largest of them, as parity_tests/test_local_steps.py checks.
+LOCAL_BOUNDS = True
+# What the local bounds were measured on (tfparity.core.local_record, seeds 0-2): the default run,
+# and QUICK, which the tests and the notebooks run.
+LOCAL_SETTINGS = ({}, QUICK)
 BOUNDS = {
     "tf2_eager": [Bound(
-        "grappler_arithmetic", 32, 2e-6,
-        "The rewritten sigmoid cross-entropy gradient differs by 1 ULP at some step, and A drifts. "
-        "Measured over seeds 0-99 (AVX2, oneDNN off): first difference at steps 29-491 (step 473 "
-        "for seed 0), loss within 32 ULP, A within 9.5e-7 absolutely (A crosses zero, where ULPs "
-        "shrink).")],
+        "grappler_arithmetic", 1, 0.0,
+        "Graph mode (the Session, tf.function, the loop) rewrites the sigmoid cross-entropy gradient, "
+        "eager runs it as written: at a few of a long run's updates one update from the Session's state "
+        "differs in A by rounding, and the trajectory drifts from the first of them. Measured over the "
+        "checked updates of the default run and of QUICK (seeds 0-2), under each oneDNN setting: "
+        "docs/results/local_steps.json; none of those updates is among them, so the bound is the "
+        "smallest there is; it names the cause the trajectory differs by.")],
     "tf2_xla": [Bound(
-        "xla", 32, 2e-6,
-        "XLA's fused step. Measured over seeds 0-9 (default run, AVX2): the loss within 25 ULP from "
-        "step 1, A within 9.5e-7 absolutely (A crosses zero), accuracy by one point at most.")],
+        "xla", 4, 0.0,
+        "XLA's fused step rounds otherwise: one update from the Session's state differs by rounding, "
+        "most in the sample's loss after it. "
+        "Measured over the checked updates of the default run and of QUICK (seeds 0-2), under each "
+        "oneDNN setting: docs/results/local_steps.json.")],
 }
 
 # What the recipe printed (McClure, "TensorFlow Machine Learning Cookbook", ch. 2, "Implementing

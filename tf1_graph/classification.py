@@ -33,15 +33,19 @@ def train_step(inputs):
 
 
 # %% train
-def run(inputs):
+def run(inputs, on_step=None):
     graph = tf1.Graph()
     with graph.as_default():
         x, y, A, loss, accuracy, train_op = train_step(inputs)
+        state = tf1.global_variables()
         init = tf1.global_variables_initializer()
     graph.finalize()
     trace = {"A": [], "loss": [], "accuracy": []}
     with tf1.Session(graph=graph) as sess:
         sess.run(init)
+        read_state = lambda: {v.op.name: value for v, value in zip(state, sess.run(state))}  # noqa: E731
+        if on_step:
+            on_step(0, read_state)
         everything = {x: inputs["x"], y: inputs["y"]}
         for i in inputs["schedule"]:
             feed = {x: inputs["x"][i:i + 1], y: inputs["y"][i:i + 1]}
@@ -51,7 +55,34 @@ def run(inputs):
             trace["A"].append(A_now[0])
             trace["loss"].append(loss_now)
             trace["accuracy"].append(accuracy_now)
+            if on_step:
+                on_step(len(trace["loss"]), read_state)
     return {name: np.array(values) for name, values in trace.items()}
+
+
+# %% one step from a state
+def step_from(inputs, states):
+    """Teacher forcing: ``states`` is {k: the state before update k} (k counted from 1 over the run;
+    a state is every variable by its TF1 name: A, as plain SGD keeps nothing else). From each, one
+    update on update k's sample; returns {k: (that sample's loss after it, as run traces it, the state
+    after it)}. The accuracy over all points is not the step's: it reads the state after it."""
+    graph = tf1.Graph()
+    with graph.as_default():
+        x, y, A, loss, _, train_op = train_step(inputs)
+        state = tf1.global_variables()
+        values = [tf1.placeholder(v.dtype, v.shape) for v in state]
+        set_state = tf1.group(*[v.assign(value) for v, value in zip(state, values)])
+    graph.finalize()
+    after = {}
+    with tf1.Session(graph=graph) as sess:
+        for k, before in states.items():
+            sess.run(set_state, feed_dict={value: before[v.op.name] for v, value in zip(state, values)})
+            i = inputs["schedule"][k - 1]
+            feed = {x: inputs["x"][i:i + 1], y: inputs["y"][i:i + 1]}
+            sess.run(train_op, feed_dict=feed)
+            loss_now = sess.run(loss, feed_dict=feed)
+            after[k] = loss_now, {v.op.name: value for v, value in zip(state, sess.run(state))}
+    return after
 
 
 if __name__ == "__main__":

@@ -78,16 +78,20 @@ def finish(trace, final):
     return dict(trace, **{name: value[np.newaxis] for name, value in final.items()})
 
 
-def run(inputs, on_epoch=None):
+def run(inputs, on_epoch=None, on_step=None):
     graph = tf1.Graph()
     with graph.as_default():
         feeds, learning_rate, params, loss, prediction, train_op = train_step(inputs)
+        state = tf1.global_variables()
         init = tf1.global_variables_initializer()
     graph.finalize()
     trace = {"test_accuracy": [], "epoch_loss": [], "loss": []}
     labels = inputs["test_y"].argmax(1)
     with tf1.Session(graph=graph, config=replication(inputs["replicas"])) as sess:
         sess.run(init)
+        read_state = lambda: {v.op.name: value for v, value in zip(state, sess.run(state))}  # noqa: E731
+        if on_step:
+            on_step(0, read_state)
         for epoch in range(inputs["epochs"]):
             for halves in replica_batches(inputs, epoch):
                 feed = {learning_rate: inputs["learning_rates"][epoch]}
@@ -95,12 +99,40 @@ def run(inputs, on_epoch=None):
                     feed.update({x: inputs["train_x"][half], y: inputs["train_y"][half]})
                 _, loss_now = sess.run([train_op, loss], feed_dict=feed)
                 trace["loss"].append(loss_now)
+                if on_step:
+                    on_step(len(trace["loss"]), read_state)
             predictions = sess.run(prediction, feed_dict={feeds[0][0]: inputs["test_x"]})
             record_epoch(trace, predictions, labels, len(inputs["schedule"][epoch]))
             if on_epoch:
                 on_epoch(epoch + 1, trace)
         final = dict(zip(PARAMS, sess.run(params)), test_predictions=predictions)
     return finish(trace, final)
+
+
+# %% one step from a state
+def step_from(inputs, states):
+    """Teacher forcing: ``states`` is {k: the state before update k} (k counted from 1 over the run;
+    a state is every variable by its TF1 name: the towers' shared weights, as plain SGD keeps nothing
+    else). From each, one update on update k's global batch, a half per tower, at its epoch's rate;
+    returns {k: (its loss, the state after it)}."""
+    graph = tf1.Graph()
+    with graph.as_default():
+        feeds, learning_rate, _, loss, _, train_op = train_step(inputs)
+        state = tf1.global_variables()
+        values = [tf1.placeholder(v.dtype, v.shape) for v in state]
+        set_state = tf1.group(*[v.assign(value) for v, value in zip(state, values)])
+    graph.finalize()
+    steps, after = inputs["schedule"].shape[1], {}
+    with tf1.Session(graph=graph, config=replication(inputs["replicas"])) as sess:
+        for k, before in states.items():
+            sess.run(set_state, feed_dict={value: before[v.op.name] for v, value in zip(state, values)})
+            epoch, i = divmod(k - 1, steps)
+            feed = {learning_rate: inputs["learning_rates"][epoch]}
+            for (x, y), half in zip(feeds, replica_batches(inputs, epoch)[i]):
+                feed.update({x: inputs["train_x"][half], y: inputs["train_y"][half]})
+            _, loss_now = sess.run([train_op, loss], feed_dict=feed)
+            after[k] = loss_now, {v.op.name: value for v, value in zip(state, sess.run(state))}
+    return after
 
 
 # %% one device
@@ -118,7 +150,8 @@ def run_one_device(inputs, on_epoch=None):
         x = tf1.placeholder(tf1.float32, shape=[None, 784], name="x")
         y = tf1.placeholder(tf1.float32, shape=[None, 10], name="y")
         learning_rate = tf1.placeholder(tf1.float32, shape=[], name="learning_rate")
-        params = [tf1.Variable(inputs[name], name=name) for name in PARAMS]
+        with tf1.variable_scope("mlp"):  # the towers' names: the local layer sets this state by them
+            params = [tf1.Variable(inputs[name], name=name) for name in PARAMS]
         parts = inputs["replicas"] if inputs["one_device_sum"] == "halves" else 1
         loss, grads = one_device_loss(x, y, params, parts)
         train_op = tf1.train.GradientDescentOptimizer(learning_rate).apply_gradients(zip(grads, params))
@@ -141,6 +174,35 @@ def run_one_device(inputs, on_epoch=None):
                 on_epoch(epoch + 1, trace)
         final = dict(zip(PARAMS, sess.run(params)), test_predictions=predictions)
     return finish(trace, final)
+
+
+def step_from_one_device(inputs, states):
+    """``step_from`` for the one-device run: from the towers' state before update k (the same TF1
+    names), one update on the whole global batch on one device."""
+    graph = tf1.Graph()
+    with graph.as_default():
+        x = tf1.placeholder(tf1.float32, shape=[None, 784], name="x")
+        y = tf1.placeholder(tf1.float32, shape=[None, 10], name="y")
+        learning_rate = tf1.placeholder(tf1.float32, shape=[], name="learning_rate")
+        with tf1.variable_scope("mlp"):
+            params = [tf1.Variable(inputs[name], name=name) for name in PARAMS]
+        parts = inputs["replicas"] if inputs["one_device_sum"] == "halves" else 1
+        loss, grads = one_device_loss(x, y, params, parts)
+        train_op = tf1.train.GradientDescentOptimizer(learning_rate).apply_gradients(zip(grads, params))
+        values = [tf1.placeholder(v.dtype, v.shape) for v in params]
+        set_state = tf1.group(*[v.assign(value) for v, value in zip(params, values)])
+    graph.finalize()
+    steps, after = inputs["schedule"].shape[1], {}
+    with tf1.Session(graph=graph) as sess:
+        for k, before in states.items():
+            sess.run(set_state, feed_dict={value: before[v.op.name] for v, value in zip(params, values)})
+            epoch, i = divmod(k - 1, steps)
+            batch = inputs["schedule"][epoch][i]
+            feed = {x: inputs["train_x"][batch], y: inputs["train_y"][batch],
+                    learning_rate: inputs["learning_rates"][epoch]}
+            _, loss_now = sess.run([train_op, loss], feed_dict=feed)
+            after[k] = loss_now, {v.op.name: value for v, value in zip(params, sess.run(params))}
+    return after
 
 
 if __name__ == "__main__":

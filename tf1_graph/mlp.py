@@ -24,7 +24,7 @@ def loss_fn(logits, y):
 def manual_gradients(x, y, hidden, logits, params):
     """Backprop by hand: δ_out = (softmax − y)/n, δ_h = δ_out·W2ᵀ ⊙ σ(1 − σ)."""
     W1, b1, W2, b2 = params
-    delta_out = (tf1.nn.softmax(logits) - y) / tf1.cast(tf1.shape(x)[0], tf1.float32)
+    delta_out = (tf1.nn.softmax(logits) - y) / tf1.cast(tf1.shape(x)[0], x.dtype)
     delta_hidden = tf1.matmul(delta_out, W2, transpose_b=True) * hidden * (1 - hidden)
     return [tf1.matmul(x, delta_hidden, transpose_a=True), tf1.reduce_sum(delta_hidden, 0),
             tf1.matmul(hidden, delta_out, transpose_a=True), tf1.reduce_sum(delta_out, 0)]

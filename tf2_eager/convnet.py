@@ -150,7 +150,7 @@ def step_from(inputs, states, function=False):
 # %% whole loop (TF2 only)
 def train_epoch(train_x, train_y, batches, masks, net, optimizer):
     """One epoch's steps and losses in one graph: a tf.range loop writing a TensorArray."""
-    losses = tf.TensorArray(tf.float32, size=tf.shape(batches)[0])
+    losses = tf.TensorArray(train_x.dtype, size=tf.shape(batches)[0])
     for step in tf.range(tf.shape(batches)[0]):
         x, y = tf.gather(train_x, batches[step]), tf.gather(train_y, batches[step])
         losses = losses.write(step, train_step(x, y, masks[step], net, optimizer))
@@ -194,15 +194,16 @@ def step_from_loop(inputs, states, jit_compile=False):
 def keras_model(inputs):
     """Conv2D and MaxPooling2D (their bias add is bias_add, as above), TF1Dense for the dense layers
     (``+``, as above; Keras' Dense would bias_add), the shared dropout mask as a second input
-    (ones to test), layers named as the tf.Modules, the shared initial values."""
+    (ones to test), layers named as the tf.Modules, the shared initial values, in their dtype."""
     units = {name: inputs[f"{name}/biases"].shape[0] for name in ("conv1", "conv2", "fc1", "fc2")}
-    images, keep_mask = keras.Input((784,)), keras.Input((units["fc1"],))
-    x = keras.layers.Reshape((28, 28, 1))(images)
+    dtype = inputs["fc1/weights"].dtype.name
+    images, keep_mask = keras.Input((784,), dtype=dtype), keras.Input((units["fc1"],), dtype=dtype)
+    x = keras.layers.Reshape((28, 28, 1), dtype=dtype)(images)
     for name in ("conv1", "conv2"):
-        x = keras.layers.Conv2D(units[name], 5, padding="same", activation="relu", name=name)(x)
-        x = keras.layers.MaxPooling2D(2, padding="same")(x)
-    hidden = TF1Dense(units["fc1"], activation="relu", name="fc1")(keras.layers.Flatten()(x))
-    logits = TF1Dense(units["fc2"], name="fc2")(keras.layers.Multiply()([hidden, keep_mask]))
+        x = keras.layers.Conv2D(units[name], 5, padding="same", activation="relu", name=name, dtype=dtype)(x)
+        x = keras.layers.MaxPooling2D(2, padding="same", dtype=dtype)(x)
+    hidden = TF1Dense(units["fc1"], activation="relu", name="fc1", dtype=dtype)(keras.layers.Flatten(dtype=dtype)(x))
+    logits = TF1Dense(units["fc2"], name="fc2", dtype=dtype)(keras.layers.Multiply(dtype=dtype)([hidden, keep_mask]))
     net = keras.Model([images, keep_mask], logits)
     for name in ("conv1", "conv2", "fc1", "fc2"):
         net.get_layer(name).set_weights([inputs[f"{name}/weights"], inputs[f"{name}/biases"]])
@@ -257,7 +258,7 @@ def step_from_keras(inputs, states):
     for k, epoch, i in teacher.each_update(states, state, inputs["schedule"].shape[1]):
         batch, mask = inputs["schedule"][epoch][i], inputs["keep_masks"][epoch][i]
         logs = net.train_on_batch([inputs["train_x"][batch], mask], inputs["train_y"][batch], return_dict=True)
-        after[k] = np.float32(logs["batch_loss"]), teacher.values(state)
+        after[k] = inputs["fc1/weights"].dtype.type(logs["batch_loss"]), teacher.values(state)
     return after
 
 

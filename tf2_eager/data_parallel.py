@@ -11,6 +11,7 @@ import numpy as np
 import tensorflow as tf
 
 from tfparity.core import cluster
+from tfparity.port import teacher
 
 PARAMS = ("W1", "b1", "W2", "b2")
 SUM = tf.distribute.ReduceOp.SUM
@@ -46,6 +47,11 @@ class MLP(tf.Module):
     def __init__(self, inputs):
         super().__init__(name="mlp")
         self.params = [tf.Variable(inputs[name], name=name) for name in PARAMS]
+
+    def state(self):
+        """Every variable by its TF1 name ('mlp/W1', the towers' variable scope): the weights, as
+        plain SGD keeps nothing else."""
+        return {f"{self.name}/{name}": v for name, v in zip(PARAMS, self.params)}
 
 
 # %% loss
@@ -103,7 +109,7 @@ def finish(trace, final):
     return dict(trace, **{name: value[np.newaxis] for name, value in final.items()})
 
 
-def run(inputs, function=False, on_epoch=None):
+def run(inputs, function=False, on_epoch=None, on_step=None):
     strategy = replication(inputs["replicas"])
     if strategy is None:  # this process fixed its devices before: the same run in a fresh one
         return cluster.run_fresh(f"{HERE}:run", inputs, function=function)
@@ -113,17 +119,45 @@ def run(inputs, function=False, on_epoch=None):
     evaluate = tf.function(model) if function else model
     trace = {"test_accuracy": [], "epoch_loss": [], "loss": []}
     labels = inputs["test_y"].argmax(1)
+    read_state = lambda: {name: v.numpy() for name, v in mlp.state().items()}  # noqa: E731
+    if on_step:
+        on_step(0, read_state)
     for epoch in range(inputs["epochs"]):
         learning_rate = tf.constant(inputs["learning_rates"][epoch])
         for x, y in strategy.distribute_datasets_from_function(replica_batches(inputs, epoch)):
             loss_now = step(strategy, x, y, mlp, learning_rate).numpy()
             trace["loss"].append(loss_now)
+            if on_step:
+                on_step(len(trace["loss"]), read_state)
         predictions = predict(evaluate(tf.constant(inputs["test_x"]), mlp.params)[1]).numpy()
         record_epoch(trace, predictions, labels, len(inputs["schedule"][epoch]))
         if on_epoch:
             on_epoch(epoch + 1, trace)
     final = dict(zip(PARAMS, [p.numpy() for p in mlp.params]), test_predictions=predictions)
     return finish(trace, final)
+
+
+# %% one step from a state
+def step_from(inputs, states, function=False):
+    """Teacher forcing: ``states`` is {k: the state before update k} (k counted from 1 over the run;
+    a state is every variable by its TF1 name: the towers' shared weights, as plain SGD keeps nothing
+    else), set into the mirrored variables. From each, one update on update k's global batch, a half
+    per replica, at its epoch's rate; returns {k: (its loss, the state after it)}."""
+    strategy = replication(inputs["replicas"])
+    if strategy is None:  # this process fixed its devices before: the same steps in a fresh one
+        return cluster.run_fresh(f"{HERE}:step_from", inputs, states=states, function=function)
+    with strategy.scope():
+        mlp = MLP(inputs)
+    step = tf.function(train_step) if function else train_step
+    state = mlp.state()
+    after = {}
+    for k, epoch, i in teacher.each_update(states, state, inputs["schedule"].shape[1]):
+        learning_rate = tf.constant(inputs["learning_rates"][epoch])
+        one = dict(inputs, schedule=inputs["schedule"][epoch:epoch + 1, i:i + 1])  # update k's batch alone
+        x, y = next(iter(strategy.distribute_datasets_from_function(replica_batches(one, 0))))
+        loss_now = step(strategy, x, y, mlp, learning_rate).numpy()
+        after[k] = loss_now, teacher.values(state)
+    return after
 
 
 # %% one device
@@ -160,10 +194,31 @@ def run_one_device(inputs, on_epoch=None):
     return finish(trace, final)
 
 
+def step_from_one_device(inputs, states):
+    """``step_from`` for the one-device run: from the towers' state before update k (the same TF1
+    names), one update on the whole global batch on one device."""
+    mlp = MLP(inputs)
+    parts = inputs["replicas"] if inputs["one_device_sum"] == "halves" else 1
+
+    @tf.function
+    def step(x, y, learning_rate):
+        loss, grads = one_device_loss(x, y, mlp.params, parts)
+        for param, grad in zip(mlp.params, grads):
+            param.assign_sub(learning_rate * grad)
+        return loss
+    state = mlp.state()
+    after = {}
+    for k, epoch, i in teacher.each_update(states, state, inputs["schedule"].shape[1]):
+        batch, learning_rate = inputs["schedule"][epoch][i], tf.constant(inputs["learning_rates"][epoch])
+        x, y = tf.constant(inputs["train_x"][batch]), tf.constant(inputs["train_y"][batch])
+        after[k] = step(x, y, learning_rate).numpy(), teacher.values(state)
+    return after
+
+
 # %% whole loop (TF2 only)
 def train_epoch(strategy, dataset, mlp, learning_rate, compute):
     """One epoch's steps and losses in one graph, iterating the distributed dataset."""
-    losses = tf.TensorArray(tf.float32, size=0, dynamic_size=True)
+    losses = tf.TensorArray(mlp.params[0].dtype, size=0, dynamic_size=True)
     for x, y in dataset:
         losses = losses.write(losses.size(), train_step(strategy, x, y, mlp, learning_rate, compute))
     return losses.stack()
@@ -194,10 +249,36 @@ def run_loop(inputs, jit_compile=False, on_epoch=None):
     return finish(trace, final)
 
 
+def step_from_loop(inputs, states, jit_compile=False):
+    """``step_from`` for the whole-loop modes: each update as an epoch of one global batch of
+    train_epoch, the state set into the mirrored variables."""
+    strategy = replication(inputs["replicas"])
+    if strategy is None:  # this process fixed its devices before: the same steps in a fresh one
+        return cluster.run_fresh(f"{HERE}:step_from_loop", inputs, states=states, jit_compile=jit_compile)
+    with strategy.scope():
+        mlp = MLP(inputs)
+    epoch_loop = tf.function(train_epoch)
+    compute = tf.function(replica_step, jit_compile=True) if jit_compile else replica_step
+    state = mlp.state()
+    after = {}
+    for k, epoch, i in teacher.each_update(states, state, inputs["schedule"].shape[1]):
+        learning_rate = tf.constant(inputs["learning_rates"][epoch])
+        one = dict(inputs, schedule=inputs["schedule"][epoch:epoch + 1, i:i + 1])  # update k's batch alone
+        dataset = strategy.distribute_datasets_from_function(replica_batches(one, 0))
+        after[k] = epoch_loop(strategy, dataset, mlp, learning_rate, compute).numpy()[0], teacher.values(state)
+    return after
+
+
 def run_multiworker(inputs, on_epoch=None):
     """The TF2 twin's run (step as a tf.function) in one worker process per replica on this
     machine, each with its own TF_CONFIG; the trace is the chief's (tfparity/core/cluster.py)."""
     return cluster.run(f"{HERE}:run", inputs, inputs["replicas"], function=True)
+
+
+def step_from_multiworker(inputs, states):
+    """``step_from`` in the worker processes: each sets the state into its mirrored variables and
+    takes the updates with the step as a tf.function; the chief's result."""
+    return cluster.run(f"{HERE}:step_from", inputs, inputs["replicas"], states=states, function=True)
 
 
 if __name__ == "__main__":

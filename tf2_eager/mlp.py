@@ -39,7 +39,7 @@ def loss_fn(logits, y):
 def manual_gradients(x, y, hidden, logits, params):
     """Backprop by hand: δ_out = (softmax − y)/n, δ_h = δ_out·W2ᵀ ⊙ σ(1 − σ)."""
     W1, b1, W2, b2 = params
-    delta_out = (tf.nn.softmax(logits) - y) / tf.cast(tf.shape(x)[0], tf.float32)
+    delta_out = (tf.nn.softmax(logits) - y) / tf.cast(tf.shape(x)[0], x.dtype)
     delta_hidden = tf.matmul(delta_out, W2, transpose_b=True) * hidden * (1 - hidden)
     return [tf.matmul(x, delta_hidden, transpose_a=True), tf.reduce_sum(delta_hidden, 0),
             tf.matmul(hidden, delta_out, transpose_a=True), tf.reduce_sum(delta_out, 0)]
@@ -132,7 +132,7 @@ def gradients(inputs, batch):
 # %% whole loop (TF2 only)
 def train_epoch(train_x, train_y, batches, mlp, learning_rate, gradients):
     """One epoch's steps and losses in one graph: a tf.range loop writing a TensorArray."""
-    losses = tf.TensorArray(tf.float32, size=tf.shape(batches)[0])
+    losses = tf.TensorArray(train_x.dtype, size=tf.shape(batches)[0])
     for step in tf.range(tf.shape(batches)[0]):
         x, y = tf.gather(train_x, batches[step]), tf.gather(train_y, batches[step])
         losses = losses.write(step, train_step(x, y, mlp, learning_rate, gradients))

@@ -73,7 +73,7 @@ def step_from(inputs, states, function=False):
 # %% whole loop (TF2 only)
 def train_loop(x_all, y_all, schedule, A, learning_rate, kind):
     """Every step and its trace in one graph: a tf.range loop writing TensorArrays."""
-    trace = {name: tf.TensorArray(tf.float32, size=tf.size(schedule)) for name in ("A", "loss")}
+    trace = {name: tf.TensorArray(x_all.dtype, size=tf.size(schedule)) for name in ("A", "loss")}
     for step in tf.range(tf.size(schedule)):
         i = schedule[step]
         x, y = x_all[i:i + 1], y_all[i:i + 1]

@@ -11,12 +11,9 @@ sets its own variables to each by TF1 name, takes update k and returns {k: (the 
 traces it, {TF1 name: value after})} (``tfparity.port.teacher`` does the setting and reading).
 The loss is compared where the TF1 trace has a "loss" field with a value per update.
 
-A local difference is checked against float64 (``confirm``): the port's ``step_from`` is run once
-more on the inputs and states cast to float64, the port's own mathematics with little rounding.
-The TF1 update is rounding of the same mathematics when it lands as near that float64 update as a
-small multiple of the port's own float32 rounding of it; a slip puts it far away (the port's
-float64 update carries the slip, the TF1 one does not). A "reformulation" bound (the same
-mathematics in another order of operations, which nothing can switch off) passes only so confirmed.
+A local difference is checked against float64 (``confirm``, ``tfparity.core.confirm``): the port's
+``step_from`` run once more on the inputs and states cast to float64. A "reformulation" bound (the
+same mathematics in another order of operations, which nothing can switch off) passes only so confirmed.
 """
 import dataclasses
 from collections.abc import Mapping
@@ -25,6 +22,7 @@ import numpy as np
 
 from tfparity.check.specs import UserCodeError
 from tfparity.core.compare import compare
+from tfparity.core.confirm import as_float64 as _float64, confirm as confirm_rows
 from tfparity.core.harness import at_updates, local_step
 from tfparity.core.modes import role_of
 from tfparity.core.tolerances import applicable
@@ -32,11 +30,6 @@ from tfparity.core.tolerances import applicable
 # The modes that have a step of their own to take from a state: the port's run, eager or as a
 # tf.function (the loop modes run the whole loop at once).
 STEP_ROLE = "tf2_run"
-# How far, in multiples of the port's own float32 rounding (at least one ULP of each field's
-# largest value), the TF1 update may land from the port's float64 update and still be rounding of
-# the same mathematics: the TF1 program may round worse than the port (a fused cross-entropy is
-# the more accurate of the two), never by orders of magnitude, which is what a slip does.
-ROUNDING_FACTOR = 16
 # The cause that only the float64 confirmation admits (tfparity.core.tolerances.CAUSES).
 REFORMULATION = "reformulation"
 
@@ -140,23 +133,6 @@ def _stacked(which, after, steps, with_loss):
     return actual
 
 
-def _float64(tree):
-    """``tree`` ({name: value}) with its float32 arrays and scalars as float64."""
-    if not isinstance(tree, Mapping):
-        return tree
-    return {name: value.astype(np.float64) if isinstance(value, (np.ndarray, np.floating)) and value.dtype == np.float32
-            else value for name, value in tree.items()}
-
-
-def _rounding(values, reference):
-    """Each row's largest distance of ``values`` from ``reference`` in float32 ULPs of the row's
-    largest TF1 magnitude (``values`` float64-able, rows the checked updates)."""
-    rows = len(reference)
-    largest = np.abs(np.asarray(values, np.float64).reshape(rows, -1)).max(axis=1, initial=0.0)
-    distance = np.abs(np.asarray(values, np.float64) - reference).reshape(rows, -1).max(axis=1, initial=0.0)
-    return distance / np.spacing(largest.astype(np.float32)).astype(np.float64)
-
-
 def confirm(run64, desired, actual, steps, with_loss):
     """Whether the TF1 updates (``desired``) are rounding of the port's mathematics: ``run64()`` is
     the port's ``step_from`` on float64 inputs and states. {"ok", "tf1", "port": the worst distances
@@ -166,27 +142,4 @@ def confirm(run64, desired, actual, steps, with_loss):
         exact = _stacked("step_from in float64", _after("step_from in float64", run64(), steps), steps, with_loss)
     except UserCodeError as error:
         return {"ok": False, "detail": f"cannot be checked in float64: {error.how}"}
-    narrow = [name for name in desired if name in exact and np.asarray(exact[name]).dtype != np.float64]
-    if narrow:
-        return {"ok": False, "detail": f"cannot be checked in float64: on float64 inputs the port's step_from "
-                                       f"returned {', '.join(narrow[:3])} in {exact[narrow[0]].dtype} (build its "
-                                       "variables from the inputs' dtype)"}
-    worst = {"ratio": -1.0}
-    for name in desired:
-        if name not in exact or name not in actual or desired[name].dtype.kind != "f":
-            continue
-        reference = exact[name].astype(np.float64)
-        tf1, port = _rounding(desired[name], reference), _rounding(actual[name], reference)
-        ratio = tf1 / np.maximum(port, 1.0)
-        row = int(np.argmax(ratio))
-        if ratio[row] > worst["ratio"]:
-            worst = {"ratio": float(ratio[row]), "tf1": float(tf1[row]), "port": float(port[row]),
-                     "field": name, "step": steps[row]}
-    if worst["ratio"] < 0:
-        return {"ok": False, "detail": "cannot be checked in float64: no float field in common"}
-    ok = worst["ratio"] <= ROUNDING_FACTOR
-    where = f"at update {worst['step']}, field {worst['field']}:"
-    detail = (f"{where} the TF1 update is {worst['tf1']:.3g} ULP from the port's update in float64, the port's own "
-              f"float32 {worst['port']:.3g}: " + ("rounding of the same mathematics" if ok else
-                                                   f"more than {ROUNDING_FACTOR}x the port's rounding: not the same mathematics"))
-    return dict(worst, ok=ok, detail=detail)
+    return confirm_rows(desired, actual, exact, steps)

@@ -11,6 +11,7 @@ import pkgutil
 import numpy as np
 
 from tfparity.core.compare import compare
+from tfparity.core.confirm import as_float64, confirm
 from tfparity.core.machine import fingerprint
 from tfparity.core.modes import ALL_MODES, CALLS, MODES, OPTIONAL_MODES, REFERENCE, role_of
 from tfparity.core.records import final_values
@@ -146,12 +147,13 @@ def step_from(twins, mode):
     {k: (loss, state after)} (the contract: a twin's ``step_from(inputs, states)``; with several
     methods the loss is {method/loss: its loss} and the state holds every method's), or None where the
     twins offer none: TF1's ``step_from`` for the reference (the control), TF2's ``step_from`` for its
-    run modes, ``step_from_loop`` for the loop modes, ``step_from_NAME`` for a declared mode ``tf2_NAME``."""
+    run modes, ``step_from_loop`` for the loop modes, twin N's ``step_from_NAME`` for a declared mode
+    ``tfN_NAME`` (a TF1 variant too: another TF1 program, stepped from the reference's state)."""
     tf1, tf2 = twins[0], twins[1]
     if mode == REFERENCE:
         return getattr(tf1, "step_from", None)
     if declared_run(twins, mode):
-        return getattr(tf2, f"step_from_{mode[4:]}", None) if mode.startswith("tf2_") else None
+        return getattr(tf1 if mode.startswith("tf1_") else tf2, f"step_from_{mode[4:]}", None)
     role, options = role_of(mode)
     found = {"tf2_run": getattr(tf2, "step_from", None), "tf2_loop": getattr(tf2, "step_from_loop", None)}.get(role)
     return found and (lambda inputs, states: found(inputs, states, **options))
@@ -185,16 +187,31 @@ def local_layer(twins, inputs, modes, states, losses):
         run = step_from(twins, mode)
         if run is None or not steps:
             continue
-        after = run(inputs, {k: states[k - 1] for k in steps})
-        after = {k: (loss if isinstance(loss, dict) else {"loss": loss}, state) for k, (loss, state) in after.items()}
         desired = {field: np.array([series[k - 1] for k in steps]) for field, series in losses.items()}
         desired.update({name: np.stack([states[k][name] for k in steps]) for name in states[steps[0]]})
-        fields = dict.fromkeys(field for k in steps for field in after[k][0])
-        actual = {field: np.array([after[k][0][field] for k in steps]) for field in fields}
-        names = dict.fromkeys(name for k in steps for name in after[k][1])
-        actual.update({name: np.stack([after[k][1][name] for k in steps]) for name in names})
-        found[mode] = desired, actual, steps
+        found[mode] = desired, _stacked(run(inputs, {k: states[k - 1] for k in steps}), steps), steps
     return found
+
+
+def _stacked(after, steps):
+    """A ``step_from`` result ({k: (loss, state after)}, the loss a value or {method/loss: value}) as
+    a trace whose i-th row is update ``steps[i]``."""
+    losses = {k: after[k][0] if isinstance(after[k][0], dict) else {"loss": after[k][0]} for k in steps}
+    actual = {field: np.array([losses[k][field] for k in steps]) for field in dict.fromkeys(f for k in steps for f in losses[k])}
+    names = dict.fromkeys(name for k in steps for name in after[k][1])
+    actual.update({name: np.stack([after[k][1][name] for k in steps]) for name in names})
+    return actual
+
+
+def in_float64(twins, inputs, states, local):
+    """``f(mode)``: the updates ``local`` (``local_layer``'s result) took for ``mode``, taken again by
+    the same ``step_from`` from the same states with inputs and states cast to float64, the trace
+    ``tfparity.core.confirm`` holds both float32 updates to (``local_verdicts``)."""
+    def run(mode):
+        steps = local[mode][2]
+        given = {k: as_float64(states[k - 1]) for k in steps}
+        return _stacked(step_from(twins, mode)(as_float64(inputs), given), steps)
+    return run
 
 
 def as_partial(verdict, epochs, of, not_compared=()):
@@ -211,7 +228,8 @@ def local_check(name, inputs, modes, packages=PACKAGES):
     if keeper is None:
         return {}
     reference = run_mode(twins, REFERENCE, inputs, on_step=keeper[0])
-    return local_verdicts(name, local_layer(twins, inputs, modes, keeper[1], loss_series(reference)), packages[0])
+    local = local_layer(twins, inputs, modes, keeper[1], loss_series(reference))
+    return local_verdicts(name, local, packages[0], in_float64(twins, inputs, keeper[1], local))
 
 
 def at_updates(verdict, steps):
@@ -222,15 +240,25 @@ def at_updates(verdict, steps):
                                first_mismatch=place(verdict.first_mismatch), local=len(steps))
 
 
-def local_verdicts(name, local, data=PACKAGES[0]):
+def local_verdicts(name, local, data=PACKAGES[0], float64=None):
     """The local layer's verdicts, {mode: Verdict} from ``local_layer``'s results: each mode's one
     update from the reference's state, within the bounds the example declares for the causes active
     here; the reference's own (its ``step_from`` against its run) must be bit-identical: the control
-    that the state set and read is the whole state."""
+    that the state set and read is the whole state. ``float64`` (``in_float64``): each update a bound
+    allows a TF2 mode is also confirmed as rounding of the port's own mathematics (``tfparity.core.confirm``),
+    else a MISMATCH of kind "unconfirmed": a bound wide enough for XLA's rounding cannot pass a port
+    that computes its step in float64, or in another way, where TF1 rounds."""
     found = {}
     for mode, (desired, actual, steps) in local.items():
         bounds = () if mode == REFERENCE else tolerance(name, mode, data, layer="local")
-        found[mode] = at_updates(compare(desired, actual, *bounds, scaled=True), steps)
+        verdict = at_updates(compare(desired, actual, *bounds, scaled=True), steps)
+        port = mode.startswith("tf2_")  # a TF1 variant is TF1 code: float32 placeholders, no float64 run
+        check = verdict.status == "within" and port and float64 and confirm(desired, actual, float64(mode), steps)
+        if check and not check["ok"]:
+            verdict = dataclasses.replace(verdict, status="mismatch", first_mismatch={
+                "kind": "unconfirmed", "cause": ", ".join(verdict.causes), "field": check.get("field"), "step": check.get("step"),
+                "detail": check["detail"]})
+        found[mode] = verdict
     return found
 
 
@@ -305,8 +333,8 @@ def run_example(name, seed=0, modes=None, packages=PACKAGES, progress=None, part
     if keeper and keeper[1] and loss_series(traces.get(REFERENCE, {})):
         if progress:
             progress(LOCAL, 0, None)
-        found = local_verdicts(name, local_layer(twins, inputs, list(traces), keeper[1], loss_series(traces[REFERENCE])),
-                               packages[0])
+        local = local_layer(twins, inputs, list(traces), keeper[1], loss_series(traces[REFERENCE]))
+        found = local_verdicts(name, local, packages[0], in_float64(twins, inputs, keeper[1], local))
     return {"example": name, "seed": seed, "machine": fingerprint(), "inputs": inputs, "traces": traces,
             "parity": {"reference": REFERENCE, "verdicts": verdicts(name, traces, packages[0], scope, epochs, found),
                        "local": found, "manual_vs_auto": gradient_checks(traces, scope, epochs), "scope": scope}}

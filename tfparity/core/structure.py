@@ -63,7 +63,7 @@ def describe(place):
     if place["kind"] == "step_from":
         return place["detail"]
     if place["kind"] == "unconfirmed":
-        return f"the reformulation bound does not apply: {place['detail']}"
+        return f"the {place.get('cause', 'reformulation')} bound does not apply: {place['detail']}"
     if place["kind"] == "field":
         return f"field {place['field']} is {place['actual']} in the TF2 trace, {place['desired']} in the TF1 trace"
     return f"field {place['field']}: {place['kind']} {place['actual']}, desired {place['desired']}"
