@@ -18,7 +18,7 @@ def forward(x, W, state=None):
     """h0 = 0 and each image's own h1, h2; or, with ``state`` (the original's hidden-state
     variable, the stale-read flaw), h0 fixed and layer 2 and the output reading the previous
     image's h1 and h2 (r1, r2), as the original's reads ran before its assigns."""
-    h0 = tf.zeros([tf.shape(x)[0], W["Wrec"].shape[0]]) if state is None else tf.identity(state[0])
+    h0 = tf.zeros([tf.shape(x)[0], W["Wrec"].shape[0]], x.dtype) if state is None else tf.identity(state[0])
     h1 = tf.tanh(tf.matmul(x, W["Wx"]) + tf.matmul(h0, W["Wrec"]))
     r1 = h1 if state is None else tf.identity(state[1])
     h2 = tf.tanh(tf.matmul(x, W["Wx"]) + tf.matmul(r1, W["Wrec"]))
@@ -197,7 +197,7 @@ def gradients(inputs, index):
 # %% whole loop (TF2 only)
 def train_epoch(train_x, train_y, order, rnn, lr, method):
     """One epoch's steps and costs in one graph: a tf.range loop writing a TensorArray."""
-    costs = tf.TensorArray(tf.float32, size=tf.size(order))
+    costs = tf.TensorArray(rnn.W["Wx"].dtype, size=tf.size(order))
     for step in tf.range(tf.size(order)):
         i = order[step]
         costs = costs.write(step, train_step(train_x[i:i + 1], train_y[i:i + 1], rnn, lr, method))

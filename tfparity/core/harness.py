@@ -251,9 +251,10 @@ def local_verdicts(name, local, data=PACKAGES[0], float64=None):
     found = {}
     for mode, (desired, actual, steps) in local.items():
         bounds = () if mode == REFERENCE else tolerance(name, mode, data, layer="local")
-        verdict = at_updates(compare(desired, actual, *bounds, scaled=True), steps)
+        series = tuple(loss_series(desired))
+        verdict = at_updates(compare(desired, actual, *bounds, scaled=True, series=series), steps)
         port = mode.startswith("tf2_")  # a TF1 variant is TF1 code: float32 placeholders, no float64 run
-        check = verdict.status == "within" and port and float64 and confirm(desired, actual, float64(mode), steps)
+        check = verdict.status == "within" and port and float64 and confirm(desired, actual, float64(mode), steps, series)
         if check and not check["ok"]:
             verdict = dataclasses.replace(verdict, status="mismatch", first_mismatch={
                 "kind": "unconfirmed", "cause": ", ".join(verdict.causes), "field": check.get("field"), "step": check.get("step"),

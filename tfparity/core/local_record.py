@@ -41,8 +41,9 @@ def measure(name, seed=0, **options):
     modes = [REFERENCE] + [m for m in ALL_MODES[1:] + harness.declared_modes(data) if harness.step_from(twins, m)]
     found = {}
     for mode, (desired, actual, steps) in harness.local_layer(twins, inputs, modes, kept, harness.loss_series(reference)).items():
-        scaled, plain = compare(desired, actual, scaled=True), compare(desired, actual)
-        worst = max(((f, harness.at_updates(compare({f: desired[f]}, {f: actual[f]}, scaled=True), steps))
+        series = tuple(harness.loss_series(desired))
+        scaled, plain = compare(desired, actual, scaled=True, series=series), compare(desired, actual)
+        worst = max(((f, harness.at_updates(compare({f: desired[f]}, {f: actual[f]}, scaled=True, series=series), steps))
                      for f in desired), key=lambda pair: pair[1].max_ulp)
         found[mode] = {"scaled_ulp": scaled.max_ulp, "ulp": plain.max_ulp, "abs": scaled.max_abs,
                        "at": {"field": worst[0], "update": (worst[1].first_difference or {}).get("step")}
