@@ -15,6 +15,7 @@ import tf1_graph.data_parallel as dp_reference
 import tf2_eager.classification as classification_port
 import tf2_eager.convnet as port
 import tf2_eager.data_parallel as dp_port
+import tf2_eager.decoupled_rnn as rnn_port
 import tf2_eager.mlp as mlp_port
 import tf2_eager.regression as regression_port
 from tfparity.core import harness, local_record, report
@@ -24,7 +25,7 @@ from tfparity.core.modes import ALL_MODES
 from tfparity.core.tolerances import bounds, local_bounds
 from tfparity.port import optimizers
 
-EXAMPLES = ("classification", "convnet", "data_parallel", "mlp", "regression")  # the examples whose bounds are local
+EXAMPLES = ("classification", "convnet", "data_parallel", "decoupled_rnn", "mlp", "regression")  # the examples whose bounds are local
 LOCAL_MODES = ("tf2_eager", "tf2_function", "tf2_loop", "tf2_xla", "tf2_keras")
 # An example's local modes where they are not LOCAL_MODES. data_parallel: no Keras fit; its one-device
 # variants (TF1's too) stepped from the towers' state; not its worker processes (started afresh for
@@ -80,6 +81,16 @@ def sigmoid_twice(logits, y):
     return tf.reduce_mean(tf.nn.sigmoid_cross_entropy_with_logits(labels=y, logits=tf.sigmoid(logits)))
 
 
+def rnn_rate_off(x, y, rnn, lr, method, step=rnn_port.train_step):
+    """Every rate of both methods (the synthetic updates', the modules', autodiff's) 10% high."""
+    return step(x, y, rnn, {name: rate * 1.1 for name, rate in lr.items()}, method)
+
+
+def mean_square_for_half_sum(out, y):
+    """The mean square where the original has half the sum of squares (one image a step: twice it)."""
+    return tf.reduce_mean(tf.square(out - y))
+
+
 def keep_prob_as_rate(x, keep_mask, params, model=port.model):
     """fc1's dropout scaled by 1/(1 - keep_prob), as tf.nn.dropout(h, rate=keep_prob) scales it,
     where TF1's keep_prob scales by 1/keep_prob (the units kept are the shared mask's)."""
@@ -122,6 +133,9 @@ PLANTED = {  # example: {name: [(object, attribute, replacement)]}
         "Keras Adam for TF1 Adam": [(port, "ADAM", dict(port.ADAM, tf1=port.ADAM["keras"]))],
         "keep_prob passed as rate": [(port, "model", keep_prob_as_rate), (keras.layers, "Multiply", RateMultiply)],
         "float64 inside the step": [(port, "model", float64_model), (port, "keras_model", float64_keras_model)]},
+    "decoupled_rnn": {  # both methods' steps (eager, tf.function, the loop)
+        "learning rate off by 10%": [(rnn_port, "train_step", rnn_rate_off)],
+        "the mean square for half the sum of squares": [(rnn_port, "cost_fn", mean_square_for_half_sum)]},
     "mlp": {  # the step's rate (eager, tf.function, the loop) and the Keras rule's
         "learning rate off by 10%": [(mlp_port, "train_step", mlp_rate_off),
                                      (optimizers, "GradientDescent",
@@ -179,8 +193,9 @@ def local(name, seed=0, **extra):
     inputs = data.make_inputs(seed, **options(name), **extra)
     on_step, kept = harness.state_keeper(twins)
     reference = harness.run_mode(twins, "tf1_graph", inputs, on_step=on_step)
-    found = harness.local_layer(twins, inputs, ("tf1_graph",) + modes(name), kept, reference["loss"])
-    return harness.local_verdicts(name, found, float64=harness.in_float64(twins, inputs, kept, found)), len(reference["loss"])
+    losses = harness.loss_series(reference)  # "loss", or each method's (the decoupled RNN's two)
+    found = harness.local_layer(twins, inputs, ("tf1_graph",) + modes(name), kept, losses)
+    return harness.local_verdicts(name, found, float64=harness.in_float64(twins, inputs, kept, found)), min(map(len, losses.values()))
 
 
 def declared(name, mode):
