@@ -18,6 +18,8 @@ PUBLISHED = {"source": "its gradient-descent table, update by update", "rows": [
      "field": f"lr={rate:g}/float64/{field}", "step": step}
     for rate, fields in TABLE.items() for field, values in fields.items()
     for step, value in (values.items() if isinstance(values, dict) else enumerate(values, 1))]}
+# The field each update's loss is: the source's cost C(w), one per run (the local layer compares it).
+LOSS = "cost"
 # float64 reproduces the published table; float32 is what TF uses by default.
 DTYPES = ("float64", "float32")
 # A small run that still shows parity: what the tests and the notebooks run by default.

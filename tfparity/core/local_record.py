@@ -40,7 +40,7 @@ def measure(name, seed=0, **options):
     reference = harness.run_mode(twins, REFERENCE, inputs, on_step=on_step)
     modes = [REFERENCE] + [m for m in ALL_MODES[1:] + harness.declared_modes(data) if harness.step_from(twins, m)]
     found = {}
-    for mode, (desired, actual, steps) in harness.local_layer(twins, inputs, modes, kept, reference["loss"]).items():
+    for mode, (desired, actual, steps) in harness.local_layer(twins, inputs, modes, kept, harness.loss_series(reference, data)).items():
         scaled, plain = compare(desired, actual, scaled=True), compare(desired, actual)
         worst = max(((f, harness.at_updates(compare({f: desired[f]}, {f: actual[f]}, scaled=True), steps))
                      for f in desired), key=lambda pair: pair[1].max_ulp)
