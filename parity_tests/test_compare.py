@@ -129,3 +129,14 @@ def test_scaled_counts_ulps_at_each_fields_largest_value_in_the_step():
     assert "2 ULP of the field's largest value" in str(scaled)
     assert compare(desired, actual).max_ulp > 1e6
     assert compare(desired, actual, 1, scaled=True).status == "mismatch"
+
+
+def test_a_series_counts_ulps_at_its_largest_value_over_the_steps():
+    """The per-update loss: near zero it is an output's cancellation against its target, so a
+    difference the size of the output's rounding is a few ULPs of the series, not of itself."""
+    desired = {"loss": np.array([0.5, 3.5e-24], np.float32)}
+    actual = {"loss": desired["loss"] + np.array([0.0, 2 * np.spacing(np.float32(0.5))], np.float32)}
+    assert compare(desired, actual, 2, scaled=True).status == "mismatch"  # billions of ULPs of 3.5e-24
+    series = compare(desired, actual, 2, scaled=True, series=("loss",))
+    assert series.status == "within" and series.max_ulp == 2 and series.first_difference["step"] == 2, str(series)
+    assert compare(desired, actual, 1, scaled=True, series=("loss",)).status == "mismatch"

@@ -15,8 +15,10 @@ import tf1_graph.data_parallel as dp_reference
 import tf2_eager.classification as classification_port
 import tf2_eager.convnet as port
 import tf2_eager.data_parallel as dp_port
+import tf2_eager.decoupled_rnn as rnn_port
 import tf2_eager.mlp as mlp_port
 import tf2_eager.regression as regression_port
+import tf2_eager.simple_network as simple_port
 from tfparity.core import harness, local_record, report
 from tfparity.core.confirm import as_float64
 from tfparity.core.machine import onednn_active
@@ -24,7 +26,7 @@ from tfparity.core.modes import ALL_MODES
 from tfparity.core.tolerances import bounds, local_bounds
 from tfparity.port import optimizers
 
-EXAMPLES = ("classification", "convnet", "data_parallel", "mlp", "regression")  # the examples whose bounds are local
+EXAMPLES = ("classification", "convnet", "data_parallel", "decoupled_rnn", "mlp", "regression", "simple_network")  # the examples whose bounds are local
 LOCAL_MODES = ("tf2_eager", "tf2_function", "tf2_loop", "tf2_xla", "tf2_keras")
 # An example's local modes where they are not LOCAL_MODES. data_parallel: no Keras fit; its one-device
 # variants (TF1's too) stepped from the towers' state; not its worker processes (started afresh for
@@ -75,9 +77,28 @@ def classification_rate_off(x, y, A, learning_rate, step=classification_port.tra
     return step(x, y, A, learning_rate * 1.1)
 
 
+def simple_rate_off(a, y, w, learning_rate, step=simple_port.train_step):
+    return step(a, y, w, learning_rate * 1.1)
+
+
+def half_square(f, y):
+    """tf.nn.l2_loss, half the square, where the source's cost is the square."""
+    return tf.nn.l2_loss(f - y)
+
+
 def sigmoid_twice(logits, y):
     """A probability where sigmoid cross-entropy takes a logit: the sigmoid applied twice."""
     return tf.reduce_mean(tf.nn.sigmoid_cross_entropy_with_logits(labels=y, logits=tf.sigmoid(logits)))
+
+
+def rnn_rate_off(x, y, rnn, lr, method, step=rnn_port.train_step):
+    """Every rate of both methods (the synthetic updates', the modules', autodiff's) 10% high."""
+    return step(x, y, rnn, {name: rate * 1.1 for name, rate in lr.items()}, method)
+
+
+def mean_square_for_half_sum(out, y):
+    """The mean square where the original has half the sum of squares (one image a step: twice it)."""
+    return tf.reduce_mean(tf.square(out - y))
 
 
 def keep_prob_as_rate(x, keep_mask, params, model=port.model):
@@ -122,6 +143,9 @@ PLANTED = {  # example: {name: [(object, attribute, replacement)]}
         "Keras Adam for TF1 Adam": [(port, "ADAM", dict(port.ADAM, tf1=port.ADAM["keras"]))],
         "keep_prob passed as rate": [(port, "model", keep_prob_as_rate), (keras.layers, "Multiply", RateMultiply)],
         "float64 inside the step": [(port, "model", float64_model), (port, "keras_model", float64_keras_model)]},
+    "decoupled_rnn": {  # both methods' steps (eager, tf.function, the loop)
+        "learning rate off by 10%": [(rnn_port, "train_step", rnn_rate_off)],
+        "the mean square for half the sum of squares": [(rnn_port, "cost_fn", mean_square_for_half_sum)]},
     "mlp": {  # the step's rate (eager, tf.function, the loop) and the Keras rule's
         "learning rate off by 10%": [(mlp_port, "train_step", mlp_rate_off),
                                      (optimizers, "GradientDescent",
@@ -143,6 +167,9 @@ PLANTED = {  # example: {name: [(object, attribute, replacement)]}
     "classification": {  # one sample a step, so a sum is its mean: the sigmoid twice instead
         "learning rate off by 10%": [(classification_port, "train_step", classification_rate_off)],
         "the sigmoid applied before sigmoid cross-entropy": [(classification_port, "loss_fn", sigmoid_twice)]},
+    "simple_network": {  # one weight, no batch, so no sum for a mean: half the square instead
+        "learning rate off by 10%": [(simple_port, "train_step", simple_rate_off)],
+        "tf.nn.l2_loss for the square": [(simple_port, "cost_fn", half_square)]},
 }
 
 
@@ -179,8 +206,10 @@ def local(name, seed=0, **extra):
     inputs = data.make_inputs(seed, **options(name), **extra)
     on_step, kept = harness.state_keeper(twins)
     reference = harness.run_mode(twins, "tf1_graph", inputs, on_step=on_step)
-    found = harness.local_layer(twins, inputs, ("tf1_graph",) + modes(name), kept, reference["loss"])
-    return harness.local_verdicts(name, found, float64=harness.in_float64(twins, inputs, kept, found)), len(reference["loss"])
+    losses = harness.loss_series(reference, data)  # each method's or run's (decoupled_rnn, simple_network), the longest's updates
+    found = harness.local_layer(twins, inputs, ("tf1_graph",) + modes(name), kept, losses)
+    return (harness.local_verdicts(name, found, float64=harness.in_float64(twins, inputs, kept, found)),
+            max(map(len, losses.values())))
 
 
 def declared(name, mode):

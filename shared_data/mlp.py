@@ -50,7 +50,7 @@ BOUNDS = {
         "and with oneDNN off so does eager. The plain SGD steps then carry that rounding into a "
         "separate trajectory (reported, not bounded).")],
     "tf2_xla": [Bound(
-        "xla", 16, 0.0,
+        "xla", 8, 0.0,
         "XLA's fused kernels round each update's arithmetic otherwise, in the loss and the weights. "
         "Measured over the checked updates of the first epoch (either gradient), of two epochs of a "
         "slice, and of QUICK (seeds 0-2), under each oneDNN setting: docs/results/local_steps.json.")],

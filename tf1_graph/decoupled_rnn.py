@@ -119,22 +119,28 @@ def finish(method, steps, final, predictions):
     return dict(trace, **{f"{method}/{k}": v[np.newaxis] for k, v in final.items()})
 
 
-def run(inputs, on_epoch=None):
+def run(inputs, on_epoch=None, on_step=None):
     trace = {}
     for method in METHODS:
         graph = tf1.Graph()
         with graph.as_default():
             x, y, W, _, cost, prediction, train_op = train_step(inputs, method)
+            state = tf1.global_variables()
             init = tf1.global_variables_initializer()
         graph.finalize()
         steps = {"epoch_loss": [], "test_accuracy": [], "loss": []}
         with tf1.Session(graph=graph) as sess:
             sess.run(init)
+            read_state = lambda: {f"{method}/{v.op.name}": value for v, value in zip(state, sess.run(state))}  # noqa: E731
+            if on_step:
+                on_step(0, read_state)
             for epoch in range(inputs["epochs"]):
                 for i in inputs["schedule"][epoch]:
                     feed = {x: inputs["train_x"][i:i + 1], y: inputs["train_y"][i:i + 1]}
                     _, loss_now = sess.run([train_op, cost], feed_dict=feed)
                     steps["loss"].append(loss_now)
+                    if on_step:
+                        on_step(len(steps["loss"]), read_state)
                 predictions = test_images(inputs, lambda images: sess.run(prediction, feed_dict={x: images}))
                 record_epoch(steps, predictions, inputs["test_y"], len(inputs["schedule"][epoch]))
                 if on_epoch:
@@ -142,6 +148,37 @@ def run(inputs, on_epoch=None):
             final = dict(zip(WEIGHTS, sess.run([W[name] for name in WEIGHTS])))
         trace.update(finish(method, steps, final, predictions))
     return trace
+
+
+# %% one step from a state
+def step_from(inputs, states):
+    """Teacher forcing: ``states`` is {k: the state before update k} (k counted from 1 over each
+    method's run; a state is every variable by its TF1 name under its method, ``method/name`` as the
+    fields are named: the weights, the synthetic-gradient modules and, with the stale flaw, the
+    hidden state). From each, one update of each method on update k's image; returns
+    {k: ({method/loss: its loss}, the state after it)}. An epoch's test runs between its last update
+    and the next epoch's first, and with the stale flaw advances the hidden state: that update tests first."""
+    after = {k: ({}, {}) for k in states}
+    for method in METHODS:
+        graph = tf1.Graph()
+        with graph.as_default():
+            x, y, _, _, cost, prediction, train_op = train_step(inputs, method)
+            state = tf1.global_variables()
+            values = [tf1.placeholder(v.dtype, v.shape) for v in state]
+            set_state = tf1.group(*[v.assign(value) for v, value in zip(state, values)])
+        graph.finalize()
+        with tf1.Session(graph=graph) as sess:
+            for k, before in states.items():
+                sess.run(set_state, feed_dict={value: before[f"{method}/{v.op.name}"] for v, value in zip(state, values)})
+                epoch, i = divmod(k - 1, inputs["schedule"].shape[1])
+                if epoch > 0 and i == 0:
+                    test_images(inputs, lambda images: sess.run(prediction, feed_dict={x: images}))
+                image = inputs["schedule"][epoch][i]
+                feed = {x: inputs["train_x"][image:image + 1], y: inputs["train_y"][image:image + 1]}
+                _, loss_now = sess.run([train_op, cost], feed_dict=feed)
+                after[k][0][f"{method}/loss"] = loss_now
+                after[k][1].update({f"{method}/{v.op.name}": value for v, value in zip(state, sess.run(state))})
+    return after
 
 
 # %% gradient check

@@ -38,17 +38,22 @@ def train_step(inputs, config):
 
 
 # %% train
-def run(inputs):
+def run(inputs, on_step=None):
     trace = {}
     for config in inputs["runs"]:
         graph = tf1.Graph()
         with graph.as_default():
             a, y, w, f, cost, grad_manual, grad_auto, train_op = train_step(inputs, config)
+            state = tf1.global_variables()
             init = tf1.global_variables_initializer()
         graph.finalize()
         steps = {"w": [], "cost": [], "f": [], "grad_manual": [], "grad_auto": []}
         with tf1.Session(graph=graph) as sess:
             sess.run(init)
+            read_state = lambda: {f"{config['name']}/{v.op.name}": value  # noqa: E731
+                                  for v, value in zip(state, sess.run(state))}
+            if on_step:
+                on_step(0, read_state)
             feed = {a: inputs["a"], y: inputs["y"]}
             for _ in range(config["steps"]):
                 grads = sess.run([grad_manual, grad_auto], feed_dict=feed)
@@ -56,8 +61,39 @@ def run(inputs):
                 values = sess.run([w, cost, f], feed_dict=feed)
                 for name, value in zip(steps, values + grads):
                     steps[name].append(value)
+                if on_step:
+                    on_step(len(steps["w"]), read_state)
         trace.update({f"{config['name']}/{name}": np.array(v) for name, v in steps.items()})
     return trace
+
+
+# %% one step from a state
+def step_from(inputs, states):
+    """Teacher forcing: ``states`` is {k: the state before update k} (k counted from 1 in each run;
+    a state is every variable by its TF1 name, after the run's name as its fields are: run/w, as
+    plain gradient descent keeps nothing else). From each, one update of every run that has an
+    update k; returns {k: ({run/cost: the cost after it, as run traces it}, the state after it)}."""
+    after = {}
+    for config in inputs["runs"]:
+        mine = {k: before for k, before in states.items() if k <= config["steps"]}
+        graph = tf1.Graph()
+        with graph.as_default():
+            a, y, w, f, cost, grad_manual, grad_auto, train_op = train_step(inputs, config)
+            state = tf1.global_variables()
+            values = [tf1.placeholder(v.dtype.base_dtype, v.shape) for v in state]
+            set_state = tf1.group(*[v.assign(value) for v, value in zip(state, values)])
+        graph.finalize()
+        names = [f"{config['name']}/{v.op.name}" for v in state]
+        with tf1.Session(graph=graph) as sess:
+            feed = {a: inputs["a"], y: inputs["y"]}
+            for k, before in mine.items():
+                sess.run(set_state, feed_dict={value: before[name] for name, value in zip(names, values)})
+                sess.run(train_op, feed_dict=feed)
+                cost_now = sess.run(cost, feed_dict=feed)
+                losses, now = after.setdefault(k, ({}, {}))
+                losses[f"{config['name']}/cost"] = cost_now
+                now.update(zip(names, sess.run(state)))
+    return after
 
 
 if __name__ == "__main__":

@@ -7,6 +7,8 @@ TF ops. The baseline trains the same RNN by autodiff. Eager, or the step as a tf
 import numpy as np
 import tensorflow as tf
 
+from tfparity.port import teacher
+
 WEIGHTS = ("Wx", "Wrec", "Wfc", "Wsg1", "Wsg2")
 METHODS = ("synthetic", "autodiff")
 
@@ -16,7 +18,7 @@ def forward(x, W, state=None):
     """h0 = 0 and each image's own h1, h2; or, with ``state`` (the original's hidden-state
     variable, the stale-read flaw), h0 fixed and layer 2 and the output reading the previous
     image's h1 and h2 (r1, r2), as the original's reads ran before its assigns."""
-    h0 = tf.zeros([tf.shape(x)[0], W["Wrec"].shape[0]]) if state is None else tf.identity(state[0])
+    h0 = tf.zeros([tf.shape(x)[0], W["Wrec"].shape[0]], x.dtype) if state is None else tf.identity(state[0])
     h1 = tf.tanh(tf.matmul(x, W["Wx"]) + tf.matmul(h0, W["Wrec"]))
     r1 = h1 if state is None else tf.identity(state[1])
     h2 = tf.tanh(tf.matmul(x, W["Wx"]) + tf.matmul(r1, W["Wrec"]))
@@ -34,6 +36,12 @@ class RNN(tf.Module):
         super().__init__(name="rnn")
         self.W = {name: tf.Variable(inputs[name], name=name) for name in WEIGHTS}
         self.state = [tf.Variable(h[np.newaxis], name=f"h{t}") for t, h in enumerate(inputs["state0"])] if inputs["stale"] else None
+
+    def named(self, method):
+        """Every variable by its TF1 name under its method ('synthetic/Wx'): the weights, the
+        synthetic-gradient modules and, with the stale flaw, the hidden state."""
+        hidden = {f"h{t}": h for t, h in enumerate(self.state or ())}
+        return {f"{method}/{name}": v for name, v in dict(self.W, **hidden).items()}
 
 
 # %% loss
@@ -120,7 +128,7 @@ def finish(method, steps, final, predictions):
     return dict(trace, **{f"{method}/{k}": v[np.newaxis] for k, v in final.items()})
 
 
-def run(inputs, function=False, on_epoch=None):
+def run(inputs, function=False, on_epoch=None, on_step=None):
     trace = {}
     lr = {name: inputs[name] for name in ("lr_x", "lr_rec", "lr_sg", "lr_autodiff")}
     for method in METHODS:
@@ -128,11 +136,16 @@ def run(inputs, function=False, on_epoch=None):
         step = tf.function(train_step) if function else train_step
         predict = tf.function(classify) if function else classify
         steps = {"epoch_loss": [], "test_accuracy": [], "loss": []}
+        read_state = lambda: teacher.values(rnn.named(method))  # noqa: E731
+        if on_step:
+            on_step(0, read_state)
         for epoch in range(inputs["epochs"]):
             for i in inputs["schedule"][epoch]:
                 x, y = tf.constant(inputs["train_x"][i:i + 1]), tf.constant(inputs["train_y"][i:i + 1])
                 loss_now = step(x, y, rnn, lr, method).numpy()
                 steps["loss"].append(loss_now)
+                if on_step:
+                    on_step(len(steps["loss"]), read_state)
             predictions = test_images(inputs, lambda images: predict(tf.constant(images), rnn.W, rnn.state).numpy())
             record_epoch(steps, predictions, inputs["test_y"], len(inputs["schedule"][epoch]))
             if on_epoch:
@@ -140,6 +153,32 @@ def run(inputs, function=False, on_epoch=None):
         final = {name: rnn.W[name].numpy() for name in WEIGHTS}
         trace.update(finish(method, steps, final, predictions))
     return trace
+
+
+# %% one step from a state
+def step_from(inputs, states, function=False):
+    """Teacher forcing: ``states`` is {k: the state before update k} (k counted from 1 over each
+    method's run; a state is every variable by its TF1 name under its method, ``method/name`` as the
+    fields are named: the weights, the synthetic-gradient modules and, with the stale flaw, the
+    hidden state). From each, one update of each method on update k's image; returns
+    {k: ({method/loss: its loss}, the state after it)}. An epoch's test runs between its last update
+    and the next epoch's first, and with the stale flaw advances the hidden state: that update tests first."""
+    after = {k: ({}, {}) for k in states}
+    lr = {name: inputs[name] for name in ("lr_x", "lr_rec", "lr_sg", "lr_autodiff")}
+    for method in METHODS:
+        rnn = RNN(inputs)
+        step = tf.function(train_step) if function else train_step
+        predict = tf.function(classify) if function else classify
+        state = rnn.named(method)
+        for k, epoch, i in teacher.each_update(states, state, inputs["schedule"].shape[1]):
+            if epoch > 0 and i == 0:
+                test_images(inputs, lambda images: predict(tf.constant(images), rnn.W, rnn.state).numpy())
+            image = inputs["schedule"][epoch][i]
+            x, y = tf.constant(inputs["train_x"][image:image + 1]), tf.constant(inputs["train_y"][image:image + 1])
+            loss_now = step(x, y, rnn, lr, method).numpy()
+            after[k][0][f"{method}/loss"] = loss_now
+            after[k][1].update(teacher.values(state))
+    return after
 
 
 # %% gradient check
@@ -158,7 +197,7 @@ def gradients(inputs, index):
 # %% whole loop (TF2 only)
 def train_epoch(train_x, train_y, order, rnn, lr, method):
     """One epoch's steps and costs in one graph: a tf.range loop writing a TensorArray."""
-    costs = tf.TensorArray(tf.float32, size=tf.size(order))
+    costs = tf.TensorArray(rnn.W["Wx"].dtype, size=tf.size(order))
     for step in tf.range(tf.size(order)):
         i = order[step]
         costs = costs.write(step, train_step(train_x[i:i + 1], train_y[i:i + 1], rnn, lr, method))
@@ -183,6 +222,26 @@ def run_loop(inputs, jit_compile=False, on_epoch=None):
                 on_epoch(epoch + 1, {f"{method}/{k}": v for k, v in steps.items()})
         trace.update(finish(method, steps, {k: v.numpy() for k, v in rnn.W.items()}, predictions))
     return trace
+
+
+def step_from_loop(inputs, states, jit_compile=False):
+    """``step_from`` for the whole-loop modes: each update as an epoch of train_epoch over its one
+    image (handed alone, so XLA compiles the loop once, not once for each image's index)."""
+    after = {k: ({}, {}) for k in states}
+    lr = {name: inputs[name] for name in ("lr_x", "lr_rec", "lr_sg", "lr_autodiff")}
+    for method in METHODS:
+        rnn = RNN(inputs)
+        epoch_loop = tf.function(train_epoch, jit_compile=jit_compile)
+        predict = tf.function(classify, jit_compile=jit_compile)
+        state = rnn.named(method)
+        for k, epoch, i in teacher.each_update(states, state, inputs["schedule"].shape[1]):
+            if epoch > 0 and i == 0:
+                test_images(inputs, lambda images: predict(tf.constant(images), rnn.W, rnn.state).numpy())
+            image = inputs["schedule"][epoch][i]
+            x, y = tf.constant(inputs["train_x"][image:image + 1]), tf.constant(inputs["train_y"][image:image + 1])
+            after[k][0][f"{method}/loss"] = epoch_loop(x, y, tf.constant([0]), rnn, lr, method).numpy()[0]
+            after[k][1].update(teacher.values(state))
+    return after
 
 
 if __name__ == "__main__":

@@ -33,7 +33,7 @@ def train_step(a, y, w, learning_rate):
 
 
 # %% train
-def run(inputs, function=False):
+def run(inputs, function=False, on_step=None):
     trace = {}
     for config in inputs["runs"]:
         dtype = tf.as_dtype(config["dtype"])
@@ -41,14 +41,43 @@ def run(inputs, function=False):
         w = tf.Variable(inputs["w0"], dtype=dtype, name="w")
         step = tf.function(train_step) if function else train_step
         steps = {"w": [], "cost": [], "f": [], "grad_manual": [], "grad_auto": []}
+        read_state = lambda: {f"{config['name']}/w": w.numpy()}  # noqa: E731
+        if on_step:
+            on_step(0, read_state)
         for _ in range(config["steps"]):
             grads = [g.numpy() for g in step(a, y, w, config["learning_rate"])]
             f = model(w, a)
             values = [w.numpy(), cost_fn(f, y).numpy(), f.numpy()]
             for name, value in zip(steps, values + grads):
                 steps[name].append(value)
+            if on_step:
+                on_step(len(steps["w"]), read_state)
         trace.update({f"{config['name']}/{name}": np.array(v) for name, v in steps.items()})
     return trace
+
+
+# %% one step from a state
+def step_from(inputs, states, function=False):
+    """Teacher forcing: ``states`` is {k: the state before update k} (k counted from 1 in each run;
+    a state is every variable by its TF1 name, after the run's name as its fields are: run/w, as
+    plain gradient descent keeps nothing else). From each, one update of every run that has an
+    update k; returns {k: ({run/cost: the cost after it, as run traces it}, the state after it)}.
+    The variables take the states' dtype: the float64 confirmation casts a float32 run's to float64."""
+    after = {}
+    for config in inputs["runs"]:
+        name = f"{config['name']}/w"
+        mine = {k: before[name] for k, before in states.items() if k <= config["steps"]}
+        dtype = tf.as_dtype(np.array(list(mine.values())).dtype)
+        a, y = tf.constant(inputs["a"], dtype), tf.constant(inputs["y"], dtype)
+        w = tf.Variable(inputs["w0"], dtype=dtype, name="w")
+        step = tf.function(train_step) if function else train_step
+        for k, before in mine.items():
+            w.assign(before)
+            step(a, y, w, config["learning_rate"])
+            losses, now = after.setdefault(k, ({}, {}))
+            losses[f"{config['name']}/cost"] = cost_fn(model(w, a), y).numpy()
+            now[name] = w.numpy()
+    return after
 
 
 # %% whole loop (TF2 only)
@@ -74,6 +103,25 @@ def run_loop(inputs, jit_compile=False):
         steps = loop(a, y, w, config["learning_rate"], config["steps"])
         trace.update({f"{config['name']}/{name}": v.numpy() for name, v in steps.items()})
     return trace
+
+
+def step_from_loop(inputs, states, jit_compile=False):
+    """``step_from`` for the whole-loop modes: each update as a loop of one step."""
+    loop = tf.function(train_loop, jit_compile=jit_compile)
+    after = {}
+    for config in inputs["runs"]:
+        name = f"{config['name']}/w"
+        mine = {k: before[name] for k, before in states.items() if k <= config["steps"]}
+        dtype = tf.as_dtype(np.array(list(mine.values())).dtype)
+        a, y = tf.constant(inputs["a"], dtype), tf.constant(inputs["y"], dtype)
+        w = tf.Variable(inputs["w0"], dtype=dtype, name="w")
+        for k, before in mine.items():
+            w.assign(before)
+            trace = loop(a, y, w, config["learning_rate"], 1)
+            losses, now = after.setdefault(k, ({}, {}))
+            losses[f"{config['name']}/cost"] = trace["cost"].numpy()[0]
+            now[name] = w.numpy()
+    return after
 
 
 if __name__ == "__main__":

@@ -32,6 +32,9 @@ from tfparity.core.tolerances import applicable
 STEP_ROLE = "tf2_run"
 # The cause that only the float64 confirmation admits (tfparity.core.tolerances.CAUSES).
 REFORMULATION = "reformulation"
+# The per-update loss, whose ULPs are counted at its largest value over the checked updates
+# (``compare.field_scaled``): near zero it is an output's cancellation against its target.
+LOSS = ("loss",)
 
 
 def states(run_tf1, desired):
@@ -106,7 +109,7 @@ def layer(inputs, tf2_step, modes, kept, reference, tolerances, guarded, runs=No
         desired.update({name: np.stack([kept[k][name] for k in steps]) for name in kept[steps[0]]})
         actual = _stacked(which, _after(which, guarded(which, tf2_step, inputs(), given, **options), steps),
                           steps, with_loss)
-        verdict = at_updates(compare(desired, actual, *applicable(tolerances, mode), scaled=True), steps)
+        verdict = at_updates(compare(desired, actual, *applicable(tolerances, mode), scaled=True, series=LOSS), steps)
         if verdict.status != "bit-identical" and not (verdict.first_mismatch or {}).get("kind"):
             confirmed[mode] = confirm(lambda: guarded(f"step_from in float64 ({mode})", tf2_step, _float64(inputs()),
                                                       {k: _float64(state) for k, state in given.items()}, **options),
@@ -142,4 +145,4 @@ def confirm(run64, desired, actual, steps, with_loss):
         exact = _stacked("step_from in float64", _after("step_from in float64", run64(), steps), steps, with_loss)
     except UserCodeError as error:
         return {"ok": False, "detail": f"cannot be checked in float64: {error.how}"}
-    return confirm_rows(desired, actual, exact, steps)
+    return confirm_rows(desired, actual, exact, steps, LOSS)

@@ -188,39 +188,44 @@ def _distances(desired, actual):
     return ulp, diff
 
 
-def field_scaled(desired, actual):
+def field_scaled(desired, actual, series=False):
     """(ULP, absolute) distances as ``_distances`` gives them, but each step's ULPs counted at the
     largest magnitude of the desired field in that step (``np.spacing`` of it): the size a sum's
     rounding has wherever its terms cancel, as in a bias gradient summed over a batch (float
-    fields only; others as ``_distances``)."""
+    fields only; others as ``_distances``). ``series``: a field of one value per step, such as the
+    per-update loss, counted at its largest magnitude over all the steps: a loss near zero is an
+    output's cancellation against its target, whose rounding is the size of the terms, not its own."""
     ulp, diff = _distances(desired, actual)
     if desired.dtype.kind != "f" or not len(desired):
         return ulp, diff
     rows = np.abs(desired.reshape(len(desired), -1))
     with np.errstate(invalid="ignore"):
         largest = np.where(np.isfinite(rows), rows, 0).max(axis=1, initial=0.0)
+    if series:
+        largest = np.full_like(largest, largest.max(initial=0.0))
     spacing = np.spacing(largest.astype(desired.dtype)).astype(np.float64)[:, None]
     return np.where(np.isfinite(ulp), np.ceil(diff / spacing), ulp), diff
 
 
-def compare(desired, actual, tolerance=0, atol=0.0, causes=(), differs=False, scaled=False):
+def compare(desired, actual, tolerance=0, atol=0.0, causes=(), differs=False, scaled=False, series=()):
     """Compare two traces field by field and step by step (steps are reported 1-based).
 
     ``causes`` names what the bound is allowed for; the verdict repeats it. ``differs`` (a trajectory
     whose bounds are local, ``tolerances.tolerance``): values beyond the bound while ``causes`` are
     active give the status "differs", judged elsewhere by the local layer. ``scaled``: count ULPs
-    at each field's largest magnitude in the step (``field_scaled``), as the local layer's bounds do."""
+    at each field's largest magnitude in the step (``field_scaled``), as the local layer's bounds do;
+    those of the fields named in ``series`` (the per-update loss) at their largest over all steps."""
     problem = structure.first_problem(desired, actual)
     if problem:  # a field in one trace only, another shape or dtype, nothing to compare: a verdict
         cast = structure.cast_like(desired, actual) if problem["kind"] == "dtype" else None
-        cast = compare(desired, cast, tolerance, atol, causes, scaled=scaled) if cast is not None else None
+        cast = compare(desired, cast, tolerance, atol, causes, scaled=scaled, series=series) if cast is not None else None
         return Verdict("mismatch", np.inf, np.inf, tolerance, atol, problem, problem, tuple(causes), cast)
     max_ulp, max_abs, first_difference, first_mismatch, compared = 0.0, 0.0, None, None, 0
     for field in desired:
         d, a = np.asarray(desired[field]), np.asarray(actual[field])
         n = min(len(d), len(a))
         compared += d[:n].size
-        ulp, diff = (field_scaled if scaled else _distances)(d[:n], a[:n])
+        ulp, diff = field_scaled(d[:n], a[:n], field in series) if scaled else _distances(d[:n], a[:n])
         if len(d) != len(a):  # a run that stopped early (or ran on) differs at its first extra step
             ulp = np.concatenate([ulp, np.full((1, ulp.shape[1]), np.inf)])
             diff = np.concatenate([diff, np.full((1, diff.shape[1]), np.inf)])

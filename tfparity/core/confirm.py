@@ -25,21 +25,25 @@ def as_float64(tree):
             else value for name, value in tree.items()}
 
 
-def _rounding(values, reference):
+def _rounding(values, reference, series=False):
     """Each row's largest distance of ``values`` from ``reference`` in float32 ULPs of the row's
-    largest TF1 magnitude (``values`` float64-able, rows the checked updates)."""
+    largest TF1 magnitude (``values`` float64-able, rows the checked updates); ``series``: of the
+    field's largest over all rows, as ``compare.field_scaled`` counts a per-update loss."""
     rows = len(reference)
     largest = np.abs(np.asarray(values, np.float64).reshape(rows, -1)).max(axis=1, initial=0.0)
+    if series:
+        largest = np.full_like(largest, largest.max(initial=0.0))
     distance = np.abs(np.asarray(values, np.float64) - reference).reshape(rows, -1).max(axis=1, initial=0.0)
     return distance / np.spacing(largest.astype(np.float32)).astype(np.float64)
 
 
-def confirm(desired, actual, exact, steps):
+def confirm(desired, actual, exact, steps, series=()):
     """Whether the TF1 updates (``desired``, traces whose i-th row is update ``steps[i]``) are rounding
     of the port's mathematics, given the port's float32 updates (``actual``) and its float64 ones
     (``exact``). {"ok", "tf1", "port": the worst distances from it in ULPs of each field's largest
-    value, "field", "step" where the ratio is worst, "detail": one line}; not ok, with the reason,
-    where the port did not compute in float64."""
+    value (over all updates for the fields in ``series``, the per-update loss), "field", "step" where
+    the ratio is worst, "detail": one line}; not ok, with the reason, where the port did not compute
+    in float64."""
     # A field the port keeps in float32 whatever its inputs (TF1's Adam powers) needs no confirmation
     # where its float32 update is TF1's bit for bit; elsewhere the port must compute in float64.
     narrow = [name for name in desired if name in exact and np.asarray(exact[name]).dtype != np.float64
@@ -53,7 +57,7 @@ def confirm(desired, actual, exact, steps):
         if name not in exact or name not in actual or np.asarray(exact[name]).dtype != np.float64:
             continue
         reference = np.asarray(exact[name], np.float64)
-        tf1, port = _rounding(desired[name], reference), _rounding(actual[name], reference)
+        tf1, port = (_rounding(values, reference, name in series) for values in (desired[name], actual[name]))
         ratio = tf1 / np.maximum(port, 1.0)
         row = int(np.argmax(ratio))
         if ratio[row] > worst["ratio"]:

@@ -107,7 +107,9 @@ def run_mode(twins, mode, inputs, on_epoch=None, on_step=None):
     ``epoch`` is an int counted from 1, ``trace`` the fields so far, named as in the returned trace
     (an example with several methods counts each method's epochs from 1, its fields ``method/field``).
     ``on_step(k, read)``, for twins whose ``run`` takes it, is called with k = 0 before the first update
-    and after each update k, ``read()`` giving the state then: every variable by its TF1 name."""
+    and after each update k, ``read()`` giving the state then: every variable by its TF1 name. An
+    example with several runs (methods, settings) calls it for each run's updates in turn, k counted from
+    0 in each, its variables named ``run/name`` as its fields are (``state_keeper`` merges them by k)."""
     if declared_run(twins, mode):
         run, options = declared_run(twins, mode), {}
     else:
@@ -133,9 +135,17 @@ def local_step(k):
     return 1 <= k <= LOCAL_FIRST or odd in (1, 3)
 
 
+def loss_series(trace, data=None):
+    """A trace's per-update losses by field: "loss" (or the field the example's ``data`` module names
+    as its ``LOSS``), or each run's "run/loss" where an example has several runs (``run_mode``)."""
+    name = getattr(data, "LOSS", "loss")
+    return {field: values for field, values in trace.items() if field == name or field.endswith("/" + name)}
+
+
 def step_from(twins, mode):
     """The function that takes one update of ``mode`` from given states, as ``f(inputs, states)`` →
-    {k: (loss, state after)} (the contract: a twin's ``step_from(inputs, states)``), or None where the
+    {k: (loss, state after)} (the contract: a twin's ``step_from(inputs, states)``; with several runs
+    the loss is {run/loss: its loss} and the state holds every run's that has an update k), or None where the
     twins offer none: TF1's ``step_from`` for the reference (the control), TF2's ``step_from`` for its
     run modes, ``step_from_loop`` for the loop modes, twin N's ``step_from_NAME`` for a declared mode
     ``tfN_NAME`` (a TF1 variant too: another TF1 program, stepped from the reference's state)."""
@@ -152,39 +162,43 @@ def step_from(twins, mode):
 def state_keeper(twins):
     """(on_step, kept) for the reference's run: ``on_step(k, read)`` keeps ``read()``, the state after
     update k (k = 0: the initial state) by TF1 name, in ``kept`` wherever the local layer checks update k
-    or k + 1; None where the twins have no local layer (no TF1 ``step_from``, or a run without ``on_step``)."""
+    or k + 1, the runs' states at one k merged (``run_mode``); None where the twins have no local layer
+    (no TF1 ``step_from``, or a run without ``on_step``)."""
     if not (hasattr(twins[0], "step_from") and "on_step" in inspect.signature(twins[0].run).parameters):
         return None
     kept = {}
 
     def on_step(k, read):
         if local_step(k) or local_step(k + 1):
-            kept[k] = read()
+            kept.setdefault(k, {}).update(read())
     return on_step, kept
 
 
 def local_layer(twins, inputs, modes, states, losses):
     """Each mode's one update from the reference's own state before it, beside the reference's own
     next state: {mode: (desired, actual, steps)}, traces whose i-th row is update ``steps[i]``: the
-    step's loss ("loss", the reference's from ``losses``, its per-update series) and every variable."""
-    steps = [k for k in sorted(states) if local_step(k) and k - 1 in states and k <= len(losses)]
+    step's loss ("loss", the reference's from ``losses``, its per-update series; or, from several runs,
+    {run/loss: series}, ``loss_series``) and every variable. Runs of several lengths: a run's fields
+    hold the rows of its own updates, the first of ``steps`` (each run counts its updates from 1)."""
+    losses = losses if isinstance(losses, dict) else {"loss": losses}
+    updates = max(map(len, losses.values()), default=0)
+    steps = [k for k in sorted(states) if local_step(k) and k - 1 in states and k <= updates]
     found = {}
     for mode in modes:
         run = step_from(twins, mode)
         if run is None or not steps:
             continue
-        desired = {"loss": np.array([losses[k - 1] for k in steps])}
-        desired.update({name: np.stack([states[k][name] for k in steps]) for name in states[steps[0]]})
+        desired = _stacked({k: ({f: s[k - 1] for f, s in losses.items() if k <= len(s)}, states[k]) for k in steps}, steps)
         found[mode] = desired, _stacked(run(inputs, {k: states[k - 1] for k in steps}), steps), steps
     return found
 
 
 def _stacked(after, steps):
-    """A ``step_from`` result ({k: (loss, state after)}) as a trace whose i-th row is update ``steps[i]``."""
-    actual = {"loss": np.array([after[k][0] for k in steps])}
-    names = dict.fromkeys(name for k in steps for name in after[k][1])
-    actual.update({name: np.stack([after[k][1][name] for k in steps]) for name in names})
-    return actual
+    """A ``step_from`` result ({k: (loss, state after)}; the loss a value, or {run/loss: value}) as a
+    trace whose i-th row is update ``steps[i]`` (a run's fields: of its own updates, the first rows)."""
+    after = {k: (loss if isinstance(loss, dict) else {"loss": loss}, state) for k, (loss, state) in after.items()}
+    fields = dict.fromkeys(field for k in steps for part in after[k] for field in part)
+    return {field: np.stack([part[field] for k in steps for part in after[k] if field in part]) for field in fields}
 
 
 def in_float64(twins, inputs, states, local):
@@ -212,7 +226,7 @@ def local_check(name, inputs, modes, packages=PACKAGES):
     if keeper is None:
         return {}
     reference = run_mode(twins, REFERENCE, inputs, on_step=keeper[0])
-    local = local_layer(twins, inputs, modes, keeper[1], reference["loss"])
+    local = local_layer(twins, inputs, modes, keeper[1], loss_series(reference, data))
     return local_verdicts(name, local, packages[0], in_float64(twins, inputs, keeper[1], local))
 
 
@@ -235,9 +249,10 @@ def local_verdicts(name, local, data=PACKAGES[0], float64=None):
     found = {}
     for mode, (desired, actual, steps) in local.items():
         bounds = () if mode == REFERENCE else tolerance(name, mode, data, layer="local")
-        verdict = at_updates(compare(desired, actual, *bounds, scaled=True), steps)
+        series = tuple(loss_series(desired, importlib.import_module(f"{data}.{name}")))
+        verdict = at_updates(compare(desired, actual, *bounds, scaled=True, series=series), steps)
         port = mode.startswith("tf2_")  # a TF1 variant is TF1 code: float32 placeholders, no float64 run
-        check = verdict.status == "within" and port and float64 and confirm(desired, actual, float64(mode), steps)
+        check = verdict.status == "within" and port and float64 and confirm(desired, actual, float64(mode), steps, series)
         if check and not check["ok"]:
             verdict = dataclasses.replace(verdict, status="mismatch", first_mismatch={
                 "kind": "unconfirmed", "cause": ", ".join(verdict.causes), "field": check.get("field"), "step": check.get("step"),
@@ -314,10 +329,10 @@ def run_example(name, seed=0, modes=None, packages=PACKAGES, progress=None, part
                                 progress and (lambda epoch, trace, mode=mode: progress(mode, epoch, trace)),
                                 keeper[0] if keeper and mode == REFERENCE else None)
     found = {}
-    if keeper and keeper[1] and "loss" in traces.get(REFERENCE, {}):
+    if keeper and keeper[1] and loss_series(traces.get(REFERENCE, {}), data):
         if progress:
             progress(LOCAL, 0, None)
-        local = local_layer(twins, inputs, list(traces), keeper[1], traces[REFERENCE]["loss"])
+        local = local_layer(twins, inputs, list(traces), keeper[1], loss_series(traces[REFERENCE], data))
         found = local_verdicts(name, local, packages[0], in_float64(twins, inputs, keeper[1], local))
     return {"example": name, "seed": seed, "machine": fingerprint(), "inputs": inputs, "traces": traces,
             "parity": {"reference": REFERENCE, "verdicts": verdicts(name, traces, packages[0], scope, epochs, found),

@@ -40,9 +40,10 @@ def measure(name, seed=0, **options):
     reference = harness.run_mode(twins, REFERENCE, inputs, on_step=on_step)
     modes = [REFERENCE] + [m for m in ALL_MODES[1:] + harness.declared_modes(data) if harness.step_from(twins, m)]
     found = {}
-    for mode, (desired, actual, steps) in harness.local_layer(twins, inputs, modes, kept, reference["loss"]).items():
-        scaled, plain = compare(desired, actual, scaled=True), compare(desired, actual)
-        worst = max(((f, harness.at_updates(compare({f: desired[f]}, {f: actual[f]}, scaled=True), steps))
+    for mode, (desired, actual, steps) in harness.local_layer(twins, inputs, modes, kept, harness.loss_series(reference, data)).items():
+        series = tuple(harness.loss_series(desired, data))
+        scaled, plain = compare(desired, actual, scaled=True, series=series), compare(desired, actual)
+        worst = max(((f, harness.at_updates(compare({f: desired[f]}, {f: actual[f]}, scaled=True, series=series), steps))
                      for f in desired), key=lambda pair: pair[1].max_ulp)
         found[mode] = {"scaled_ulp": scaled.max_ulp, "ulp": plain.max_ulp, "abs": scaled.max_abs,
                        "at": {"field": worst[0], "update": (worst[1].first_difference or {}).get("step")}

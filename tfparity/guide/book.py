@@ -54,8 +54,8 @@ def page(name, record, images, notes="", printed=()):
                   parity_table(record, "manual_vs_auto")]
     causes = [f"- **{mode}**, only while *{bound.cause}* is active — {CAUSES[bound.cause][0]}"
               + (f"; switched off by `{CAUSES[bound.cause][1]}`" if CAUSES[bound.cause][1] else "")
-              + (f". Local bound {bound.ulp} ULP at each field's largest value, on one update from the Session's "
-                 "own state" if local_bounds(name) else f". Bound {bound.ulp} ULP or |diff| ≤ {bound.atol:g}")
+              + (f". Local bound {bound.ulp} ULP at each field's largest value (the loss's over the checked updates), "
+                 "on one update from the Session's own state" if local_bounds(name) else f". Bound {bound.ulp} ULP or |diff| ≤ {bound.atol:g}")
               + f". {bound.measured}"
               for mode, declared in bounds(name).items() for bound in declared]
     if causes:
