@@ -119,7 +119,7 @@ def test_a_missing_tf_keras_names_the_symbol_and_the_extra(tmp_path, capsys, mon
         monkeypatch.setitem(sys.modules, name, None)  # as if not installed
     assert _record(_script(tmp_path, "import tensorflow as tf\ntf.layers.dense\n")) == 2
     assert capsys.readouterr().err == ("tfparity: error: tf.layers: served by tf-keras, which is not installed: "
-                                       "pip install 'tfparity[legacy]'\n")
+                                       "pip install 'tfparity[legacy]' && pip install --no-deps 'tf-keras==2.21.*'\n")
 
 
 @pytest.mark.parametrize("args, message", [

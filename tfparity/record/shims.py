@@ -7,7 +7,7 @@ Each looks an attribute up in what serves it (loaded on first use, with the real
 what neither has raises ``Unserved`` (an ``AttributeError``, or an ``ImportError`` for an import,
 so a script's own fallback still works) naming the TF1 symbol and what to do in one line.
 
-Served here (tf-keras 2.21 and tf-slim 1.1, ``pip install 'tfparity[legacy]'``):
+Served here (tf-keras 2.21 and tf-slim 1.1, ``pip install 'tfparity[legacy]' && pip install --no-deps 'tf-keras==2.21.*'``):
 ``tf.contrib.rnn`` and ``tf.nn.rnn_cell``: tf-keras's legacy cells and wrappers (its
 ``__internal__.legacy.rnn_cell``), with ``static_rnn`` and ``static_bidirectional_rnn`` of
 compat.v1; ``tf.layers``: tf-keras's ``__internal__.legacy.layers``; ``tf.keras``: tf-keras's v1 API
@@ -23,7 +23,7 @@ import logging
 import sys
 import types
 
-LEGACY = "pip install 'tfparity[legacy]'"
+LEGACY = "pip install 'tfparity[legacy]' && pip install --no-deps 'tf-keras==2.21.*'"
 # Symbols with a particular answer; any other missing one gets a general line.
 NOT_SERVED = {
     "tf.estimator": "tf.estimator was removed in TensorFlow 2.16: the script needs TensorFlow 2.15, "
