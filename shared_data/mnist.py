@@ -192,10 +192,23 @@ def files(directory=None, download=False):
     return [p for folder in folders for name in RAW_SHA256 for p in _candidates(folder, name) if p.exists()]
 
 
-def load(directory=None, download=False, checksums=RAW_SHA256):
-    """Pixels in [0, 1] as float32 [N, 784], one-hot labels [N, 10], and the integer labels."""
+def _ready(directory, download, checksums):
+    """The folder to read, the missing files downloaded into it first when asked."""
     folder, downloading = _to_read(directory, download)
     for name in RAW_SHA256 if downloading else ():
         if not any(p.exists() for p in _candidates(folder, name)):
             _download(folder, name, dict(checksums))
+    return folder
+
+
+def load(directory=None, download=False, checksums=RAW_SHA256):
+    """Pixels in [0, 1] as float32 [N, 784], one-hot labels [N, 10], and the integer labels."""
+    folder = _ready(directory, download, checksums)
     return _load(folder.resolve(), tuple(sorted(checksums.items())))
+
+
+def raw(directory=None, download=False, checksums=RAW_SHA256):
+    """The four IDX files as they are, verified: uint8 arrays by file name (images [N, 28, 28],
+    labels [N]), for a reader that converts them its own way (TF1's input_data did)."""
+    folder = _ready(directory, download, checksums)
+    return {name: parse_idx(read_verified(folder, name, dict(checksums))) for name in RAW_SHA256}

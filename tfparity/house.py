@@ -24,11 +24,12 @@ HOUSE = {  # package: the project's packages it may import, listed from the grou
     "tfparity.testing": ("tfparity.check",),
     "tfparity.checkpoint": ("tfparity.core", "tfparity.port"),
     "tfparity.scan": ("tfparity.core", "tfparity.render"),
+    "tfparity.record": ("tfparity.core", "shared_data"),  # shared_data: the verified MNIST input_data reads
     "tfparity.guide": ("tfparity", "tfparity.core", "tfparity.render"),  # tfparity: the house, for its page
     "tfparity.studies.strict_record": ("tfparity.core",),
     **{f"tfparity.studies.{room}": _ROOM for room in STUDIES},
     "tfparity.studies": tuple(f"tfparity.studies.{room}" for room in STUDIES) + ("tfparity.scan",),
-    "tfparity.cli": ("tfparity.core", "tfparity.check", "tfparity.check.scaffold", "tfparity.checkpoint", "tfparity.guide", "tfparity.scan",
+    "tfparity.cli": ("tfparity.core", "tfparity.check", "tfparity.check.scaffold", "tfparity.checkpoint", "tfparity.guide", "tfparity.scan", "tfparity.record",
                      "tfparity.studies", *(f"tfparity.studies.{room}" for room in STUDIES), "shared_data"),
     "tfparity": (),  # this table and the package's docstring
 }

@@ -16,12 +16,12 @@ import os
 import sys
 import traceback
 
-from tfparity.cli import bench, check, checkpoint, docs, friends, listing, new, run, scan
+from tfparity.cli import bench, check, checkpoint, docs, friends, listing, new, record, run, scan
 from tfparity.cli.arguments import Parser, in_example_code
 from tfparity.core import files, signals
 from tfparity.core.exits import EPILOG, INTERRUPTED, Exit, UsageError
 
-COMMANDS = (listing, run, docs, check, new, checkpoint, friends, bench, scan)
+COMMANDS = (listing, run, docs, check, new, checkpoint, friends, bench, scan, record)
 REPORT = "this is a bug in tfparity: please report it with the command line and the traceback above"
 
 
