@@ -144,17 +144,25 @@ def one_device_loss(x, y, params, parts):
     return loss, [tf1.reduce_mean(tf1.stack(per_part), 0) for per_part in zip(*[s[1] for s in steps])]
 
 
+def one_device_update(inputs):
+    """The one-device graph: its feeds and variables ((x, y, learning_rate), the variables under the
+    towers' names, by which the local layer sets this state), and its update on the whole global
+    batch ((loss, train_op))."""
+    x = tf1.placeholder(tf1.float32, shape=[None, 784], name="x")
+    y = tf1.placeholder(tf1.float32, shape=[None, 10], name="y")
+    learning_rate = tf1.placeholder(tf1.float32, shape=[], name="learning_rate")
+    with tf1.variable_scope("mlp"):
+        params = [tf1.Variable(inputs[name], name=name) for name in PARAMS]
+    parts = inputs["replicas"] if inputs["one_device_sum"] == "halves" else 1
+    loss, grads = one_device_loss(x, y, params, parts)
+    train_op = tf1.train.GradientDescentOptimizer(learning_rate).apply_gradients(zip(grads, params))
+    return ((x, y, learning_rate), params), (loss, train_op)
+
+
 def run_one_device(inputs, on_epoch=None):
     graph = tf1.Graph()
     with graph.as_default():
-        x = tf1.placeholder(tf1.float32, shape=[None, 784], name="x")
-        y = tf1.placeholder(tf1.float32, shape=[None, 10], name="y")
-        learning_rate = tf1.placeholder(tf1.float32, shape=[], name="learning_rate")
-        with tf1.variable_scope("mlp"):  # the towers' names: the local layer sets this state by them
-            params = [tf1.Variable(inputs[name], name=name) for name in PARAMS]
-        parts = inputs["replicas"] if inputs["one_device_sum"] == "halves" else 1
-        loss, grads = one_device_loss(x, y, params, parts)
-        train_op = tf1.train.GradientDescentOptimizer(learning_rate).apply_gradients(zip(grads, params))
+        ((x, y, learning_rate), params), (loss, train_op) = one_device_update(inputs)
         prediction = predict(model(x, params)[1])
         init = tf1.global_variables_initializer()
     graph.finalize()
@@ -181,14 +189,7 @@ def step_from_one_device(inputs, states):
     names), one update on the whole global batch on one device."""
     graph = tf1.Graph()
     with graph.as_default():
-        x = tf1.placeholder(tf1.float32, shape=[None, 784], name="x")
-        y = tf1.placeholder(tf1.float32, shape=[None, 10], name="y")
-        learning_rate = tf1.placeholder(tf1.float32, shape=[], name="learning_rate")
-        with tf1.variable_scope("mlp"):
-            params = [tf1.Variable(inputs[name], name=name) for name in PARAMS]
-        parts = inputs["replicas"] if inputs["one_device_sum"] == "halves" else 1
-        loss, grads = one_device_loss(x, y, params, parts)
-        train_op = tf1.train.GradientDescentOptimizer(learning_rate).apply_gradients(zip(grads, params))
+        ((x, y, learning_rate), params), (loss, train_op) = one_device_update(inputs)
         values = [tf1.placeholder(v.dtype, v.shape) for v in params]
         set_state = tf1.group(*[v.assign(value) for v, value in zip(params, values)])
     graph.finalize()

@@ -169,7 +169,9 @@ def one_device_loss(x, y, params, parts):
     return loss, [tf.reduce_mean(tf.stack(per_part), 0) for per_part in zip(*[s[1] for s in steps])]
 
 
-def run_one_device(inputs, on_epoch=None):
+def one_device_update(inputs):
+    """The one-device model, its variables under the towers' names (the local layer sets this state by
+    them), and its update on the whole global batch as a tf.function returning the loss."""
     mlp = MLP(inputs)
     parts = inputs["replicas"] if inputs["one_device_sum"] == "halves" else 1
 
@@ -179,6 +181,11 @@ def run_one_device(inputs, on_epoch=None):
         for param, grad in zip(mlp.params, grads):
             param.assign_sub(learning_rate * grad)
         return loss
+    return mlp, step
+
+
+def run_one_device(inputs, on_epoch=None):
+    mlp, step = one_device_update(inputs)
     trace = {"test_accuracy": [], "epoch_loss": [], "loss": []}
     labels = inputs["test_y"].argmax(1)
     for epoch in range(inputs["epochs"]):
@@ -197,15 +204,7 @@ def run_one_device(inputs, on_epoch=None):
 def step_from_one_device(inputs, states):
     """``step_from`` for the one-device run: from the towers' state before update k (the same TF1
     names), one update on the whole global batch on one device."""
-    mlp = MLP(inputs)
-    parts = inputs["replicas"] if inputs["one_device_sum"] == "halves" else 1
-
-    @tf.function
-    def step(x, y, learning_rate):
-        loss, grads = one_device_loss(x, y, mlp.params, parts)
-        for param, grad in zip(mlp.params, grads):
-            param.assign_sub(learning_rate * grad)
-        return loss
+    mlp, step = one_device_update(inputs)
     state = mlp.state()
     after = {}
     for k, epoch, i in teacher.each_update(states, state, inputs["schedule"].shape[1]):
