@@ -204,3 +204,11 @@ def test_a_public_tf1_program_is_recorded_unmodified(tmp_path, capsys, monkeypat
     first, second = steps[0]["feeds"][0]["value"], steps[1]["feeds"][0]["value"]
     assert first.tobytes() != second.tobytes()  # next_batch moved on
     assert "Optimization Finished!" not in capsys.readouterr().out
+
+
+def test_a_run_tensorflow_refuses_is_the_scripts_error_in_tensorflows_words(tmp_path, capsys):
+    script = tmp_path / "bad_fetch.py"
+    script.write_text("import tensorflow as tf\nwith tf.Session() as s:\n    s.run(tf.constant(1), {'nowhere:0': 1})\n")
+    assert _record(str(script), tmp_path / "r.npz") == 3
+    err = capsys.readouterr().err
+    assert "Cannot interpret feed_dict key as Tensor" in err and f'File "{script}", line 3' in err

@@ -111,7 +111,11 @@ class Recorder:
     def run(self, real_run, session, fetches, feed_dict, options, run_metadata):
         import tensorflow as tf
         entry = self._session(session)
-        plan = self._plan(session.graph, fetches, feed_dict)
+        try:
+            plan = self._plan(session.graph, fetches, feed_dict)
+        except Exception:  # a fetch or feed TensorFlow refuses: the run raises the script's error in its words
+            real_run(session, fetches, feed_dict, options, run_metadata)
+            raise  # it ran: then the recorder misread a run it must not leave unrecorded
         if plan["random"]:
             both = real_run(session, {"script": fetches, "random": plan["random"]}, feed_dict, options, run_metadata)
             result, drawn = both["script"], both["random"]
