@@ -212,3 +212,19 @@ def test_a_run_tensorflow_refuses_is_the_scripts_error_in_tensorflows_words(tmp_
     assert _record(str(script), tmp_path / "r.npz") == 3
     err = capsys.readouterr().err
     assert "Cannot interpret feed_dict key as Tensor" in err and f'File "{script}", line 3' in err
+
+
+def test_a_random_op_inside_a_cond_is_listed_as_unrecorded(tmp_path, capsys):
+    script = tmp_path / "cond.py"
+    script.write_text("""
+import tensorflow as tf
+flag = tf.placeholder(tf.bool, name="flag")
+noise = tf.cond(flag, lambda: tf.random_uniform([2], name="inside"), lambda: tf.zeros([2]))
+outside = tf.random_normal([2], name="outside")
+with tf.Session() as sess:
+    sess.run([noise, outside], {flag: True})
+""")
+    assert _record(str(script), tmp_path / "r.npz") == 0
+    (run,) = load(tmp_path / "r.npz")["runs"]
+    assert [r["name"] for r in run["random"]] == ["outside/RandomStandardNormal"]
+    assert run["unrecorded_random"] == ["cond/inside/RandomUniform"]
