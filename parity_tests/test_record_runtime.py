@@ -8,7 +8,6 @@ import numpy as np
 import pytest
 
 from tfparity.cli import main
-from tfparity.cli.record import NOT_YET
 
 CORPUS = pathlib.Path(__file__).parent / "legacy_corpus"
 needs_mnist = pytest.mark.skipif(not os.environ.get("MNIST_DIR"), reason="needs the real MNIST (MNIST_DIR)")
@@ -123,7 +122,8 @@ def test_a_missing_tf_keras_names_the_symbol_and_the_extra(tmp_path, capsys, mon
 
 
 @pytest.mark.parametrize("args, message", [
-    (["record", "script.py"], NOT_YET),
+    (["record", "parity_tests/legacy_corpus/helloworld.py"],
+     "name the recording's file with --out FILE (or run without recording: --plain)"),
     (["record", "--plain", "no_such_script.py"], "no file no_such_script.py"),
     (["record", "--plain", "."], ". is a folder: name the script, a .py file"),
     (["record", "--plain", "pyproject.toml"], "pyproject.toml is not a .py file: name the script to run"),

@@ -1,33 +1,41 @@
-"""``tfparity record --plain [--] SCRIPT [ARGS...]``: a TF1 script run as written, under the legacy
-runtime (``tfparity.record``), nothing recorded. Recording itself is not here yet: without
-``--plain`` the command says so and stops.
+"""``tfparity record [--steps N] [--stop] --out FILE [--] SCRIPT [ARGS...]``: a TF1 script run as
+written under the legacy runtime (``tfparity.record``), its ``Session.run`` calls recorded into one
+file (``tfparity.record.recording`` says its format, ``tfparity.record.recorder`` what is kept).
+``--plain`` runs it without recording anything.
 """
 import argparse
 import os
 import sys
 import traceback
 
+from tfparity.cli.arguments import check_writable, number, output
 from tfparity.core import quiet
 from tfparity.core.exits import Exit, UsageError
-from tfparity.core.files import kind_of
-
-NOT_YET = "recording is not available yet; --plain runs the script under the legacy runtime"
+from tfparity.core.files import NotWritable, kind_of, write_atomic
+from tfparity.record.recorder import DEFAULT_STEPS
 # Frames of a script's traceback that are not the script's: tfparity's own and runpy's.
 NOT_THEIRS = (os.path.dirname(os.path.dirname(os.path.abspath(__file__))) + os.sep,
               os.path.abspath(__import__("runpy").__file__), "<frozen runpy")
 EPILOG = """exit status:
-  0    the script ran to its end (or exited with status 0)
-  2    bad input (no such script, a folder, not a .py file), or the script uses what the legacy
-       runtime cannot serve: one line naming it and what to do
-  3    the script's own code raised or exited with another status: its traceback"""
+  0    the script ran to its end (or exited with status 0, or --stop ended it): FILE written
+  2    bad input (no such script, a folder, not a .py file, no --out, --steps below 1, an --out
+       that cannot be written), or the script uses what the legacy runtime cannot serve: one line
+       naming it and what to do; nothing written
+  3    the script's own code raised or exited with another status: its traceback; nothing written
+  130  interrupted by Ctrl-C: nothing written"""
 
 
 def add_parser(sub):
-    record = sub.add_parser("record", help="run a TF1 script as written under the legacy runtime (--plain)",
-                            epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
+    record = sub.add_parser("record", help="run a TF1 script as written under the legacy runtime and record its "
+                            "Session.run calls", epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
     record.set_defaults(run=run)
     record.add_argument("--plain", action="store_true",
                         help="run the script under the legacy runtime without recording anything")
+    output(record, "--out", "the recording, one .npz file (required unless --plain)", metavar="FILE")
+    record.add_argument("--steps", type=number(int), default=None, metavar="N",
+                        help=f"record the variables after each of the first N training runs, then nothing more "
+                             f"(default {DEFAULT_STEPS})")
+    record.add_argument("--stop", action="store_true", help="end the script after the N-th training run")
     record.add_argument("script", metavar="SCRIPT", help="the TF1 program, a .py file, run as __main__")
     record.add_argument("args", nargs=argparse.REMAINDER, metavar="ARGS", help="the script's own arguments")
 
@@ -43,20 +51,49 @@ def _check_script(path):
         raise UsageError(f"{path} is not a .py file: name the script to run")
 
 
+def _check_options(args):
+    if args.plain:
+        given = [name for name, value in (("--out", args.out), ("--steps", args.steps), ("--stop", args.stop)) if value]
+        if given:
+            raise UsageError(f"{', '.join(given)}: options of a recording; --plain records nothing")
+        return
+    if args.out is None:
+        raise UsageError("name the recording's file with --out FILE (or run without recording: --plain)")
+    check_writable(args.out, args.force, "--out", reads=[args.script])
+
+
 def run(args):
-    if not args.plain:
-        raise UsageError(NOT_YET)
     _check_script(args.script)
+    _check_options(args)
     script_args = args.args[1:] if args.args[:1] == ["--"] else args.args
     quiet.import_tensorflow()
-    from tfparity.record import runtime
+    from tfparity.record import recorder, recording, runtime
     try:
-        runtime.run_script(args.script, script_args)
+        if args.plain:
+            runtime.run_script(args.script, script_args)
+            return Exit.OK
+        steps = DEFAULT_STEPS if args.steps is None else args.steps
+        index, arrays = recorder.record(args.script, script_args, steps, args.stop)
     except runtime.Unserved as unserved:
         raise UsageError(str(unserved)) from None
     except runtime.ScriptFailed as failed:
         return _failed(failed)
+    data = recording.to_bytes(index, arrays)
+    try:
+        write_atomic(args.out, data, args.force)
+    except NotWritable as error:  # it changed while the script ran
+        raise UsageError(f"cannot write --out {args.out}: {error}") from None
+    print(f"tfparity: recorded {len(index['runs'])} Session.run calls, {index['trained']} of {steps} training "
+          f"runs{' (then stopped)' if args.stop and index['trained'] == steps else ''}: {args.out}, "
+          f"{_size(len(data))}", file=sys.stderr)
     return Exit.OK
+
+
+def _size(count):
+    for unit in ("bytes", "kB", "MB"):
+        if count < 1000 or unit == "MB":
+            return f"{count} {unit}" if unit == "bytes" else f"{count:.1f} {unit}"
+        count /= 1000
 
 
 def _failed(failed):

@@ -27,15 +27,17 @@ class ScriptFailed(Exception):
         self.script, self.error, self.how = script, error, how
 
 
-def run_script(path, argv=()):
+def run_script(path, argv=(), within=contextlib.nullcontext):
     """Run the TF1 script at ``path`` with ``argv`` as its arguments under the legacy runtime.
 
-    Returns when it ends (or exits with status 0 or None, as ``tf.app.run`` does). Raises
+    ``within()`` is a context entered once the runtime is in place (graph mode on, a fresh default
+    graph) and left before it is taken down: the recorder's interception. Returns when the script
+    ends (or exits with status 0 or None, as ``tf.app.run`` does). Raises
     ``Unserved`` when it uses what the runtime cannot serve (one line: the symbol and what to do)
     and ``ScriptFailed`` when its own code raised or exited with another status."""
     import tensorflow as tf
     path = os.path.abspath(path)
-    with _scoped(tf, path, argv):
+    with _scoped(tf, path, argv), within():
         try:
             runpy.run_path(path, run_name="__main__")
         except Unserved:

@@ -1,0 +1,230 @@
+"""The recording (tfparity record --out FILE): a TF1 script's Session.run calls, its variables, its
+random draws and its first training runs, in one file that loads without pickle."""
+import os
+import pathlib
+import signal
+
+import numpy as np
+import pytest
+
+from tfparity.cli import main
+from tfparity.record.recorder import SEED
+from tfparity.record.recording import load
+
+CORPUS = pathlib.Path(__file__).parent / "legacy_corpus"
+needs_mnist = pytest.mark.skipif(not os.environ.get("MNIST_DIR"), reason="needs the real MNIST (MNIST_DIR)")
+# A dropout network trained RUNS times by plain gradient descent; it prints each loss's bits and
+# the weights' at the end. SEED_LINE is where a script's own graph-level seed goes.
+DROPOUT = """
+import numpy as np
+import tensorflow as tf
+{seed_line}
+x = tf.placeholder(tf.float32, [None, 4], name="x")
+keep = tf.placeholder(tf.float32, name="keep")
+w = tf.Variable(tf.random_normal([4, 3]), name="w")
+b = tf.Variable(tf.zeros([3]), name="b")
+h = tf.nn.dropout(tf.matmul(x, w) + b, keep)
+loss = tf.reduce_mean(tf.square(h))
+train = tf.train.GradientDescentOptimizer(0.1).minimize(loss)
+data = np.arange(8, dtype=np.float32).reshape(2, 4) / 8
+try:
+    with tf.Session() as sess:
+        sess.run(tf.global_variables_initializer())
+        for step in range({runs}):
+            _, value = sess.run([train, loss], {{x: data, keep: 0.5}})
+            print("loss", value.tobytes().hex())
+        print("w", sess.run(w).tobytes().hex())
+except Exception:  # a script's own handler must not swallow --stop
+    print("caught")
+print("ended")
+"""
+DATA = np.arange(8, dtype=np.float32).reshape(2, 4) / 8
+
+
+def _script(tmp_path, runs=4, seed_line="", name="script.py"):
+    path = tmp_path / name
+    path.write_text(DROPOUT.format(runs=runs, seed_line=seed_line))
+    return str(path)
+
+
+def _record(script, out, *options):
+    return main(["record", *options, "--out", str(out), "--", script])
+
+
+def test_variables_feeds_fetches_random_draws_and_steps(tmp_path, capsys):
+    out = tmp_path / "r.npz"
+    assert _record(_script(tmp_path, runs=3), out, "--steps", "3") == 0
+    printed = capsys.readouterr()
+    assert printed.err.strip().splitlines()[-1].startswith(f"tfparity: recorded 4 Session.run calls, 3 of 3 "
+                                                           f"training runs: {out}, ")
+    recording = load(out)
+    assert recording["trained"] == 3 and recording["seeds"] == {"graph": SEED, "numpy": SEED}
+    (session,) = recording["sessions"]
+    assert session["graph_seed"] == SEED and session["initialized_after_run"] == 0
+    w0, b0 = session["variables"]
+    assert [(v["name"], v["shape"], v["dtype"]) for v in (w0, b0)] == [("w", [4, 3], "float32"), ("b", [3], "float32")]
+    init, *steps = recording["runs"]
+    assert [f["name"] for f in init["fetches"]] == ["init"] and init["fetches"][0]["value"] is None
+    (draw,) = init["random"]  # the initializer's draw is the initial value (random_normal: mean 0, stddev 1)
+    assert draw["name"] == "random_normal/RandomStandardNormal" and draw["value"].tobytes() == w0["value"].tobytes()
+    assert not init["training"] and init["variables"] is None
+    losses = [bytes.fromhex(line.split()[1]) for line in printed.out.splitlines() if line.startswith("loss")]
+    w, b = w0["value"], b0["value"]
+    for number, run in enumerate(steps, 1):
+        assert run["training"] and run["step"] == number
+        assert [f["name"] for f in run["feeds"]] == ["x:0", "keep:0"]
+        assert run["feeds"][0]["value"].tobytes() == DATA.tobytes() and run["feeds"][1]["value"].dtype == np.float32
+        assert [(f["path"], f["name"]) for f in run["fetches"]] == [("0", "GradientDescent"), ("1", "Mean:0")]
+        assert run["fetches"][1]["value"].tobytes() == losses[number - 1]  # what the script got
+        (mask,) = run["random"]
+        assert mask["name"] == "dropout/random_uniform/RandomUniform" and mask["value"].shape == (2, 3)
+        # The recorded draw is the one the run used: the loss recomputed from it (NumPy's float32
+        # rounding differs from the kernels', hence a tolerance: this checks the draw, not parity).
+        kept = (mask["value"] >= np.float32(0.5)) * ((DATA @ w + b) / np.float32(0.5))
+        assert np.allclose(np.mean(kept ** 2), run["fetches"][1]["value"], rtol=1e-5)
+        assert [v["name"] for v in run["variables"]] == ["w", "b"]
+        w, b = (v["value"] for v in run["variables"])
+    assert w.tobytes() != w0["value"].tobytes()
+    assert w.tobytes().hex() == printed.out.split("w ")[1].split()[0]  # after the last step, as the script read it
+
+
+def test_nothing_is_recorded_after_the_steps_and_the_script_goes_on(tmp_path, capsys):
+    out = tmp_path / "r.npz"
+    assert _record(_script(tmp_path, runs=4), out, "--steps", "2") == 0
+    out_text = capsys.readouterr().out
+    assert out_text.count("loss") == 4 and out_text.endswith("ended\n")
+    recording = load(out)
+    assert recording["trained"] == 2 and len(recording["runs"]) == 3
+
+
+def test_stop_ends_the_script_after_the_last_step_and_writes_the_file(tmp_path, capsys):
+    out = tmp_path / "r.npz"
+    assert _record(_script(tmp_path, runs=5), out, "--steps", "2", "--stop") == 0
+    printed = capsys.readouterr()
+    # It ends inside the second training run: recorded, never returned to the script.
+    assert printed.out.count("loss") == 1 and "caught" not in printed.out and "ended" not in printed.out
+    assert "2 of 2 training runs (then stopped)" in printed.err
+    assert load(out)["trained"] == 2
+
+
+def test_two_recordings_of_a_script_are_the_same_bytes(tmp_path, capsys):
+    script = _script(tmp_path)  # no seed of its own: the recorder's
+    assert _record(script, tmp_path / "a.npz") == 0 and _record(script, tmp_path / "b.npz") == 0
+    assert (tmp_path / "a.npz").read_bytes() == (tmp_path / "b.npz").read_bytes()
+
+
+def test_recording_does_not_change_what_the_script_computes(tmp_path, capsys):
+    # The script's own seed makes an unrecorded run reproducible; the recorded run fetches the
+    # dropout draws and reads the variables beside it, and the script's printed bits are the same.
+    script = _script(tmp_path, runs=5, seed_line="tf.set_random_seed(3)")
+    assert main(["record", "--plain", "--", script]) == 0
+    plain = capsys.readouterr().out
+    assert _record(script, tmp_path / "r.npz", "--steps", "5") == 0
+    recorded = capsys.readouterr().out
+    assert plain == recorded and plain.count("loss") == 5
+    assert load(tmp_path / "r.npz")["sessions"][0]["graph_seed"] == 3  # the script's seed, not the recorder's
+
+
+def test_interactive_session_eval_and_monitored_session_are_recorded(tmp_path, capsys):
+    script = tmp_path / "sessions.py"
+    script.write_text("""
+import numpy as np
+import tensorflow as tf
+x = tf.placeholder(tf.float32, [None, 2], name="x")
+w = tf.get_variable("w", [2, 1], initializer=tf.truncated_normal_initializer())
+loss = tf.reduce_mean(tf.matmul(x, w))
+step = tf.train.get_or_create_global_step()
+train = tf.train.GradientDescentOptimizer(0.1).minimize(loss, global_step=step)
+with tf.train.MonitoredTrainingSession() as sess:
+    sess.run(train, {x: np.ones((3, 2), np.float32)})
+sess = tf.InteractiveSession()
+sess.run(tf.global_variables_initializer())
+loss.eval({x: np.ones((3, 2), np.float32)})
+""")
+    assert _record(str(script), tmp_path / "r.npz", "--steps", "5") == 0
+    recording = load(tmp_path / "r.npz")
+    monitored, interactive = recording["sessions"]
+    assert [v["name"] for v in monitored["variables"]] == ["w", "global_step"]
+    (trained,) = [run for run in recording["runs"] if run["training"]]
+    assert trained["session"] == 0 and [f["path"] for f in trained["fetches"]] == ["caller"]  # the hooks' merge
+    assert [v["name"] for v in trained["variables"]] == ["w", "global_step"]
+    evaluated = recording["runs"][-1]
+    assert evaluated["session"] == 1 and [f["name"] for f in evaluated["fetches"]] == ["Mean:0"]
+
+
+def test_an_error_in_the_script_is_exit_3_and_nothing_is_written(tmp_path, capsys):
+    script = tmp_path / "boom.py"
+    script.write_text("import tensorflow as tf\nwith tf.Session() as s:\n    s.run(tf.constant(1))\n1 / 0\n")
+    assert _record(str(script), tmp_path / "r.npz") == 3
+    assert "ZeroDivisionError" in capsys.readouterr().err and os.listdir(tmp_path) == ["boom.py"]
+
+
+def test_ctrl_c_leaves_no_file(tmp_path, capsys):
+    script = tmp_path / "interrupted.py"
+    script.write_text(DROPOUT.format(runs=3, seed_line="") + "import signal\nsignal.raise_signal(signal.SIGINT)\n")
+    assert _record(str(script), tmp_path / "r.npz") == 128 + signal.SIGINT
+    assert os.listdir(tmp_path) == ["interrupted.py"]
+
+
+@pytest.mark.parametrize("options, message", [
+    ([], "name the recording's file with --out FILE (or run without recording: --plain)"),
+    (["--out", "r.npz", "--steps", "0"], "argument --steps: must be positive and finite, got '0'"),
+    (["--out", "."], "cannot write --out .: . is a folder, not a regular file"),
+    (["--out", "old.npz"], "cannot write --out old.npz: it exists; pass --force to replace it"),
+    (["--out", "script.py"], "cannot write --out script.py: it is "),
+    (["--plain", "--out", "r.npz", "--stop"], "--out, --stop: options of a recording; --plain records nothing"),
+])
+def test_bad_input_is_one_line_and_exit_2(tmp_path, capsys, monkeypatch, options, message):
+    monkeypatch.chdir(tmp_path)
+    _script(tmp_path)
+    (tmp_path / "old.npz").write_bytes(b"")
+    assert main(["record", *options, "--", "script.py"]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and err.startswith(f"tfparity: error: {message}"), err
+    assert sorted(os.listdir(tmp_path)) == ["old.npz", "script.py"]
+
+
+@needs_mnist
+def test_a_public_tf1_program_is_recorded_unmodified(tmp_path, capsys, monkeypatch):
+    monkeypatch.chdir(CORPUS)
+    out = tmp_path / "r.npz"
+    assert main(["record", "--steps", "3", "--stop", "--out", str(out), "neural_network_raw.py"]) == 0
+    recording = load(out)
+    (session,) = recording["sessions"]
+    names = [v["name"] for v in session["variables"]]
+    assert names[:6] == ["Variable", "Variable_1", "Variable_2", "Variable_3", "Variable_4", "Variable_5"]
+    assert "beta1_power" in names and "Variable/Adam" in names  # Adam's state is the graph's too
+    assert session["variables"][0]["shape"] == [784, 256]
+    init, *runs = recording["runs"]
+    assert len(init["random"]) == 6  # each weight's random_normal
+    assert [run["step"] for run in runs] == [1, None, 2, 3]  # step 1's loss and accuracy: not a training run
+    assert [f["name"] for f in runs[1]["fetches"]] == ["Mean:0", "Mean_1:0"] and not runs[1]["training"]
+    steps = [run for run in runs if run["training"]]
+    assert all(run["feeds"][0]["value"].shape == (128, 784) for run in steps)
+    first, second = steps[0]["feeds"][0]["value"], steps[1]["feeds"][0]["value"]
+    assert first.tobytes() != second.tobytes()  # next_batch moved on
+    assert "Optimization Finished!" not in capsys.readouterr().out
+
+
+def test_a_run_tensorflow_refuses_is_the_scripts_error_in_tensorflows_words(tmp_path, capsys):
+    script = tmp_path / "bad_fetch.py"
+    script.write_text("import tensorflow as tf\nwith tf.Session() as s:\n    s.run(tf.constant(1), {'nowhere:0': 1})\n")
+    assert _record(str(script), tmp_path / "r.npz") == 3
+    err = capsys.readouterr().err
+    assert "Cannot interpret feed_dict key as Tensor" in err and f'File "{script}", line 3' in err
+
+
+def test_a_random_op_inside_a_cond_is_listed_as_unrecorded(tmp_path, capsys):
+    script = tmp_path / "cond.py"
+    script.write_text("""
+import tensorflow as tf
+flag = tf.placeholder(tf.bool, name="flag")
+noise = tf.cond(flag, lambda: tf.random_uniform([2], name="inside"), lambda: tf.zeros([2]))
+outside = tf.random_normal([2], name="outside")
+with tf.Session() as sess:
+    sess.run([noise, outside], {flag: True})
+""")
+    assert _record(str(script), tmp_path / "r.npz") == 0
+    (run,) = load(tmp_path / "r.npz")["runs"]
+    assert [r["name"] for r in run["random"]] == ["outside/RandomStandardNormal"]
+    assert run["unrecorded_random"] == ["cond/inside/RandomUniform"]

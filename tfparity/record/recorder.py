@@ -1,0 +1,280 @@
+"""Recording a TF1 script's run: its ``Session.run`` calls intercepted under the legacy runtime.
+
+``record(path, argv, steps, stop)`` runs the script (``runtime.run_script``) with
+``BaseSession.run`` replaced for the run, which covers ``tf.Session``, ``tf.InteractiveSession``,
+``Tensor.eval``/``Operation.run`` (they call the default session's ``run``) and ``MonitoredSession``
+(its wrappers and hooks end in a ``Session``'s ``run``: each of those calls is recorded with the
+fetches the hooks merged in). What each call keeps is in ``tfparity.record.recording``; the rules:
+
+- **Random ops**: the run's fetches get the outputs of the random ops (``RANDOM_OPS``) the run
+  evaluates: those the fetched tensors and ops depend on (inputs and control inputs, stopping at
+  fed tensors), keyed by op name. One run evaluates each op once, so a random op fetched alongside
+  is the draw its consumers got; an op not evaluated anyway is never fetched (that would advance
+  its generator). A random op inside a ``tf.cond`` or ``tf.while_loop`` cannot be fetched from
+  outside it: its name is listed as unrecorded.
+- **Initial values**: after each run, until it succeeds, every global variable of the session's
+  graph is read (in a run of its own, fetching the variables themselves: no op is added to the
+  script's graph, which would shift the op-level seeds of the ops it makes next). The first read
+  that succeeds is after the initializer ran (or a checkpoint was restored).
+- **A training run**: a run, after the initial values, whose fetched ops depend on an op that
+  writes a variable (``ASSIGNING``: ``Apply*``, ``ResourceApply*``, ``Assign*``, ``Scatter*``, ...)
+  other than a variable's own initializer. After each of the first ``steps`` of them, every
+  global variable is read again. After the last, nothing more is recorded and the script goes on;
+  with ``stop`` it is ended there (``record`` returns as if it had finished).
+- **Seeds**: every ``tf.Graph`` made during the run, and the default one, gets the graph-level seed
+  ``SEED`` when made; a script's own ``tf.set_random_seed`` replaces it for the ops made after it,
+  as in TF1. NumPy's global generator is seeded with ``SEED`` before the script starts (TF1's
+  ``input_data`` reseeds it from the graph-level seed; a script's unseeded ``np.random`` draws
+  would otherwise differ). Python's ``random`` is not seeded. So one script recorded twice on
+  one machine gives the same file, byte for byte.
+"""
+import contextlib
+import os
+import re
+
+import numpy as np
+
+from tfparity.record import recording, runtime
+
+SEED = 1  # any fixed number: the recording must be reproducible, not tuned
+DEFAULT_STEPS = 3  # enough to see an update's effect twice, small enough to record a large model
+# Stateful random ops (stateless ones are functions of their inputs, recorded as feeds or fetches).
+RANDOM_OPS = frozenset({
+    "RandomUniform", "RandomUniformInt", "RandomStandardNormal", "TruncatedNormal",
+    "ParameterizedTruncatedNormal", "RandomShuffle", "Multinomial", "RandomGamma", "RandomPoisson",
+    "RandomPoissonV2", "RandomCrop", "StatefulStandardNormalV2", "StatefulUniform", "StatefulUniformInt",
+    "StatefulUniformFullInt", "StatefulTruncatedNormal", "StatefulRandomBinomial"})
+ASSIGNING = re.compile(r"(Resource)?(Sparse)?Apply\w+|Assign(Add|Sub)?(VariableOp)?|(Resource)?Scatter\w+")
+
+
+class Stop(BaseException):
+    """``--stop``: the script ends after the last recorded training run. Not an Exception, so that
+    the script's own ``except Exception`` does not take it for an error and go on."""
+
+
+def record(path, argv=(), steps=DEFAULT_STEPS, stop=False):
+    """Run the script at ``path`` under the legacy runtime and record it; returns ``(index,
+    arrays)`` for ``recording.to_bytes``. Raises what ``runtime.run_script`` raises."""
+    recorder = Recorder(steps, stop)
+    try:
+        runtime.run_script(path, argv, within=recorder.intercepting)
+    except Stop:
+        pass
+    return recorder.index(os.path.basename(path), list(argv)), recorder.arrays
+
+
+class Recorder:
+    def __init__(self, steps, stop):
+        self.steps, self.stop = steps, stop
+        self.sessions, self.runs, self.arrays = [], [], {}
+        self.trained = 0
+        self._held = {}  # id(session) -> (session, its entry); held, so that no id is reused
+        self._plans = {}
+
+    @property
+    def done(self):
+        return self.trained >= self.steps
+
+    @contextlib.contextmanager
+    def intercepting(self):
+        import tensorflow as tf
+        from tensorflow.python.client.session import BaseSession
+        from tensorflow.python.framework import ops
+        real_run, real_init = BaseSession.run, ops.Graph.__init__
+        recorder = self
+
+        def run(session, fetches, feed_dict=None, options=None, run_metadata=None):
+            if recorder.done:
+                return real_run(session, fetches, feed_dict, options, run_metadata)
+            return recorder.run(real_run, session, fetches, feed_dict, options, run_metadata)
+
+        def init(graph, *args, **kwargs):
+            real_init(graph, *args, **kwargs)
+            if type(graph) is ops.Graph and graph.seed is None:
+                graph.seed = SEED
+
+        state = np.random.get_state()
+        np.random.seed(SEED)
+        graph = tf.compat.v1.get_default_graph()
+        if graph.seed is None:
+            graph.seed = SEED
+        BaseSession.run, ops.Graph.__init__ = run, init
+        try:
+            yield
+        finally:
+            BaseSession.run, ops.Graph.__init__ = real_run, real_init
+            np.random.set_state(state)
+            self._held.clear()
+
+    # --- one Session.run
+
+    def run(self, real_run, session, fetches, feed_dict, options, run_metadata):
+        import tensorflow as tf
+        entry = self._session(session)
+        try:
+            plan = self._plan(session.graph, fetches, feed_dict)
+        except Exception:  # a fetch or feed TensorFlow refuses: the run raises the script's error in its words
+            real_run(session, fetches, feed_dict, options, run_metadata)
+            raise  # it ran: then the recorder misread a run it must not leave unrecorded
+        if plan["random"]:
+            both = real_run(session, {"script": fetches, "random": plan["random"]}, feed_dict, options, run_metadata)
+            result, drawn = both["script"], both["random"]
+        else:
+            result, drawn = real_run(session, fetches, feed_dict, options, run_metadata), []
+        training = plan["training"] and entry["initialized_after_run"] is not None
+        self.runs.append({
+            "session": entry["number"],
+            "feeds": [{"name": name, "value": self._keep(value)} for name, value in self._feeds(session.graph, feed_dict)],
+            "fetches": [{"path": path, "name": name, "value": None if value is None else self._keep(value)}
+                        for path, name, value in _fetched(session.graph, fetches, result)],
+            "random": [{"name": tensor.op.name, "value": self._keep(value)} for tensor, value in zip(plan["random"], drawn)],
+            "unrecorded_random": plan["unrecorded"],
+            "training": training, "step": None, "variables": None})
+        if entry["initialized_after_run"] is None:
+            entry["graph_variables"] = session.graph.get_collection(tf.compat.v1.GraphKeys.GLOBAL_VARIABLES)
+            values = _read(real_run, session, entry["graph_variables"])
+            if values is not None:
+                entry["initialized_after_run"] = len(self.runs) - 1
+                entry["variables"] = [{**_describe(v), "value": self._keep(value)}
+                                      for v, value in zip(entry["graph_variables"], values)]
+        elif training:
+            self.trained += 1
+            values = real_run(session, entry["graph_variables"])
+            self.runs[-1].update(step=self.trained, variables=[
+                {"name": v.op.name, "value": self._keep(value)} for v, value in zip(entry["graph_variables"], values)])
+            if self.done and self.stop:
+                raise Stop()
+        return result
+
+    def _keep(self, value):
+        name = f"a{len(self.arrays)}"
+        self.arrays[name] = recording.storable(value)
+        return name
+
+    def _session(self, session):
+        held = self._held.get(id(session))
+        if held is None:
+            entry = {"number": len(self.sessions), "graph_seed": session.graph.seed, "initialized_after_run": None,
+                     "variables": [], "graph_variables": []}
+            self.sessions.append(entry)
+            held = self._held[id(session)] = (session, entry)
+        return held[1]
+
+    def _plan(self, graph, fetches, feed_dict):
+        """The random op outputs to fetch, those that cannot be, and whether the run trains: kept
+        per graph, fetched names and fed names (what a run evaluates depends on nothing else)."""
+        leaves = [graph.as_graph_element(f, allow_tensor=True, allow_operation=True)
+                  for _, f in _leaves(fetches) if f is not None]
+        leaves = [part for leaf in leaves for part in _parts(leaf)]
+        fed = frozenset(name for name, _ in self._feeds(graph, feed_dict, values=False))
+        key = (id(graph), tuple(leaf.name for leaf in leaves), fed)
+        if key not in self._plans:
+            self._plans[key] = _plan(graph, leaves, fed)
+        return self._plans[key]
+
+    @staticmethod
+    def _feeds(graph, feed_dict, values=True):
+        """(tensor name, value as the graph gets it) for each fed tensor."""
+        for key, value in (feed_dict or {}).items():
+            for subkey, subvalue in _subfeeds(key, value):
+                tensor = graph.as_graph_element(subkey, allow_tensor=True, allow_operation=False)
+                yield tensor.name, (np.asarray(subvalue, tensor.dtype.as_numpy_dtype) if values else None)
+
+    def index(self, script, argv):
+        import tensorflow as tf
+
+        from tfparity.core import machine
+        sessions = [{key: entry[key] for key in ("graph_seed", "initialized_after_run", "variables")}
+                    for entry in self.sessions]
+        return {"format": recording.FORMAT, "version": recording.VERSION, "script": script, "argv": argv,
+                "tensorflow": tf.__version__, "machine": machine.fingerprint(),
+                "seeds": {"graph": SEED, "numpy": SEED}, "steps": self.steps, "stop": self.stop,
+                "trained": self.trained, "sessions": sessions, "runs": self.runs}
+
+
+def _describe(variable):
+    return {"name": variable.op.name, "shape": variable.shape.as_list(), "dtype": variable.dtype.base_dtype.name}
+
+
+def _read(real_run, session, variables):
+    """Every variable's value, or None while one is not initialized."""
+    import tensorflow as tf
+    try:
+        return real_run(session, variables)
+    except tf.errors.FailedPreconditionError:
+        return None
+
+
+def _subfeeds(key, value):
+    """A feed_dict entry as (tensor or name, value) pairs: a tuple of placeholders takes a tuple of
+    values, a SparseTensor its three components (as Session.run expands them)."""
+    import tensorflow as tf
+    if isinstance(key, (tuple, list)):
+        for subkey, subvalue in zip(key, value):
+            yield from _subfeeds(subkey, subvalue)
+    elif isinstance(key, tf.compat.v1.SparseTensor):
+        yield from zip((key.indices, key.values, key.dense_shape), tuple(value))
+    else:
+        yield key, value
+
+
+def _leaves(fetches, path=()):
+    """(path, fetch) of each leaf of a fetch structure (lists, tuples, namedtuples, dicts)."""
+    if isinstance(fetches, dict):
+        for key, value in fetches.items():
+            yield from _leaves(value, (*path, str(key)))
+    elif isinstance(fetches, (list, tuple)):
+        for number, value in enumerate(fetches):
+            yield from _leaves(value, (*path, str(number)))
+    else:
+        yield "/".join(path), fetches
+
+
+def _parts(element):
+    """The tensors and ops a fetched element is made of (a SparseTensor's three tensors)."""
+    return [element.indices, element.values, element.dense_shape] if hasattr(element, "dense_shape") else [element]
+
+
+def _fetched(graph, fetches, result, path=()):
+    """(path, name, value) of each fetched leaf, walking the fetches and Session.run's result (the
+    same structure) together; the value is None for an op."""
+    if isinstance(fetches, dict):
+        for key, fetch in fetches.items():
+            yield from _fetched(graph, fetch, result[key], (*path, str(key)))
+    elif isinstance(fetches, (list, tuple)):
+        for number, (fetch, value) in enumerate(zip(fetches, result)):
+            yield from _fetched(graph, fetch, value, (*path, str(number)))
+    else:
+        element = graph.as_graph_element(fetches, allow_tensor=True, allow_operation=True)
+        if hasattr(element, "dense_shape"):  # a SparseTensorValue: its three arrays
+            for part, array in zip(("indices", "values", "dense_shape"), tuple(result)):
+                yield "/".join((*path, part)), element.name, array
+        else:
+            yield "/".join(path), element.name, result
+
+
+def _plan(graph, leaves, fed):
+    """What a run of ``leaves`` with ``fed`` tensors evaluates: its random ops (fetchable, and not)
+    and whether it writes a variable other than by its initializer."""
+    import tensorflow as tf
+    initializers = {v.initializer.name for key in (tf.compat.v1.GraphKeys.GLOBAL_VARIABLES,
+                                                   tf.compat.v1.GraphKeys.LOCAL_VARIABLES)
+                    for v in graph.get_collection(key)}
+    stack = [leaf if isinstance(leaf, tf.Operation) else leaf.op for leaf in leaves]
+    seen, random, unrecorded, training = set(), [], [], False
+    while stack:
+        op = stack.pop()
+        if op.name in seen:
+            continue
+        seen.add(op.name)
+        if op.type in RANDOM_OPS:
+            if op._get_control_flow_context() is None:
+                random.append(op.outputs[0])
+            else:
+                unrecorded.append(op.name)
+        if ASSIGNING.fullmatch(op.type) and op.name not in initializers:
+            training = True
+        stack.extend(t.op for t in op.inputs if t.name not in fed)
+        stack.extend(op.control_inputs)
+    random.sort(key=lambda t: t.name)
+    return {"random": random, "unrecorded": sorted(unrecorded), "training": training}
