@@ -22,7 +22,7 @@ def test_bench_writes_json_table_and_chart_with_a_parity_class_per_mode(tmp_path
         assert m["repeatable"] is True, mode  # the same run twice gives the same bytes
         assert {"per_step_s", "run_s", "setup_s", "peak_rss_mib", "ratio_to_session"} <= set(m)
     assert [modes[m]["parity"] for m in ALL_MODES[:4]] == ["reference"] + ["bit-identical"] * 3
-    assert modes["tf2_xla"]["status"] == "within"  # XLA's float64 update: within the table's bound
+    assert modes["tf2_xla"]["status"] == "differs"  # XLA's float64 update: its bound is local, the trajectory differs
     assert (out / "bench.png").stat().st_size > 0
     printed = capsys.readouterr().out
     assert (out / "bench.md").read_text() in printed and ("- PASS: " in printed or "- MISS: " in printed)

@@ -42,10 +42,15 @@ tf.logging.set_verbosity(tf.logging.ERROR)
 print("gfile", tf.gfile.Exists(__file__), "slim", tf.contrib.slim.fully_connected.__module__)
 """)
     import tensorflow as tf
+    earlier = tf.compat.v1.logging.get_verbosity()  # an earlier test's command may have quietened it
+    tf.compat.v1.logging.set_verbosity(tf.compat.v1.logging.WARN)  # not the script's ERROR: its setting would show
     state, verbosity = np.random.get_state()[1].copy(), tf.compat.v1.logging.get_verbosity()
     devices = tf.config.list_logical_devices("CPU")  # conftest's two logical CPUs stay
-    assert verbosity != tf.compat.v1.logging.ERROR  # else the script's setting would not show
-    assert _record(path, "--steps", "3") == 0
+    try:
+        assert _record(path, "--steps", "3") == 0
+    finally:
+        after = tf.compat.v1.logging.get_verbosity()
+        tf.compat.v1.logging.set_verbosity(earlier)
     out = capsys.readouterr().out
     assert "shape (1, 2) argv ['--steps', '3'] __main__" in out
     assert "gfile True slim tf_slim." in out
@@ -54,7 +59,8 @@ print("gfile", tf.gfile.Exists(__file__), "slim", tf.contrib.slim.fully_connecte
     assert tf.keras.layers.Dense.__module__.startswith("keras.")
     assert "tensorflow.contrib" not in sys.modules and "helper" not in sys.modules
     assert str(tmp_path) not in sys.path and (np.random.get_state()[1] == state).all()
-    assert tf.compat.v1.logging.get_verbosity() == verbosity
+    assert after == verbosity
+    assert tf.compat.v1.logging.__name__.startswith("tensorflow._api."), tf.compat.v1.logging  # not a submodule the run imported
     assert len(tf.config.list_logical_devices("CPU")) == len(devices)
     assert os.environ.get("TF_USE_LEGACY_KERAS") is None
 

@@ -12,6 +12,7 @@ import contextlib
 import os
 import runpy
 import sys
+import types
 
 from tfparity.record import shims
 from tfparity.record.shims import Unserved  # noqa: F401  (part of run_script's contract)
@@ -67,6 +68,10 @@ def _scoped(tf, path, argv):
     import numpy as np
     from absl import flags
     before = set(sys.modules)
+    # An import of a submodule sets it on its parent module ("tensorflow.compat.v1.logging" on
+    # compat.v1, in place of the API's own): each TensorFlow module's names, whose modules are put back.
+    names = {id(module): (module, dict(vars(module))) for name, module in list(sys.modules.items())
+             if name.startswith("tensorflow") and isinstance(module, types.ModuleType)}
     saved = sys.argv, list(sys.path), os.getcwd(), dict(os.environ), np.random.get_state()
     verbosity = tf.compat.v1.logging.get_verbosity()
     defined, parsed = set(flags.FLAGS), flags.FLAGS.is_parsed()
@@ -86,6 +91,10 @@ def _scoped(tf, path, argv):
         yield
     finally:
         sys.meta_path.remove(finder)
+        for module, held in names.values():
+            for child, value in list(vars(module).items()):
+                if isinstance(value, types.ModuleType) and child in held and held[child] is not value:
+                    setattr(module, child, held[child])
         for name in set(sys.modules) - before:
             if name in finder.shims or _holds_a_shim(sys.modules[name], path):
                 del sys.modules[name]
