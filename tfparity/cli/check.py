@@ -37,9 +37,18 @@ def add_parser(sub):
     check = sub.add_parser("check", help="prove your own TF1 program and TF2 port equal, step by step",
                            epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
     check.set_defaults(run=run)
-    check.add_argument("--inputs", required=True, metavar="SPEC", help=f"make_inputs(seed) -> dict ({SPEC})")
-    check.add_argument("--tf1", required=True, metavar="SPEC", help="tf1_run(inputs) -> {field: per-step array}")
-    check.add_argument("--tf2", required=True, metavar="SPEC", help="tf2_run(inputs, function=False) -> the same")
+    check.add_argument("--inputs", metavar="SPEC", help=f"make_inputs(seed) -> dict ({SPEC})")
+    check.add_argument("--tf1", metavar="SPEC", help="tf1_run(inputs) -> {field: per-step array}")
+    check.add_argument("--tf2", metavar="SPEC", help="tf2_run(inputs, function=False) -> the same; with "
+                       "--recording: make_port() -> (roots, step), step(**feeds) one training run")
+    check.add_argument("--recording", metavar="FILE", help="a recording of the unmodified TF1 program (tfparity "
+                       "record): the port replayed into it, each recorded training run's step from the TF1 run's "
+                       "state and all of them in a row (instead of --inputs and --tf1)")
+    check.add_argument("--map", metavar="FILE", help="with --recording: the name map, {TF1 name: dotted path from "
+                       "make_port's roots, or null} as tfparity checkpoint convert takes it (default: matched by "
+                       "name, shape and order, and printed)")
+    check.add_argument("--write-map", metavar="FILE", type=path, help="with --recording: write the map used, to "
+                       "keep and give as --map")
     check.add_argument("--loop", metavar="SPEC", help="tf2_loop(inputs, jit_compile=False): the whole loop "
                        "in one tf.function (adds the modes tf2_loop and tf2_xla)")
     check.add_argument("--step", metavar="SPEC", help="step_from(inputs, states, function=False) -> {k: (loss, "
@@ -174,6 +183,16 @@ def _user_error(error):
 
 
 def run(args):
+    if args.recording is not None:
+        from tfparity.cli import check_recording
+        check_recording.check_options(args)
+        return check_recording.run(args, _bounds_path(args), _bounds(args), _user_error)
+    if args.map is not None or args.write_map is not None:
+        raise UsageError("--map and --write-map name a recording's map: give --recording FILE too")
+    missing = [option for option in ("inputs", "tf1", "tf2") if getattr(args, option) is None]
+    if missing:
+        raise UsageError(f"the following arguments are required: {', '.join('--' + m for m in missing)} "
+                         "(or --recording FILE and --tf2 SPEC)")
     if args.json is None and args.traces:
         raise UsageError("--traces writes the traces into the JSON report: give --json PATH too")
     if args.seeds < 1:

@@ -60,7 +60,7 @@ def describe(place):
     """One line for a structural difference."""
     if place["kind"] == "nothing":
         return f"nothing was compared: {place['detail']}; a comparison of nothing is no parity"
-    if place["kind"] == "step_from":
+    if place["kind"] in ("step_from", "draw"):
         return place["detail"]
     if place["kind"] == "unconfirmed":
         return f"the {place.get('cause', 'reformulation')} bound does not apply: {place['detail']}"

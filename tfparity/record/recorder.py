@@ -8,7 +8,7 @@ fetches the hooks merged in). What each call keeps is in ``tfparity.record.recor
 
 - **Random ops**: the run's fetches get the outputs of the random ops (``RANDOM_OPS``) the run
   evaluates: those the fetched tensors and ops depend on (inputs and control inputs, stopping at
-  fed tensors), keyed by op name. One run evaluates each op once, so a random op fetched alongside
+  fed tensors), by op name and type, in the order the script made them. One run evaluates each op once, so a random op fetched alongside
   is the draw its consumers got; an op not evaluated anyway is never fetched (that would advance
   its generator). A random op inside a ``tf.cond`` or ``tf.while_loop`` cannot be fetched from
   outside it: its name is listed as unrecorded.
@@ -127,7 +127,8 @@ class Recorder:
             "feeds": [{"name": name, "value": self._keep(value)} for name, value in self._feeds(session.graph, feed_dict)],
             "fetches": [{"path": path, "name": name, "value": None if value is None else self._keep(value)}
                         for path, name, value in _fetched(session.graph, fetches, result)],
-            "random": [{"name": tensor.op.name, "value": self._keep(value)} for tensor, value in zip(plan["random"], drawn)],
+            "random": [{"name": tensor.op.name, "type": tensor.op.type, "value": self._keep(value)}
+                       for tensor, value in zip(plan["random"], drawn)],
             "unrecorded_random": plan["unrecorded"],
             "training": training, "step": None, "variables": None})
         if entry["initialized_after_run"] is None:
@@ -276,5 +277,5 @@ def _plan(graph, leaves, fed):
             training = True
         stack.extend(t.op for t in op.inputs if t.name not in fed)
         stack.extend(op.control_inputs)
-    random.sort(key=lambda t: t.name)
+    random.sort(key=lambda t: t.op._id)  # the order the script made them: the order a port draws in
     return {"random": random, "unrecorded": sorted(unrecorded), "training": training}

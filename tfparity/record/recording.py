@@ -27,7 +27,8 @@ The index (``FORMAT``, version ``VERSION``)::
         fetches          [{path, name, value}]: the fetch structure flattened, path "" for a single
                          fetch, "0", "1/loss" for nested ones (a list's index, a dict's key); name
                          the tensor's or op's; value null for an op
-        random           [{name (op name), value}]: the output of each random op the run evaluated
+        random           [{name (op name), type (op type), value}]: the output of each random op
+                         the run evaluated, in the order the script made the ops
         unrecorded_random   names of random ops the run may evaluate inside a tf.cond or
                             tf.while_loop, whose value cannot be fetched from outside it
         training         whether the run writes variables (tfparity.record.recorder says the rule)

@@ -1,0 +1,125 @@
+"""tfparity check --recording: a TF2 port replayed into the recording of an unmodified TF1 program
+(TensorFlow-Examples' convolutional_network_raw.py, parity_tests/legacy_corpus), its step taken from
+the TF1 run's own state before each recorded training run and in a row from its initial state; and
+every slip planted in the port fails."""
+import json
+import os
+import pathlib
+
+import pytest
+
+from tfparity.cli import main
+
+HERE = pathlib.Path(__file__).parent
+SCRIPT = HERE / "legacy_corpus" / "convolutional_network_raw.py"
+PORT = HERE / "ports" / "convolutional_network_raw.py"
+SPEC = "convolutional_network_raw:make_port"  # imported from PORT's folder, so that a test may plant a slip in it
+STEPS = 2  # two training runs: the second starts from a state the first one made
+pytestmark = pytest.mark.skipif(not os.environ.get("MNIST_DIR"), reason="needs the real MNIST (MNIST_DIR)")
+
+
+@pytest.fixture(scope="module")
+def recorded(tmp_path_factory):
+    out = tmp_path_factory.mktemp("replay") / "conv.npz"
+    assert main(["record", "--steps", str(STEPS), "--stop", "--out", str(out), "--", str(SCRIPT)]) == 0
+    return str(out)
+
+
+@pytest.fixture
+def port(monkeypatch):
+    """The port's module, as check imports it."""
+    import importlib
+    monkeypatch.syspath_prepend(str(PORT.parent))
+    return importlib.import_module(SPEC.split(":")[0])
+
+
+def _check(recorded, *options):
+    return main(["check", "--recording", recorded, "--tf2", SPEC, *options])
+
+
+def test_the_port_is_bit_identical_taught_and_free(recorded, port, tmp_path, capsys):
+    report, kept = tmp_path / "report.json", tmp_path / "map.json"
+    assert _check(recorded, "--json", str(report), "--write-map", str(kept)) == 0
+    out = capsys.readouterr().out
+    assert "teacher-forced (tf2_eager, each step from the TF1 run's state before it): bit-identical" in out
+    assert f"free-running (tf2_eager, {STEPS} steps from the TF1 run's initial state): bit-identical" in out
+    document = json.loads(report.read_text())
+    assert document["ok"] and document["steps"] == STEPS and len(document["map"]) == 26  # 8 weights, 16 slots, 2 powers
+    assert document["how"]["Variable/Adam_1"] == "slot of Variable" and document["map"]["Variable"] == "model.wc1"
+    assert document["feeds"] == {"Placeholder:0": "x", "Placeholder_1:0": "y", "Placeholder_2:0": "keep_prob"}
+    assert _check(recorded, "--map", str(kept)) == 0  # the map written is the map that passes
+
+
+def _slip_rate(port, monkeypatch):
+    monkeypatch.setattr(port, "LEARNING_RATE", port.LEARNING_RATE * 1.1)
+
+
+def _slip_epsilon(port, monkeypatch):  # Keras's default epsilon for TF1's
+    real = port.optimizers.Adam
+    monkeypatch.setattr(port, "optimizers", type("Rules", (), {"Adam": staticmethod(
+        lambda learning_rate: real(learning_rate=learning_rate, epsilon=1e-7))}))
+
+
+def _slip_keep_prob_as_rate(port, monkeypatch):
+    monkeypatch.setattr(port, "_dropout", lambda x, keep_prob: port.tf.nn.dropout(x, rate=keep_prob))
+
+
+def _slip_no_dropout(port, monkeypatch):
+    monkeypatch.setattr(port, "_dropout", lambda x, keep_prob: x)
+
+
+def _slip_float_rate(port, monkeypatch):  # 1 - keep_prob as a Python number: multiplies by 1.25 where TF1 divides
+    monkeypatch.setattr(port, "_dropout", lambda x, keep_prob: port.tf.nn.dropout(x, rate=1 - float(keep_prob)))
+
+
+def _slip_relu_before_bias(port, monkeypatch):
+    tf = port.tf
+    monkeypatch.setattr(port, "_conv", lambda x, w, b: tf.nn.relu(tf.nn.conv2d(x, w, strides=1, padding="SAME")) + b)
+
+
+def _slip_an_extra_draw(port, monkeypatch):
+    tf = port.tf
+    monkeypatch.setattr(port, "_dropout", lambda x, keep_prob: tf.nn.dropout(x + 0 * tf.random.normal([1]), 1 - keep_prob))
+
+
+SLIPS = {"rate +10%": (_slip_rate, "MISMATCH at step 1"), "epsilon 1e-7": (_slip_epsilon, "MISMATCH at step 1"),
+         "keep_prob as rate": (_slip_keep_prob_as_rate, "MISMATCH at step 1"),
+         "no dropout": (_slip_no_dropout, "MISMATCH at step 1"),
+         "Python float rate": (_slip_float_rate, "MISMATCH at step 1"),
+         "relu before the bias": (_slip_relu_before_bias, "MISMATCH at step 1"),
+         "an extra draw": (_slip_an_extra_draw, "MISMATCH: the port's random draw 1 is a normal of shape [1]")}
+
+
+@pytest.mark.parametrize("slip", SLIPS)
+def test_every_planted_slip_fails(recorded, port, monkeypatch, capsys, slip):
+    plant, said = SLIPS[slip]
+    plant(port, monkeypatch)
+    assert _check(recorded) == 1
+    out = capsys.readouterr().out
+    teacher = next(line for line in out.splitlines() if line.startswith("teacher-forced"))
+    assert said in teacher and out.rstrip().endswith("MISMATCH")
+
+
+def test_a_map_that_swaps_two_slots_fails(recorded, port, tmp_path, capsys):
+    kept = tmp_path / "map.json"
+    assert _check(recorded, "--write-map", str(kept)) == 0
+    swapped = json.loads(kept.read_text())
+    swapped["Variable/Adam"], swapped["Variable/Adam_1"] = swapped["Variable/Adam_1"], swapped["Variable/Adam"]
+    kept.write_text(json.dumps(swapped))
+    capsys.readouterr()
+    assert _check(recorded, "--map", str(kept)) == 1
+    assert "field Variable" in capsys.readouterr().out
+
+
+def test_bad_input_is_one_line_and_exit_2(recorded, port, tmp_path, capsys):
+    partial = tmp_path / "partial.json"
+    partial.write_text(json.dumps({"Variable": "model.wc1"}))
+    not_one = tmp_path / "not.npz"
+    not_one.write_bytes(b"PK not a zip")
+    cases = {("--map", str(partial)): "is not in the map", ("--tf1", SPEC): "options of the run(inputs) contract"}
+    for options, said in cases.items():
+        assert _check(recorded, *options) == 2
+        assert said in capsys.readouterr().err
+    assert main(["check", "--recording", str(not_one), "--tf2", SPEC]) == 2
+    err = capsys.readouterr().err
+    assert "is not a recording" in err and "Traceback" not in err

@@ -1,0 +1,117 @@
+"""``tfparity check --recording FILE --tf2 SPEC``: a TF2 port checked against a recording of the
+unmodified TF1 program (``tfparity record``), by ``tfparity.record.replay``: each recorded training
+run's step taken by the port from the TF1 run's own state (teacher-forced), and the steps in a row
+from its initial state (free-running). Exit statuses are check's: 0 parity, 1 mismatch, 2 bad input,
+3 the port's own code failed.
+"""
+import json
+import os
+import sys
+
+from tfparity.cli.arguments import check_writable
+from tfparity.core import quiet
+from tfparity.core.exits import Exit, UsageError
+
+# check's options that belong to the run(inputs) contract, not to a recording.
+NOT_WITH_RECORDING = ("inputs", "tf1", "loop", "step", "write_bound", "reformulated", "bench", "traces", "modes",
+                      "strict")
+# The causes a bound may name for a replay, with whether each was active where the recording was
+# made: the port runs eagerly here, the TF1 program ran in a Session there. Reformulation is not
+# among them: it needs the float64 confirmation, which the replay does not run.
+RECORDED_CAUSES = ("onednn", "grappler_arithmetic", "grappler_remapper")
+
+
+def check_options(args):
+    given = [f"--{name.replace('_', '-')}" for name in NOT_WITH_RECORDING if getattr(args, name, None)]
+    if given:
+        raise UsageError(f"{', '.join(given)}: options of the run(inputs) contract; --recording FILE --tf2 SPEC "
+                         "replays the recording into the port (make_port() -> (roots, step))")
+    if args.tf2 is None:
+        raise UsageError("--recording FILE needs --tf2 SPEC: make_port() -> (roots, step)")
+    for option in ("map", "write_map"):
+        if getattr(args, option) == "":
+            raise UsageError(f"--{option.replace('_', '-')} '': give a file name")
+
+
+def run(args, bounds_path, bounds, user_error):
+    """The replay's report; ``bounds``: the bounds file read ({mode: [Bound]}), at ``bounds_path``."""
+    from tfparity.check import specs
+    from tfparity.checkpoint import maps
+    from tfparity.checkpoint.prefixes import CheckpointError
+    from tfparity.core import machine
+    from tfparity.core.files import write_atomic
+    from tfparity.core.jsonio import dumps, jsonable
+    from tfparity.record import recording, replay
+    quiet.import_tensorflow()
+    for option, target in (("--json", args.json), ("--write-map", args.write_map)):
+        if target is not None:
+            if os.path.exists(args.recording) and os.path.realpath(target) == os.path.realpath(args.recording):
+                raise UsageError(f"cannot write {option} {target}: it is the recording this run reads")
+            check_writable(target, args.force, option=option)
+    try:
+        given = maps.load(args.map) if args.map is not None else None
+    except CheckpointError as error:
+        raise UsageError(str(error)) from None
+    try:
+        recorded = recording.load(args.recording)
+    except recording.NotARecording as error:
+        raise UsageError(str(error)) from None
+    try:
+        make_port = specs.resolve(args.tf2, "--tf2", (), positional=0)
+    except specs.SpecError as error:
+        raise UsageError(str(error)) from None
+
+    def guarded(which, function, *positional, **keywords):
+        try:
+            with specs.running(which):
+                return function(*positional, **keywords)
+        except specs.UserCodeError as error:
+            if isinstance(error.error, replay.DrawMismatch):  # the port drew where the TF1 run did not: a verdict
+                raise error.error from None
+            raise
+
+    try:
+        result = replay.replay(recorded, make_port, given, lambda mode: _tolerance(bounds, mode, recorded), guarded)
+    except replay.ReplayError as error:
+        raise UsageError(str(error)) from None
+    except specs.UserCodeError as error:
+        return user_error(error)
+    mode = result["mode"]
+    ok = result["teacher_forced"].ok and result["free_running"].ok
+    print(f"recording: {args.recording}: {recorded['script']}, {result['steps']} training runs, recorded on "
+          f"{machine.describe(recorded['machine'])}")
+    print(f"name map ({len(result['map'])} TF1 variables{'' if given else '; keep it with --write-map FILE'}):")
+    for name, path in result["map"].items():
+        print(f"  {name} -> {path if path is not None else 'left out'} ({result['how'][name]})")
+    print("feeds: " + ", ".join(f"{name} -> {parameter}" for name, parameter in result["feeds"].items()))
+    print(f"teacher-forced ({mode}, each step from the TF1 run's state before it): {result['teacher_forced']}")
+    print(f"free-running ({mode}, {result['steps']} steps from the TF1 run's initial state): {result['free_running']}")
+    for label, names in (("fetched by the TF1 run, not returned by the step", result["not_compared"]),
+                         ("returned by the step, fetched by no training run", result["unknown_returned"]),
+                         ("random draws of the TF1 run the port did not take", result["unused_draws"])):
+        if names:
+            print(f"not compared, {label}: {', '.join(names)}")
+    print("PARITY" if ok else "MISMATCH")
+    if args.write_map is not None:
+        write_atomic(args.write_map, json.dumps(result["map"], indent=1) + "\n", force=args.force)
+    if args.json is not None:
+        document = {"ok": ok, "recording": args.recording, "script": recorded["script"], "mode": mode,
+                    "recorded_on": recorded["machine"], "checked_on": machine.fingerprint(),
+                    **{key: result[key] for key in ("map", "how", "feeds", "steps", "not_compared",
+                                                    "unknown_returned", "unused_draws")},
+                    "teacher_forced": result["teacher_forced"].to_dict(),
+                    "free_running": result["free_running"].to_dict()}
+        write_atomic(args.json, dumps(jsonable(document)) + "\n", force=args.force)
+    sys.stdout.flush()
+    return Exit.OK if ok else Exit.MISMATCH
+
+
+def _tolerance(bounds, mode, recorded):
+    """The bound for ``mode`` from the bounds file whose causes acted where the recording was made."""
+    from tfparity.core.tolerances import BIT_IDENTICAL, Tolerance
+    active = {"onednn": bool(recorded["machine"].get("onednn")), "grappler_arithmetic": True,
+              "grappler_remapper": True}
+    here = [b for b in bounds.get(mode, ()) if b.cause in RECORDED_CAUSES and active[b.cause]]
+    if not here:
+        return BIT_IDENTICAL
+    return Tolerance(max(b.ulp for b in here), max(b.atol for b in here), tuple(b.cause for b in here))
