@@ -228,3 +228,35 @@ with tf.Session() as sess:
     (run,) = load(tmp_path / "r.npz")["runs"]
     assert [r["name"] for r in run["random"]] == ["outside/RandomStandardNormal"]
     assert run["unrecorded_random"] == ["cond/inside/RandomUniform"]
+
+
+def test_sparse_fetches_and_metric_updates(tmp_path, capsys):
+    """An IndexedSlices fetched is recorded as its arrays; a metric's update (a local variable
+    written) is not a training run and spends none of --steps."""
+    out = tmp_path / "r.npz"
+    assert _record(str(pathlib.Path(__file__).parent / "record_cases" / "sparse_and_metrics.py"), out, "--steps", "2") == 0
+    assert "gradient rows [0, 2, 2]" in capsys.readouterr().out
+    recorded = load(out)
+    sliced = next(run for run in recorded["runs"] if any(f["path"] == "indices" for f in run["fetches"]))
+    assert {f["path"]: f["value"].tolist() for f in sliced["fetches"]}["indices"] == [0, 2, 2]
+    assert [run["step"] for run in recorded["runs"] if run["training"]] == [1, 2]
+    assert recorded["trained"] == 2 and len(recorded["runs"][-1]["variables"]) == 1  # the table only
+
+
+def test_what_is_not_a_recording_is_one_line(tmp_path):
+    from tfparity.record.recording import NotARecording
+    np.save(tmp_path / "one.npy", np.zeros(3))
+    np.savez(tmp_path / "other.npz", a=np.zeros(2))
+    (tmp_path / "junk.npz").write_bytes(b"junk")
+    said = {"one.npy": "one .npy array", "other.npz": "without __index__", "junk.npz": "not an .npz archive",
+            "absent.npz": "cannot read"}
+    for name, words in said.items():
+        with pytest.raises(NotARecording, match=words):
+            load(tmp_path / name)
+
+
+def test_no_mnist_is_one_line_and_exit_2(tmp_path, monkeypatch, capsys):
+    monkeypatch.setenv("MNIST_DIR", str(tmp_path))
+    assert main(["record", "--plain", "--", str(CORPUS / "logistic_regression.py")]) == 2
+    err = capsys.readouterr().err
+    assert "set MNIST_DIR" in err and "Traceback" not in err and len(err.splitlines()) == 1

@@ -123,3 +123,27 @@ def test_bad_input_is_one_line_and_exit_2(recorded, port, tmp_path, capsys):
     assert main(["check", "--recording", str(not_one), "--tf2", SPEC]) == 2
     err = capsys.readouterr().err
     assert "is not a recording" in err and "Traceback" not in err
+
+
+def test_a_reformulation_passes_only_within_its_measured_confirmed_bound(recorded, port, monkeypatch, tmp_path, capsys):
+    """keras.layers.Dropout and a Python float rate scale by x * (1 / (1 - rate)) where TF1 divided by
+    keep_prob: a reformulation. Measured on the recording and confirmed in float64, it is written as a
+    bound; the port then passes within it, and a slip under the same bound still fails."""
+    bounds = tmp_path / "bounds.toml"
+    _slip_float_rate(port, monkeypatch)
+    assert _check(recorded, "--write-bound", str(bounds), "--reformulated", "dropout's scale multiplied") == 1
+    out = capsys.readouterr().out
+    assert "rounding of the same mathematics" in out and "bound written" in out
+    assert _check(recorded, "--tolerances", str(bounds)) == 0
+    out = capsys.readouterr().out
+    assert "(allowed: " in out and "for reformulation" in out and "judged by its local steps" in out
+    _slip_rate(port, monkeypatch)
+    assert _check(recorded, "--tolerances", str(bounds)) == 1
+    monkeypatch.undo()
+    monkeypatch.syspath_prepend(str(PORT.parent))
+    plain = port.make_port
+    monkeypatch.setattr(port, "make_port", lambda: plain())  # takes no dtype: nothing to confirm with
+    _slip_float_rate(port, monkeypatch)
+    capsys.readouterr()
+    assert _check(recorded, "--tolerances", str(bounds)) == 1
+    assert "make_port takes no dtype" in capsys.readouterr().out

@@ -12,10 +12,11 @@ NUM_INPUT, NUM_CLASSES = 784, 10  # MNIST's pixels and classes, as the original 
 
 
 class ConvNet(tf.Module):
-    def __init__(self):
+    def __init__(self, dtype=tf.float32):
         super().__init__()
         # Any initial values do: the replay gives the variables the TF1 run's own.
-        normal = tf.random.normal
+        def normal(shape):
+            return tf.random.normal(shape, dtype=dtype)
         self.wc1, self.bc1 = tf.Variable(normal([5, 5, 1, 32]), name="wc1"), tf.Variable(normal([32]), name="bc1")
         self.wc2, self.bc2 = tf.Variable(normal([5, 5, 32, 64]), name="wc2"), tf.Variable(normal([64]), name="bc2")
         self.wd1 = tf.Variable(normal([7 * 7 * 64, 1024]), name="wd1")
@@ -46,8 +47,10 @@ def _pool(x):
     return tf.nn.max_pool2d(x, ksize=2, strides=2, padding="SAME")
 
 
-def make_port():
-    model = ConvNet()
+def make_port(dtype=None):
+    """The model, TF1's Adam built for its variables, and one training step; ``dtype``: "float64" for
+    the replay's float64 confirmation of a difference (float32 otherwise, as the original)."""
+    model = ConvNet(dtype or tf.float32)
     optimizer = optimizers.Adam(learning_rate=LEARNING_RATE)
     optimizer.build(model.trainable_variables)
 

@@ -99,7 +99,7 @@ def _bounds(args):
         parity.check_modes(args.modes, args.loop)  # the loop modes without --loop
     except parity.ModesError as error:
         raise UsageError(str(error)) from None
-    if args.reformulated is not None and (args.write_bound is None or args.step is None):
+    if args.reformulated is not None and (args.write_bound is None or (args.step is None and args.recording is None)):
         raise UsageError("--reformulated names what a measured bound covers: give --write-bound FILE and --step SPEC too")
     if args.reformulated is not None and not args.reformulated.strip():
         raise UsageError("--reformulated is empty: say what the port computes in another order")

@@ -13,12 +13,12 @@ from tfparity.core import quiet
 from tfparity.core.exits import Exit, UsageError
 
 # check's options that belong to the run(inputs) contract, not to a recording.
-NOT_WITH_RECORDING = ("inputs", "tf1", "loop", "step", "write_bound", "reformulated", "bench", "traces", "modes",
-                      "strict")
+NOT_WITH_RECORDING = ("inputs", "tf1", "loop", "step", "bench", "traces", "modes", "strict")
 # The causes a bound may name for a replay, with whether each was active where the recording was
-# made: the port runs eagerly here, the TF1 program ran in a Session there. Reformulation is not
-# among them: it needs the float64 confirmation, which the replay does not run.
-RECORDED_CAUSES = ("onednn", "grappler_arithmetic", "grappler_remapper")
+# made: the port runs eagerly here, the TF1 program ran in a Session there; a reformulation bound
+# passes only where the float64 confirmation does (tfparity.record.replay).
+RECORDED_CAUSES = ("onednn", "grappler_arithmetic", "grappler_remapper", "reformulation")
+REFORMULATION_CAUSE = "reformulation"
 
 
 def check_options(args):
@@ -26,6 +26,11 @@ def check_options(args):
     if given:
         raise UsageError(f"{', '.join(given)}: options of the run(inputs) contract; --recording FILE --tf2 SPEC "
                          "replays the recording into the port (make_port() -> (roots, step))")
+    if args.write_bound is not None and not args.reformulated:
+        raise UsageError("--write-bound with --recording measures a reformulation bound: say what the port computes "
+                         "in another order with --reformulated TEXT")
+    if args.reformulated is not None and args.write_bound is None:
+        raise UsageError("--reformulated names what a measured bound covers: give --write-bound FILE too")
     if args.tf2 is None:
         raise UsageError("--recording FILE needs --tf2 SPEC: make_port() -> (roots, step)")
     for option in ("map", "write_map"):
@@ -85,12 +90,16 @@ def run(args, bounds_path, bounds, user_error):
         print(f"  {name} -> {path if path is not None else 'left out'} ({result['how'][name]})")
     print("feeds: " + ", ".join(f"{name} -> {parameter}" for name, parameter in result["feeds"].items()))
     print(f"teacher-forced ({mode}, each step from the TF1 run's state before it): {result['teacher_forced']}")
+    if result["confirmation"] is not None:
+        print(f"in float64: {result['confirmation']['detail']}")
     print(f"free-running ({mode}, {result['steps']} steps from the TF1 run's initial state): {result['free_running']}")
     for label, names in (("fetched by the TF1 run, not returned by the step", result["not_compared"]),
                          ("returned by the step, fetched by no training run", result["unknown_returned"]),
                          ("random draws of the TF1 run the port did not take", result["unused_draws"])):
         if names:
             print(f"not compared, {label}: {', '.join(names)}")
+    if args.write_bound is not None:
+        _write_bound(args, result, recorded)
     print("PARITY" if ok else "MISMATCH")
     if args.write_map is not None:
         write_atomic(args.write_map, json.dumps(result["map"], indent=1) + "\n", force=args.force)
@@ -106,11 +115,39 @@ def run(args, bounds_path, bounds, user_error):
     return Exit.OK if ok else Exit.MISMATCH
 
 
+def _write_bound(args, result, recorded):
+    """A reformulation bound for the port's mode, measured on its teacher-forced steps and confirmed in
+    float64, added to --write-bound's file; whether it was written (one line says what happened)."""
+    from tfparity.check import bounds_file
+    from tfparity.core import machine
+    from tfparity.core.tolerances import Bound, NotARoundingBound, check_rounding
+    local, check, mode = result["teacher_forced"], result["confirmation"], result["mode"]
+    if local.status == "bit-identical":
+        print(f"no bound written: {mode} is bit-identical on every recorded step")
+        return False
+    if check is None or not check["ok"]:
+        print(f"no bound written: not a reformulation: {check['detail'] if check else local}")
+        return False
+    ulp, _ = bounds_file.rounded(local.max_ulp, 0.0)
+    try:
+        check_rounding({mode: [Bound(REFORMULATION_CAUSE, ulp, 0.0, "")]}, result["reference"])
+    except NotARoundingBound as error:
+        print(f"no bound written: the difference is larger than rounding ({error})")
+        return False
+    measured = (f"{args.reformulated}: max {local.max_ulp:g} ULP of each field's largest value on the "
+                f"{result['steps']} recorded training runs of {recorded['script']} (teacher-forced); in float64 the "
+                f"TF1 updates within {check['tf1']:.3g} ULP of the port's, its own float32 within {check['port']:.3g}; "
+                f"{machine.describe(machine.fingerprint())}")
+    bounds_file.write(args.write_bound, [{"mode": mode, "cause": REFORMULATION_CAUSE, "ulp": ulp, "atol": 0.0,
+                                          "measured": measured}], force=args.force)
+    print(f"bound written to {args.write_bound}: {mode}, {REFORMULATION_CAUSE}, {ulp} ULP")
+    return True
+
+
 def _tolerance(bounds, mode, recorded):
     """The bound for ``mode`` from the bounds file whose causes acted where the recording was made."""
     from tfparity.core.tolerances import BIT_IDENTICAL, Tolerance
-    active = {"onednn": bool(recorded["machine"].get("onednn")), "grappler_arithmetic": True,
-              "grappler_remapper": True}
+    active = {"onednn": bool(recorded["machine"].get("onednn")), **recorded["grappler"], "reformulation": True}
     here = [b for b in bounds.get(mode, ()) if b.cause in RECORDED_CAUSES and active[b.cause]]
     if not here:
         return BIT_IDENTICAL

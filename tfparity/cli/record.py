@@ -36,6 +36,9 @@ def add_parser(sub):
                         help=f"record the variables after each of the first N training runs, then nothing more "
                              f"(default {DEFAULT_STEPS})")
     record.add_argument("--stop", action="store_true", help="end the script after the N-th training run")
+    record.add_argument("--strict", action="store_true", help="record with every switchable cause off (oneDNN, "
+                        "grappler's arithmetic optimizer and remapper): a port's difference that a --strict recording "
+                        "does not show is theirs")
     record.add_argument("script", metavar="SCRIPT", help="the TF1 program, a .py file, run as __main__")
     record.add_argument("args", nargs=argparse.REMAINDER, metavar="ARGS", help="the script's own arguments")
 
@@ -53,7 +56,8 @@ def _check_script(path):
 
 def _check_options(args):
     if args.plain:
-        given = [name for name, value in (("--out", args.out), ("--steps", args.steps), ("--stop", args.stop)) if value]
+        given = [name for name, value in (("--out", args.out), ("--steps", args.steps), ("--stop", args.stop),
+                                          ("--strict", args.strict)) if value]
         if given:
             raise UsageError(f"{', '.join(given)}: options of a recording; --plain records nothing")
         return
@@ -66,8 +70,26 @@ def run(args):
     _check_script(args.script)
     _check_options(args)
     script_args = args.args[1:] if args.args[:1] == ["--"] else args.args
-    quiet.import_tensorflow()
+    if args.strict and "tensorflow" not in sys.modules:  # fixed when TensorFlow loads
+        os.environ["TF_ENABLE_ONEDNN_OPTS"] = "0"
+    tf = quiet.import_tensorflow()
+    from tfparity.core import tolerances
+    from tfparity.core.machine import onednn_active
     from tfparity.record import recorder, recording, runtime
+    if args.strict and onednn_active():
+        raise UsageError("--strict cannot switch oneDNN off in a process where TensorFlow has loaded with it on: "
+                         "run tfparity record --strict as a command of its own")
+    grappler = tf.config.optimizer.get_experimental_options()
+    if args.strict:
+        tolerances.switch_off()
+    try:
+        return _record(args, script_args, recorder, recording, runtime)
+    finally:  # as they were: the default of each is on
+        tf.config.optimizer.set_experimental_options({option: grappler.get(option, True)
+                                                      for option in tolerances.GRAPPLER.values()})
+
+
+def _record(args, script_args, recorder, recording, runtime):
     try:
         if args.plain:
             runtime.run_script(args.script, script_args)

@@ -17,8 +17,8 @@ fetches the hooks merged in). What each call keeps is in ``tfparity.record.recor
   script's graph, which would shift the op-level seeds of the ops it makes next). The first read
   that succeeds is after the initializer ran (or a checkpoint was restored).
 - **A training run**: a run, after the initial values, whose fetched ops depend on an op that
-  writes a variable (``ASSIGNING``: ``Apply*``, ``ResourceApply*``, ``Assign*``, ``Scatter*``, ...)
-  other than a variable's own initializer. After each of the first ``steps`` of them, every
+  writes a global variable (``ASSIGNING``: ``Apply*``, ``ResourceApply*``, ``Assign*``, ``Scatter*``,
+  ...) other than a variable's own initializer (a metric's update op writes local variables). After each of the first ``steps`` of them, every
   global variable is read again. After the last, nothing more is recorded and the script goes on;
   with ``stop`` it is ended there (``record`` returns as if it had finished).
 - **Seeds**: every ``tf.Graph`` made during the run, and the default one, gets the graph-level seed
@@ -34,6 +34,7 @@ import re
 
 import numpy as np
 
+from tfparity.core.tolerances import GRAPPLER
 from tfparity.record import recording, runtime
 
 SEED = 1  # any fixed number: the recording must be reproducible, not tuned
@@ -45,6 +46,10 @@ RANDOM_OPS = frozenset({
     "RandomPoissonV2", "RandomCrop", "StatefulStandardNormalV2", "StatefulUniform", "StatefulUniformInt",
     "StatefulUniformFullInt", "StatefulTruncatedNormal", "StatefulRandomBinomial"})
 ASSIGNING = re.compile(r"(Resource)?(Sparse)?Apply\w+|Assign(Add|Sub)?(VariableOp)?|(Resource)?Scatter\w+")
+
+
+class Misread(runtime.NotTheScripts):
+    """A ``Session.run`` TensorFlow runs but the recorder cannot read: tfparity's failure, not the script's."""
 
 
 class Stop(BaseException):
@@ -113,9 +118,14 @@ class Recorder:
         entry = self._session(session)
         try:
             plan = self._plan(session.graph, fetches, feed_dict)
-        except Exception:  # a fetch or feed TensorFlow refuses: the run raises the script's error in its words
+        except Exception as error:  # a fetch or feed TensorFlow refuses: the run raises the script's error in its words
+            misread = error
+        else:
+            misread = None
+        if misread is not None:
             real_run(session, fetches, feed_dict, options, run_metadata)
-            raise  # it ran: then the recorder misread a run it must not leave unrecorded
+            raise Misread(f"tfparity could not read a Session.run that TensorFlow runs ({type(misread).__name__}: "
+                          f"{misread}): please report it") from misread
         if plan["random"]:
             both = real_run(session, {"script": fetches, "random": plan["random"]}, feed_dict, options, run_metadata)
             result, drawn = both["script"], both["random"]
@@ -133,8 +143,8 @@ class Recorder:
             "training": training, "step": None, "variables": None})
         if entry["initialized_after_run"] is None:
             entry["graph_variables"] = session.graph.get_collection(tf.compat.v1.GraphKeys.GLOBAL_VARIABLES)
-            values = _read(real_run, session, entry["graph_variables"])
-            if values is not None:
+            values = _read(real_run, session, entry["graph_variables"]) if entry["graph_variables"] else None
+            if values is not None:  # every variable initialized (a graph without any yet: not yet)
                 entry["initialized_after_run"] = len(self.runs) - 1
                 entry["variables"] = [{**_describe(v), "value": self._keep(value)}
                                       for v, value in zip(entry["graph_variables"], values)]
@@ -164,8 +174,7 @@ class Recorder:
     def _plan(self, graph, fetches, feed_dict):
         """The random op outputs to fetch, those that cannot be, and whether the run trains: kept
         per graph, fetched names and fed names (what a run evaluates depends on nothing else)."""
-        leaves = [graph.as_graph_element(f, allow_tensor=True, allow_operation=True)
-                  for _, f in _leaves(fetches) if f is not None]
+        leaves = [_element(graph, f) for _, f in _leaves(fetches) if f is not None]
         leaves = [part for leaf in leaves for part in _parts(leaf)]
         fed = frozenset(name for name, _ in self._feeds(graph, feed_dict, values=False))
         key = (id(graph), tuple(leaf.name for leaf in leaves), fed)
@@ -188,7 +197,9 @@ class Recorder:
         sessions = [{key: entry[key] for key in ("graph_seed", "initialized_after_run", "variables")}
                     for entry in self.sessions]
         return {"format": recording.FORMAT, "version": recording.VERSION, "script": script, "argv": argv,
-                "tensorflow": tf.__version__, "machine": machine.fingerprint(),
+                "tensorflow": tf.__version__, "machine": machine.fingerprint(), "grappler": {
+                    cause: tf.config.optimizer.get_experimental_options().get(option, True)
+                    for cause, option in GRAPPLER.items()},
                 "seeds": {"graph": SEED, "numpy": SEED}, "steps": self.steps, "stop": self.stop,
                 "trained": self.trained, "sessions": sessions, "runs": self.runs}
 
@@ -232,8 +243,18 @@ def _leaves(fetches, path=()):
 
 
 def _parts(element):
-    """The tensors and ops a fetched element is made of (a SparseTensor's three tensors)."""
-    return [element.indices, element.values, element.dense_shape] if hasattr(element, "dense_shape") else [element]
+    """The tensors and ops a fetched element is made of (a SparseTensor's or IndexedSlices' tensors)."""
+    if hasattr(element, "dense_shape"):
+        return [t for t in (element.indices, element.values, element.dense_shape) if t is not None]
+    return [element]
+
+
+def _element(graph, fetch):
+    """A fetch as the graph's element; an IndexedSlices (a sparse gradient), which the graph does not
+    look up, as itself."""
+    if hasattr(fetch, "dense_shape") and hasattr(fetch, "indices") and not hasattr(fetch, "to_sparse_tensor"):
+        return fetch
+    return graph.as_graph_element(fetch, allow_tensor=True, allow_operation=True)
 
 
 def _fetched(graph, fetches, result, path=()):
@@ -246,10 +267,12 @@ def _fetched(graph, fetches, result, path=()):
         for number, (fetch, value) in enumerate(zip(fetches, result)):
             yield from _fetched(graph, fetch, value, (*path, str(number)))
     else:
-        element = graph.as_graph_element(fetches, allow_tensor=True, allow_operation=True)
-        if hasattr(element, "dense_shape"):  # a SparseTensorValue: its three arrays
-            for part, array in zip(("indices", "values", "dense_shape"), tuple(result)):
-                yield "/".join((*path, part)), element.name, array
+        element = _element(graph, fetches)
+        if hasattr(element, "dense_shape"):  # a SparseTensorValue or IndexedSlicesValue: its arrays
+            for part in ("indices", "values", "dense_shape"):
+                tensor, array = getattr(element, part), getattr(result, part)
+                if tensor is not None:
+                    yield "/".join((*path, part)), tensor.name, array
         else:
             yield "/".join(path), element.name, result
 
@@ -261,6 +284,7 @@ def _plan(graph, leaves, fed):
     initializers = {v.initializer.name for key in (tf.compat.v1.GraphKeys.GLOBAL_VARIABLES,
                                                    tf.compat.v1.GraphKeys.LOCAL_VARIABLES)
                     for v in graph.get_collection(key)}
+    trained = {v.op.name for v in graph.get_collection(tf.compat.v1.GraphKeys.GLOBAL_VARIABLES)}
     stack = [leaf if isinstance(leaf, tf.Operation) else leaf.op for leaf in leaves]
     seen, random, unrecorded, training = set(), [], [], False
     while stack:
@@ -273,7 +297,8 @@ def _plan(graph, leaves, fed):
                 random.append(op.outputs[0])
             else:
                 unrecorded.append(op.name)
-        if ASSIGNING.fullmatch(op.type) and op.name not in initializers:
+        if ASSIGNING.fullmatch(op.type) and op.name not in initializers and op.inputs and \
+                op.inputs[0].op.name in trained:  # a metric's update writes a local variable: not training
             training = True
         stack.extend(t.op for t in op.inputs if t.name not in fed)
         stack.extend(op.control_inputs)

@@ -3,14 +3,16 @@
 Written by ``tfparity record --out FILE`` (``to_bytes``), read by ``load(FILE)``. The archive is a
 ZIP of ``.npy`` members (``np.load(FILE, allow_pickle=False)`` opens it): ``__index__`` is the
 index, a ``uint8`` array of UTF-8 JSON; every other member (``a0``, ``a1``, ...) is one array the
-index names. Members are stored uncompressed, in the order the index first names them, with a
-fixed timestamp, so that one recording made twice is the same bytes.
+index names. Members are stored uncompressed, the index first, then the arrays in the order they
+were recorded, with a fixed timestamp, so that one recording made twice is the same bytes.
 
 The index (``FORMAT``, version ``VERSION``)::
 
     format, version      "tfparity-recording", 1
     script, argv         the script's file name and its arguments
-    tensorflow, machine  TensorFlow's version; tfparity.core.machine.fingerprint()
+    tensorflow, machine  TensorFlow's version; tfparity.core.machine.fingerprint() (oneDNN on or off)
+    grappler             {cause: on or off} for grappler's passes a cause names
+                         (tfparity.core.tolerances.GRAPPLER; both off under record --strict)
     seeds                {"graph": the graph-level seed a graph gets when the script sets none,
                           "numpy": the seed NumPy's global generator gets before the script starts}
     steps, stop          --steps N and --stop as given
@@ -78,18 +80,33 @@ def to_bytes(index, arrays):
 
 def load(path):
     """The recording at ``path`` as plain Python and NumPy: the index, with each ``value`` the array
-    it names. Raises ``NotARecording`` for a file that is not one (or of another version)."""
+    it names. Raises ``NotARecording`` (one line) for a file that is not one, or of another version."""
     try:
-        with np.load(path, allow_pickle=False) as archive:
+        archive = np.load(path, allow_pickle=False)
+    except OSError as error:
+        raise NotARecording(f"cannot read {path}: {error.strerror or error}") from None
+    except (ValueError, EOFError, zipfile.BadZipFile):  # numpy reads what is neither .npy nor .npz as a pickle
+        raise NotARecording(f"{path} is not a recording: not an .npz archive") from None
+    if not isinstance(archive, np.lib.npyio.NpzFile):
+        raise NotARecording(f"{path} is not a recording: one .npy array, not an .npz archive")
+    try:
+        with archive:
+            if f"{INDEX}.npy" not in archive.zip.namelist():
+                raise NotARecording(f"{path} is not a recording: an .npz archive without {INDEX}")
             index = json.loads(bytes(archive[INDEX]).decode())
-            if (index.get("format"), index.get("version")) != (FORMAT, VERSION):
+            if not isinstance(index, dict) or (index.get("format"), index.get("version")) != (FORMAT, VERSION):
                 raise NotARecording(f"{path} is not a {FORMAT} of version {VERSION}")
             arrays = {name: archive[name] for name in archive.files if name != INDEX}
-    except (OSError, ValueError, KeyError, zipfile.BadZipFile) as error:
-        if isinstance(error, NotARecording):
-            raise
-        raise NotARecording(f"{path} is not a recording: {error}") from None
+        return _filled(index, arrays)
+    except NotARecording:
+        raise
+    except (OSError, ValueError, KeyError, TypeError, zipfile.BadZipFile) as error:
+        raise NotARecording(f"{path} is not a recording: {type(error).__name__}: {error}") from None
 
+
+def _filled(index, arrays):
+    """The index with each ``value`` the array it names; KeyError, TypeError for an index that is not
+    this format's."""
     def filled(entries):
         return [{**entry, "value": None if entry["value"] is None else arrays[entry["value"]]} for entry in entries]
     for session in index["sessions"]:

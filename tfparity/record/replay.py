@@ -30,6 +30,7 @@ verdict is within a bound; a step that is bit-identical from every state cannot 
 free-running difference after bit-identical steps is a MISMATCH (state the map left out).
 """
 import contextlib
+import dataclasses
 import inspect
 import re
 import weakref
@@ -40,6 +41,7 @@ from tfparity.checkpoint import maps
 from tfparity.checkpoint.convert import paths
 from tfparity.checkpoint.prefixes import CheckpointError
 from tfparity.core.compare import Verdict, compare
+from tfparity.core.confirm import confirm as confirm_rows
 from tfparity.core.tolerances import BIT_IDENTICAL, Tolerance
 
 # The recorded random op types a port's draw may take the value of, by the kind of draw: a
@@ -55,6 +57,7 @@ PATCHED = (("gen_random_ops", "random_uniform", "uniform", 0),
            ("gen_stateless_random_ops_v2", "stateless_random_normal_v2", "normal", 3),
            ("gen_stateless_random_ops_v2", "stateless_truncated_normal_v2", "truncated normal", 3))
 FETCH = "fetch:"  # the trace field of a compared fetch: FETCH + its TF1 tensor name
+REFORMULATION = "reformulation"  # the cause only the float64 confirmation admits (tfparity.core.tolerances)
 
 
 class ReplayError(ValueError):
@@ -342,60 +345,82 @@ def mode_of(step):
     return "tf2_function" if hasattr(step, "get_concrete_function") else "tf2_eager"
 
 
+def _widened(value):
+    """A float32 array as float64 (the float64 confirmation's inputs); anything else as it is."""
+    return value.astype(np.float64) if isinstance(value, np.ndarray) and value.dtype == np.float32 else value
+
+
+class _Port:
+    """One port made by ``make_port``: its variables by TF1 name (through ``mapping``), its step, its
+    feeds' parameters; ``widen``: the float64 port of the confirmation, given float64 inputs."""
+
+    def __init__(self, made, mapping, arguments, widen=False):
+        roots, self.step = made
+        by_path = dict(port_variables(roots))
+        self.kept = {name: by_path.get(path) for name, path in mapping.items() if path is not None}
+        self.arguments, self.widen = arguments, widen
+        self.draws = Draws()
+
+    def run(self, runs, states, guarded, found):
+        """The trace of the port's steps over ``runs`` (rows), each from ``states[i]`` when not None;
+        or (None, a DrawMismatch's words, the step it happened at)."""
+        import tensorflow as tf
+        cast = _widened if self.widen else (lambda value: value)
+        rows = []
+        try:
+            with self.draws.serving():
+                for run, state in zip(runs, states):
+                    if state is not None:
+                        for name, var in self.kept.items():
+                            var.assign(cast(state[name]))
+                    feeds = {self.arguments[f["name"]]: tf.constant(cast(f["value"]))
+                             for f in run["feeds"] if f["name"] in self.arguments}
+                    draws = [{**r, "value": cast(r["value"])} for r in run["random"]]
+                    with self.draws.run(draws):
+                        returned = guarded(f"the port's step (training run {run['step']})", self.step, **feeds)
+                        found["unused_draws"].update(self.draws.unused())
+                    fields, unknown = _returned_fields(returned, run, "the port's step")
+                    found["unknown"].update(unknown)
+                    rows.append({**{name: var.numpy() for name, var in self.kept.items()}, **fields})
+        except DrawMismatch as error:
+            return None, str(error), len(rows) + 1
+        return {field: np.stack([row[field] for row in rows]) for field in rows[0]}, None, None
+
+
+def takes_dtype(make_port):
+    try:
+        return "dtype" in inspect.signature(make_port).parameters
+    except (TypeError, ValueError):
+        return False
+
+
 def replay(recording, make_port, given_map=None, tolerance_of=lambda mode: BIT_IDENTICAL, guarded=None):
     """The verdicts of the port ``make_port`` against ``recording`` (``recording.load``'s): a dict
-    with "teacher_forced" and "free_running" (``Verdict``), "mode", "map", "how", "feeds", "steps",
-    "not_compared" (fetched values the step does not return), "unknown_returned" (names the step
-    returned that no fetch has), "unused_draws". ``tolerance_of(mode)`` bounds the teacher-forced
-    updates. ``guarded(which, function, *args)`` runs the user's code (``tfparity.check.specs``),
-    plain calls by default."""
-    import tensorflow as tf
+    with "teacher_forced" and "free_running" (``Verdict``), "confirmation" (the float64 one, or
+    None), "mode", "map", "how", "feeds", "steps", "not_compared" (fetched values the step does not
+    return), "unknown_returned" (names the step returned that no fetch has), "unused_draws", and
+    "reference" (the TF1 trace compared: the bounds a measurement writes are checked against it).
+    ``tolerance_of(mode)`` bounds the teacher-forced updates; a bound of the cause "reformulation"
+    passes only where the float64 confirmation does (``make_port(dtype="float64")`` builds the port in
+    float64; a ``make_port`` without ``dtype`` cannot be confirmed). ``guarded(which, function,
+    *args)`` runs the user's code (``tfparity.check.specs``), plain calls by default."""
     guarded = guarded or (lambda which, function, *args, **kwargs: function(*args, **kwargs))
     session, runs = training_runs(recording)
     if not runs:
         raise ReplayError("the recording has no training run (no Session.run that wrote a variable after the "
                           "initializer): nothing to replay")
-    made = guarded("make_port", make_port)
-    if not (isinstance(made, tuple) and len(made) == 2 and isinstance(made[0], dict) and callable(made[1])):
-        raise ReplayError(f"make_port returned {type(made).__name__}, not (roots: {{name: object}}, step)")
-    roots, step = made
-    tolerance = tolerance_of(mode_of(step))
-    ported = port_variables(roots)
-    mapping, how = name_map(session["variables"], ported, given_map)
-    by_path = dict(ported)
-    kept = {name: by_path[path] for name, path in mapping.items() if path is not None}
-    fed = [f["name"] for f in runs[0]["feeds"]]
-    arguments = feed_names(fed, step)
+    made = _port_made(guarded("make_port", make_port))
+    tolerance = tolerance_of(mode_of(made[1]))
+    mapping, how = name_map(session["variables"], port_variables(made[0]), given_map)
+    arguments = feed_names([f["name"] for f in runs[0]["feeds"]], made[1])
+    port = _Port(made, mapping, arguments)
     initial = {v["name"]: v["value"] for v in session["variables"]}
     before = [initial] + [{v["name"]: v["value"] for v in run["variables"]} for run in runs[:-1]]
-    desired = {name: np.stack([next(v["value"] for v in run["variables"] if v["name"] == name) for run in runs])
-               for name in kept}
-    draws, found = Draws(), {"unused_draws": set(), "unknown": set(), "fetched": {}}
-
-    def one_step(run, state):
-        if state is not None:
-            for name, var in kept.items():
-                var.assign(state[name])
-        feeds = {arguments[f["name"]]: tf.constant(f["value"]) for f in run["feeds"] if f["name"] in arguments}
-        with draws.run(run["random"]):
-            returned = guarded(f"the port's step (training run {run['step']})", step, **feeds)
-            found["unused_draws"].update(draws.unused())
-        fields, unknown = _returned_fields(returned, run, "the port's step")
-        found["unknown"].update(unknown)
-        return {**{name: var.numpy() for name, var in kept.items()}, **fields}
-
-    def trace(states):
-        rows = []
-        try:
-            with draws.serving():
-                for run, state in zip(runs, states):
-                    rows.append(one_step(run, state))
-        except DrawMismatch as error:
-            return None, str(error), len(rows) + 1
-        return {field: np.stack([row[field] for row in rows]) for field in rows[0]}, None, None
-
-    forced, forced_draw, forced_at = trace(before)
-    free, free_draw, free_at = trace([initial] + [None] * (len(runs) - 1))
+    after = [{v["name"]: v["value"] for v in run["variables"]} for run in runs]
+    desired = {name: np.stack([state[name] for state in after]) for name in port.kept}
+    found = {"unused_draws": set(), "unknown": set()}
+    forced, forced_draw, forced_at = port.run(runs, before, guarded, found)
+    free, free_draw, free_at = port.run(runs, [initial] + [None] * (len(runs) - 1), guarded, found)
     fetched = {}
     for run in runs:  # the fetched values the step returned, as the TF1 run fetched them
         for f in _fetch_values(run):
@@ -403,12 +428,40 @@ def replay(recording, make_port, given_map=None, tolerance_of=lambda mode: BIT_I
     compared = set(forced or {}) | set(free or {})
     desired.update({field: np.stack(values) for field, values in fetched.items() if field in compared})
     local = _verdict(desired, forced, forced_draw, forced_at, tolerance, scaled=True)
+    confirmation = None
+    if forced is not None and local.status != "bit-identical" and not (local.first_mismatch or {}).get("kind"):
+        confirmation = _confirm(make_port, mapping, arguments, runs, before, desired, forced, guarded)
+        if local.status == "within" and REFORMULATION in local.causes and not confirmation["ok"]:
+            local = dataclasses.replace(local, status="mismatch", first_mismatch={
+                "kind": "unconfirmed", "field": confirmation.get("field"), "detail": confirmation["detail"]})
     trajectory = _verdict(desired, free, free_draw, free_at,
                           Tolerance(0, 0.0, tolerance.causes, differs=local.status == "within"), scaled=False)
     not_compared = [name[len(FETCH):] for name in fetched if name not in compared]
-    return {"teacher_forced": local, "free_running": trajectory, "mode": mode_of(step), "map": mapping, "how": how, "feeds": arguments,
-            "steps": len(runs), "not_compared": not_compared, "unknown_returned": sorted(found["unknown"]),
-            "unused_draws": sorted(found["unused_draws"])}
+    return {"teacher_forced": local, "free_running": trajectory, "confirmation": confirmation,
+            "mode": mode_of(made[1]), "map": mapping, "how": how, "feeds": arguments, "steps": len(runs),
+            "not_compared": not_compared, "unknown_returned": sorted(found["unknown"]),
+            "unused_draws": sorted(found["unused_draws"]), "reference": desired}
+
+
+def _port_made(made):
+    if not (isinstance(made, tuple) and len(made) == 2 and isinstance(made[0], dict) and callable(made[1])):
+        raise ReplayError(f"make_port returned {type(made).__name__}, not (roots: {{name: object}}, step)")
+    return made
+
+
+def _confirm(make_port, mapping, arguments, runs, before, desired, forced, guarded):
+    """The float64 confirmation of the teacher-forced updates (``tfparity.core.confirm``): the port
+    made again with ``dtype="float64"``, each step taken from the TF1 state cast to float64."""
+    if not takes_dtype(make_port):
+        return {"ok": False, "detail": "cannot be checked in float64: make_port takes no dtype (make_port(dtype=None) "
+                                       "building its variables in that dtype when given)"}
+    port = _Port(_port_made(guarded("make_port(dtype='float64')", make_port, dtype="float64")), mapping, arguments, widen=True)
+    if any(var is None for var in port.kept.values()):
+        return {"ok": False, "detail": "cannot be checked in float64: make_port(dtype='float64') has not the same paths"}
+    exact, problem, _ = port.run(runs, before, guarded, {"unused_draws": set(), "unknown": set()})
+    if exact is None:
+        return {"ok": False, "detail": f"cannot be checked in float64: {problem}"}
+    return confirm_rows(desired, forced, exact, list(range(1, len(runs) + 1)))
 
 
 def _verdict(desired, actual, draw_problem, at, tolerance, scaled):

@@ -10,12 +10,18 @@ package, tf-keras, directly.
 """
 import contextlib
 import os
+import random
 import runpy
 import sys
 import types
 
 from tfparity.record import shims
 from tfparity.record.shims import Unserved  # noqa: F401  (part of run_script's contract)
+
+
+class NotTheScripts(Exception):
+    """Raised by tfparity's own code inside the script's run (the recorder's interception): its
+    failure, passed on as it is, never blamed on the script."""
 
 
 class ScriptFailed(Exception):
@@ -41,7 +47,7 @@ def run_script(path, argv=(), within=contextlib.nullcontext):
     with _scoped(tf, path, argv), within():
         try:
             runpy.run_path(path, run_name="__main__")
-        except Unserved:
+        except (Unserved, NotTheScripts):
             raise
         except SystemExit as error:
             if error.code not in (0, None):
@@ -50,6 +56,9 @@ def run_script(path, argv=(), within=contextlib.nullcontext):
             unserved = _unserved_cause(error)
             if unserved is not None:  # raised inside a library the script called, and wrapped there
                 raise unserved from None
+            if type(error).__name__ == "MnistError":  # input_data's MNIST is not here: bad input, in one line
+                raise Unserved("input_data.read_data_sets", f"{error}; set MNIST_DIR to a folder with MNIST's four "
+                               "IDX .gz files", environment=True) from None
             raise ScriptFailed(path, error) from error
 
 
@@ -72,7 +81,7 @@ def _scoped(tf, path, argv):
     # compat.v1, in place of the API's own): each TensorFlow module's names, whose modules are put back.
     names = {id(module): (module, dict(vars(module))) for name, module in list(sys.modules.items())
              if name.startswith("tensorflow") and isinstance(module, types.ModuleType)}
-    saved = sys.argv, list(sys.path), os.getcwd(), dict(os.environ), np.random.get_state()
+    saved = sys.argv, list(sys.path), os.getcwd(), dict(os.environ), np.random.get_state(), random.getstate()
     verbosity = tf.compat.v1.logging.get_verbosity()
     defined, parsed = set(flags.FLAGS), flags.FLAGS.is_parsed()
     v2_on = tf.executing_eagerly() and tf.__internal__.tf2.enabled()
@@ -109,6 +118,7 @@ def _scoped(tf, path, argv):
         os.environ.clear()
         os.environ.update(saved[3])
         np.random.set_state(saved[4])
+        random.setstate(saved[5])
         for name in set(flags.FLAGS) - defined:
             delattr(flags.FLAGS, name)
         if not parsed:
