@@ -260,3 +260,45 @@ def test_no_mnist_is_one_line_and_exit_2(tmp_path, monkeypatch, capsys):
     assert main(["record", "--plain", "--", str(CORPUS / "logistic_regression.py")]) == 2
     err = capsys.readouterr().err
     assert "set MNIST_DIR" in err and "Traceback" not in err and len(err.splitlines()) == 1
+
+
+def test_strict_records_with_grappler_off_and_puts_it_back(tmp_path, capsys):
+    """--strict: grappler's passes off for the recording (and on again after it); oneDNN cannot be
+    switched off once TensorFlow has loaded with it on, which is one line and exit 2."""
+    import tensorflow as tf
+
+    from tfparity.core.machine import onednn_active
+    out = tmp_path / "r.npz"
+    status = _record(_script(tmp_path), out, "--strict", "--steps", "1")
+    if onednn_active():
+        assert status == 2 and "--strict cannot switch oneDNN off" in capsys.readouterr().err
+        return
+    assert status == 0
+    assert load(out)["grappler"] == {"grappler_arithmetic": False, "grappler_remapper": False}
+    assert tf.config.optimizer.get_experimental_options().get("arithmetic_optimization", True)
+
+
+def test_a_run_that_goes_on_is_timed_recorded_and_not(tmp_path, capsys):
+    assert _record(_script(tmp_path, runs=5), tmp_path / "r.npz", "--steps", "2") == 0
+    last = capsys.readouterr().err.strip().splitlines()[-1]
+    assert last.startswith("tfparity: a recorded training run took") and "(medians of 2 and 2)" in last
+    assert load(tmp_path / "r.npz")["grappler"] == {"grappler_arithmetic": True, "grappler_remapper": True}
+
+
+def test_the_survey_measures_one_program():
+    from tfparity.record import survey
+    found = survey.measure(str(CORPUS / "linear_regression.py"), 2)
+    assert found["outcome"] == "recorded" and found["trained"] == 2 and found["overhead"] > 0
+    assert main(["bench", "--recorder", "--quick"]) == 2  # a survey of the corpus, not of the examples
+
+
+def test_an_array_fed_at_every_run_is_kept_once(tmp_path):
+    import json
+    out = tmp_path / "r.npz"
+    assert _record(_script(tmp_path, runs=4), out, "--steps", "4") == 0
+    with np.load(out, allow_pickle=False) as archive:
+        index = json.loads(bytes(archive["__index__"]).decode())
+    fed = {feed["value"] for run in index["runs"] for feed in run["feeds"] if feed["name"] == "x:0"}
+    assert len(fed) == 1  # DATA, four times: one member
+    draw = index["runs"][0]["random"][0]["value"]
+    assert draw == index["sessions"][0]["variables"][0]["value"]  # w's initial value is its draw

@@ -137,6 +137,11 @@ def test_a_reformulation_passes_only_within_its_measured_confirmed_bound(recorde
     assert _check(recorded, "--tolerances", str(bounds)) == 0
     out = capsys.readouterr().out
     assert "(allowed: " in out and "for reformulation" in out and "judged by its local steps" in out
+    tf = port.tf  # Keras 3's Dropout, in the dtype of the port (float64 for the confirmation): its stateless
+    layers = {dtype: tf.keras.layers.Dropout(0.2, dtype=dtype) for dtype in (tf.float32, tf.float64)}  # draws are served
+    monkeypatch.setattr(port, "_dropout", lambda x, keep_prob: layers[x.dtype](x, training=True))
+    assert _check(recorded, "--tolerances", str(bounds)) == 0
+    assert "for reformulation" in capsys.readouterr().out
     _slip_rate(port, monkeypatch)
     assert _check(recorded, "--tolerances", str(bounds)) == 1
     monkeypatch.undo()
@@ -147,3 +152,11 @@ def test_a_reformulation_passes_only_within_its_measured_confirmed_bound(recorde
     capsys.readouterr()
     assert _check(recorded, "--tolerances", str(bounds)) == 1
     assert "make_port takes no dtype" in capsys.readouterr().out
+
+
+def test_assert_replay_in_a_test_suite(recorded, port, monkeypatch):
+    from tfparity.testing import assert_replay
+    assert assert_replay(recorded, port.make_port)["teacher_forced"].status == "bit-identical"
+    _slip_rate(port, monkeypatch)
+    with pytest.raises(AssertionError, match="teacher-forced: MISMATCH at step 1"):
+        assert_replay(recorded, port.make_port)

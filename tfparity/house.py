@@ -21,7 +21,7 @@ HOUSE = {  # package: the project's packages it may import, listed from the grou
     "tf2_eager": ("shared_data", "tfparity.core", "tfparity.port"),
     "tfparity.check": ("tfparity.core",),
     "tfparity.check.scaffold": ("tfparity.testing", "tfparity.port"),  # the files `tfparity new` writes import them as a user's do
-    "tfparity.testing": ("tfparity.check",),
+    "tfparity.testing": ("tfparity.check", "tfparity.record"),
     "tfparity.checkpoint": ("tfparity.core", "tfparity.port"),
     "tfparity.scan": ("tfparity.core", "tfparity.render"),
     "tfparity.record": ("tfparity.core", "tfparity.checkpoint", "shared_data"),  # shared_data: the verified MNIST input_data reads; checkpoint: the name maps a replay shares
@@ -29,7 +29,7 @@ HOUSE = {  # package: the project's packages it may import, listed from the grou
     "tfparity.studies.strict_record": ("tfparity.core",),
     **{f"tfparity.studies.{room}": _ROOM for room in STUDIES},
     "tfparity.studies": tuple(f"tfparity.studies.{room}" for room in STUDIES) + ("tfparity.scan",),
-    "tfparity.cli": ("tfparity.core", "tfparity.check", "tfparity.check.scaffold", "tfparity.checkpoint", "tfparity.guide", "tfparity.scan", "tfparity.record",
+    "tfparity.cli": ("tfparity.core", "tfparity.render", "tfparity.check", "tfparity.check.scaffold", "tfparity.checkpoint", "tfparity.guide", "tfparity.scan", "tfparity.record",
                      "tfparity.studies", *(f"tfparity.studies.{room}" for room in STUDIES), "shared_data"),
     "tfparity": (),  # this table and the package's docstring
 }

@@ -20,6 +20,9 @@ REPORT, CHART = "bench.md", "bench.png"
 # What --docs writes: the record, then the page and chart drawn from it.
 DOCS_RECORD = DOCS / "results" / "performance.json"
 DOCS_PAGES = (DOCS / "performance.md", DOCS / "img" / "performance.png")
+# --recorder: the corpus it tries, and the record --docs keeps (docs/porting.md quotes it).
+LEGACY_CORPUS = DOCS.parent / "parity_tests" / "legacy_corpus"
+RECORDER_RECORD = DOCS / "results" / "record.json"
 # Each repeat times every mode of every example again: the full run's 5 take about half an hour,
 # so 100 are most of a day, and a larger number is a slip, not a measurement.
 MAX_REPEATS = 100
@@ -38,6 +41,10 @@ def add_parser(sub):
     bench.add_argument("--main-job", action="store_true",
                        help="time only `tfparity run --all` in a fresh process (with --docs: into the committed "
                             "results, the rest kept; `tfparity docs` then quotes it in the README)")
+    bench.add_argument("--recorder", action="store_true",
+                       help="try tfparity record on every program of the legacy corpus, each in a fresh process: "
+                            "what happens to it and a recorded training run's time against an unrecorded one's "
+                            "(with --docs: docs/results/record.json, quoted by docs/porting.md)")
     output(bench, "--json", "write the measurements as JSON")
     bench.add_argument("--out", metavar="DIR", type=path, help=f"write {REPORT} and {CHART} into DIR")
     bench.add_argument("--docs", action="store_true",
@@ -46,6 +53,8 @@ def add_parser(sub):
 
 
 def run(args):
+    if args.recorder:
+        return _recorder(args)
     from tfparity.studies.performance.runner import FULL_REPEATS
     names = args.examples or harness.examples()
     check_known(names)
@@ -70,6 +79,32 @@ def run(args):
         return _run(args, names)
     except (ValueError, OSError) as error:
         raise UsageError(str(error)) from None
+
+
+def _recorder(args):
+    """The recorder on the legacy corpus: a table on stdout; --json, --docs."""
+    given = [option for option, value in (("EXAMPLE", args.examples), ("--quick", args.quick), ("--out", args.out),
+                                          ("--repeats", args.repeats is not None), ("--main-job", args.main_job),
+                                          ("--determinism-only", args.determinism_only)) if value]
+    if given:
+        raise UsageError(f"--recorder surveys the legacy corpus: drop {', '.join(given)}")
+    for target in [args.json] * bool(args.json) + [RECORDER_RECORD] * args.docs:
+        check_writable(target, args.force, option="--json" if target == args.json else "--docs",
+                       replaces=target == RECORDER_RECORD)
+    check_mnist()  # the corpus reads MNIST through input_data
+    quiet.import_tensorflow()
+    from tfparity.core.machine import fingerprint
+    from tfparity.record import survey
+    from tfparity.render.pages import recorder_table
+    found = {"machine": fingerprint(), "steps": survey.STEPS, "overhead_goal": survey.OVERHEAD_GOAL,
+             "scripts": survey.survey(LEGACY_CORPUS, progress=lambda name: print(f"  {name}", flush=True))}
+    print(recorder_table(found))
+    text = dumps(jsonable(found)) + "\n"
+    if args.json:
+        write_atomic(args.json, text, force=args.force)
+    if args.docs:
+        write_atomic(RECORDER_RECORD, text, force=args.force)
+    return Exit.OK
 
 
 def _check_full(args, full_repeats):

@@ -14,11 +14,6 @@ from tfparity.core.exits import Exit, UsageError
 
 # check's options that belong to the run(inputs) contract, not to a recording.
 NOT_WITH_RECORDING = ("inputs", "tf1", "loop", "step", "bench", "traces", "modes", "strict")
-# The causes a bound may name for a replay, with whether each was active where the recording was
-# made: the port runs eagerly here, the TF1 program ran in a Session there; a reformulation bound
-# passes only where the float64 confirmation does (tfparity.record.replay).
-RECORDED_CAUSES = ("onednn", "grappler_arithmetic", "grappler_remapper", "reformulation")
-REFORMULATION_CAUSE = "reformulation"
 
 
 def check_options(args):
@@ -76,7 +71,7 @@ def run(args, bounds_path, bounds, user_error):
             raise
 
     try:
-        result = replay.replay(recorded, make_port, given, lambda mode: _tolerance(bounds, mode, recorded), guarded)
+        result = replay.replay(recorded, make_port, given, lambda mode: replay.bound_for(bounds, mode, recorded), guarded)
     except replay.ReplayError as error:
         raise UsageError(str(error)) from None
     except specs.UserCodeError as error:
@@ -121,6 +116,7 @@ def _write_bound(args, result, recorded):
     from tfparity.check import bounds_file
     from tfparity.core import machine
     from tfparity.core.tolerances import Bound, NotARoundingBound, check_rounding
+    from tfparity.record import replay
     local, check, mode = result["teacher_forced"], result["confirmation"], result["mode"]
     if local.status == "bit-identical":
         print(f"no bound written: {mode} is bit-identical on every recorded step")
@@ -130,7 +126,7 @@ def _write_bound(args, result, recorded):
         return False
     ulp, _ = bounds_file.rounded(local.max_ulp, 0.0)
     try:
-        check_rounding({mode: [Bound(REFORMULATION_CAUSE, ulp, 0.0, "")]}, result["reference"])
+        check_rounding({mode: [Bound(replay.REFORMULATION, ulp, 0.0, "")]}, result["reference"])
     except NotARoundingBound as error:
         print(f"no bound written: the difference is larger than rounding ({error})")
         return False
@@ -138,17 +134,7 @@ def _write_bound(args, result, recorded):
                 f"{result['steps']} recorded training runs of {recorded['script']} (teacher-forced); in float64 the "
                 f"TF1 updates within {check['tf1']:.3g} ULP of the port's, its own float32 within {check['port']:.3g}; "
                 f"{machine.describe(machine.fingerprint())}")
-    bounds_file.write(args.write_bound, [{"mode": mode, "cause": REFORMULATION_CAUSE, "ulp": ulp, "atol": 0.0,
+    bounds_file.write(args.write_bound, [{"mode": mode, "cause": replay.REFORMULATION, "ulp": ulp, "atol": 0.0,
                                           "measured": measured}], force=args.force)
-    print(f"bound written to {args.write_bound}: {mode}, {REFORMULATION_CAUSE}, {ulp} ULP")
+    print(f"bound written to {args.write_bound}: {mode}, {replay.REFORMULATION}, {ulp} ULP")
     return True
-
-
-def _tolerance(bounds, mode, recorded):
-    """The bound for ``mode`` from the bounds file whose causes acted where the recording was made."""
-    from tfparity.core.tolerances import BIT_IDENTICAL, Tolerance
-    active = {"onednn": bool(recorded["machine"].get("onednn")), **recorded["grappler"], "reformulation": True}
-    here = [b for b in bounds.get(mode, ()) if b.cause in RECORDED_CAUSES and active[b.cause]]
-    if not here:
-        return BIT_IDENTICAL
-    return Tolerance(max(b.ulp for b in here), max(b.atol for b in here), tuple(b.cause for b in here))

@@ -5,6 +5,7 @@ file (``tfparity.record.recording`` says its format, ``tfparity.record.recorder`
 """
 import argparse
 import os
+import statistics
 import sys
 import traceback
 
@@ -95,7 +96,8 @@ def _record(args, script_args, recorder, recording, runtime):
             runtime.run_script(args.script, script_args)
             return Exit.OK
         steps = DEFAULT_STEPS if args.steps is None else args.steps
-        index, arrays = recorder.record(args.script, script_args, steps, args.stop)
+        timing = {}
+        index, arrays = recorder.record(args.script, script_args, steps, args.stop, timing)
     except runtime.Unserved as unserved:
         raise UsageError(str(unserved)) from None
     except runtime.ScriptFailed as failed:
@@ -108,6 +110,11 @@ def _record(args, script_args, recorder, recording, runtime):
     print(f"tfparity: recorded {len(index['runs'])} Session.run calls, {index['trained']} of {steps} training "
           f"runs{' (then stopped)' if args.stop and index['trained'] == steps else ''}: {args.out}, "
           f"{_size(len(data))}", file=sys.stderr)
+    if timing["recorded"] and timing["unrecorded"]:
+        recorded, unrecorded = (statistics.median(timing[key]) for key in ("recorded", "unrecorded"))
+        print(f"tfparity: a recorded training run took {recorded:.3g} s, an unrecorded one {unrecorded:.3g} s "
+              f"(medians of {len(timing['recorded'])} and {len(timing['unrecorded'])}): {recorded / unrecorded:.2f}x",
+              file=sys.stderr)
     return Exit.OK
 
 

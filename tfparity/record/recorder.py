@@ -29,8 +29,10 @@ fetches the hooks merged in). What each call keeps is in ``tfparity.record.recor
   one machine gives the same file, byte for byte.
 """
 import contextlib
+import hashlib
 import os
 import re
+import time
 
 import numpy as np
 
@@ -57,24 +59,52 @@ class Stop(BaseException):
     the script's own ``except Exception`` does not take it for an error and go on."""
 
 
-def record(path, argv=(), steps=DEFAULT_STEPS, stop=False):
+def record(path, argv=(), steps=DEFAULT_STEPS, stop=False, timing=None, timed_stop=False):
     """Run the script at ``path`` under the legacy runtime and record it; returns ``(index,
-    arrays)`` for ``recording.to_bytes``. Raises what ``runtime.run_script`` raises."""
-    recorder = Recorder(steps, stop)
+    arrays)`` for ``recording.to_bytes``. Raises what ``runtime.run_script`` raises. ``timing``, a
+    dict, gets the seconds of each recorded training run ("recorded") and of the first ``steps``
+    training runs after them ("unrecorded": none with ``stop``): never in the recording, which
+    would then differ from run to run. ``timed_stop``: the script ends once those are timed (the
+    bench's measurement of the overhead)."""
+    recorder = Recorder(steps, stop, timed_stop)
     try:
         runtime.run_script(path, argv, within=recorder.intercepting)
     except Stop:
         pass
+    if timing is not None:
+        timing.update(recorder.timing)
     return recorder.index(os.path.basename(path), list(argv)), recorder.arrays
 
 
 class Recorder:
-    def __init__(self, steps, stop):
-        self.steps, self.stop = steps, stop
+    def __init__(self, steps, stop, timed_stop=False):
+        self.steps, self.stop, self.timed_stop = steps, stop, timed_stop
         self.sessions, self.runs, self.arrays = [], [], {}
         self.trained = 0
+        self._kept = {}  # (dtype, shape, digest of the bytes) -> the member that holds that array
+        # Seconds per training run: each recorded one (the run and the recording), and the first
+        # ``steps`` after them, run as they are (the overhead's denominator, when the script goes on).
+        self.timing = {"recorded": [], "unrecorded": []}
         self._held = {}  # id(session) -> (session, its entry); held, so that no id is reused
         self._plans = {}
+
+    def after(self, real_run, session, fetches, feed_dict, options, run_metadata):
+        """A run after the last recorded one: run as it is; the first ``steps`` training runs timed
+        (what the recorded ones cost without the recording: ``timing``)."""
+        if len(self.timing["unrecorded"]) >= self.steps:
+            return real_run(session, fetches, feed_dict, options, run_metadata)
+        start = time.perf_counter()
+        result = real_run(session, fetches, feed_dict, options, run_metadata)
+        seconds = time.perf_counter() - start
+        try:
+            training = self._plan(session.graph, fetches, feed_dict)["training"]
+        except Exception:  # timing only: a run the recorder cannot read is not timed
+            training = False
+        if training:
+            self.timing["unrecorded"].append(seconds)
+            if self.timed_stop and len(self.timing["unrecorded"]) >= self.steps:
+                raise Stop()
+        return result
 
     @property
     def done(self):
@@ -90,7 +120,7 @@ class Recorder:
 
         def run(session, fetches, feed_dict=None, options=None, run_metadata=None):
             if recorder.done:
-                return real_run(session, fetches, feed_dict, options, run_metadata)
+                return recorder.after(real_run, session, fetches, feed_dict, options, run_metadata)
             return recorder.run(real_run, session, fetches, feed_dict, options, run_metadata)
 
         def init(graph, *args, **kwargs):
@@ -115,6 +145,7 @@ class Recorder:
 
     def run(self, real_run, session, fetches, feed_dict, options, run_metadata):
         import tensorflow as tf
+        start = time.perf_counter()
         entry = self._session(session)
         try:
             plan = self._plan(session.graph, fetches, feed_dict)
@@ -153,14 +184,20 @@ class Recorder:
             values = real_run(session, entry["graph_variables"])
             self.runs[-1].update(step=self.trained, variables=[
                 {"name": v.op.name, "value": self._keep(value)} for v, value in zip(entry["graph_variables"], values)])
+            self.timing["recorded"].append(time.perf_counter() - start)
             if self.done and self.stop:
                 raise Stop()
         return result
 
     def _keep(self, value):
-        name = f"a{len(self.arrays)}"
-        self.arrays[name] = recording.storable(value)
-        return name
+        """The member name of ``value``: an array equal to one kept before (the same dtype, shape and
+        bytes: a data set fed at every run, an initial value its draw) is kept once."""
+        array = recording.storable(value)
+        key = (array.dtype.str, array.shape, hashlib.blake2b(np.ascontiguousarray(array).data, digest_size=16).digest())
+        if key not in self._kept:
+            self._kept[key] = f"a{len(self.arrays)}"
+            self.arrays[self._kept[key]] = array
+        return self._kept[key]
 
     def _session(self, session):
         held = self._held.get(id(session))

@@ -38,7 +38,8 @@ The index (``FORMAT``, version ``VERSION``)::
         variables        after a training run: [{name, value}], every global variable's value
                          after it (read in a run of its own); else null
 
-Every ``value`` in the index is a member's name (or null); ``load`` puts the arrays in their place.
+Every ``value`` in the index is a member's name (or null); equal arrays (the same dtype, shape and
+bytes) share one member. ``load`` puts the arrays in their place.
 Strings are stored as NumPy byte strings (``S``), never as Python objects.
 """
 import io

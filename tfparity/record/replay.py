@@ -420,7 +420,10 @@ def replay(recording, make_port, given_map=None, tolerance_of=lambda mode: BIT_I
     desired = {name: np.stack([state[name] for state in after]) for name in port.kept}
     found = {"unused_draws": set(), "unknown": set()}
     forced, forced_draw, forced_at = port.run(runs, before, guarded, found)
-    free, free_draw, free_at = port.run(runs, [initial] + [None] * (len(runs) - 1), guarded, found)
+    # A port of its own for the trajectory: state the map leaves out (a Keras optimizer's step count)
+    # starts afresh, as the TF1 run's did, not where the teacher-forced steps left it.
+    fresh = _Port(_port_made(guarded("make_port", make_port)), mapping, arguments)
+    free, free_draw, free_at = fresh.run(runs, [initial] + [None] * (len(runs) - 1), guarded, found)
     fetched = {}
     for run in runs:  # the fetched values the step returned, as the TF1 run fetched them
         for f in _fetch_values(run):
@@ -462,6 +465,18 @@ def _confirm(make_port, mapping, arguments, runs, before, desired, forced, guard
     if exact is None:
         return {"ok": False, "detail": f"cannot be checked in float64: {problem}"}
     return confirm_rows(desired, forced, exact, list(range(1, len(runs) + 1)))
+
+
+def bound_for(bounds, mode, recording):
+    """The bound for ``mode`` from ``bounds`` ({mode: [Bound]}, a bounds file's) whose causes acted
+    where ``recording`` was made: the port runs here, eagerly or traced; the TF1 program ran in a
+    Session there, with oneDNN and grappler's passes as its record says. A reformulation bound passes
+    only where the float64 confirmation does (``replay``)."""
+    active = {"onednn": bool(recording["machine"].get("onednn")), **recording["grappler"], REFORMULATION: True}
+    here = [b for b in bounds.get(mode, ()) if active.get(b.cause, False)]
+    if not here:
+        return BIT_IDENTICAL
+    return Tolerance(max(b.ulp for b in here), max(b.atol for b in here), tuple(b.cause for b in here))
 
 
 def _verdict(desired, actual, draw_problem, at, tolerance, scaled):

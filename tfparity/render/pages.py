@@ -64,9 +64,33 @@ def side_by_side(tf1_path, tf2_path):
     return parts
 
 
+def recorder_table(found):
+    """The recorder on the legacy corpus (``tfparity bench --recorder``'s record) as a Markdown section."""
+    from tfparity.core.machine import describe
+    scripts = found["scripts"]
+    recorded = [n for n, s in scripts.items() if s["outcome"] == "recorded"]
+    overheads = {n: scripts[n]["overhead"] for n in recorded if "overhead" in scripts[n]}
+    rows = [[f"`{name}`", s["outcome"] + (f": {s['detail']}" if s.get("detail") else ""),
+             str(s.get("trained", "")), f"{s['bytes'] / 1e6:.1f} MB" if "bytes" in s else "",
+             f"{s['recorded_seconds'] * 1e3:.3g} / {s['unrecorded_seconds'] * 1e3:.3g} ms, {s['overhead']:.2f}x"
+             if "overhead" in s else ""] for name, s in scripts.items()]
+    lines = [f"{len(recorded)} of the {len(scripts)} programs of the legacy corpus recorded unmodified, "
+             f"{found['steps']} training runs each, then {found['steps']} timed unrecorded; a recorded training run "
+             f"took {min(overheads.values()):.2f}x to {max(overheads.values()):.2f}x an unrecorded one's time "
+             f"(medians; the goal is {found['overhead_goal']}x). Measured by `tfparity bench --recorder --docs` on "
+             f"{describe(found['machine'])}." if overheads else "No program of the corpus was recorded.",
+             table(["program", "outcome", "training runs recorded", "recording", "recorded / unrecorded run"], rows)]
+    return "\n\n".join(lines)
+
+
 def porting_page():
     data = (ROOT / "shared_data" / "_template.py").read_text().strip()
-    return "\n\n".join([(NOTES / "porting.md").read_text().strip(), GENERATED,
+    record = ROOT / "docs" / "results" / "record.json"
+    corpus = []
+    if record.exists():
+        import json
+        corpus = ["## The legacy corpus, recorded", recorder_table(json.loads(record.read_text()))]
+    return "\n\n".join([(NOTES / "porting.md").read_text().strip(), GENERATED, *corpus,
                          "## `shared_data/_template.py`", f"```python\n{data}\n```",
                          "## The twins, section by section"]
                         + side_by_side("tf1_graph/_template.py", "tf2_eager/_template.py")) + "\n"
