@@ -50,7 +50,8 @@ RUNTIMES = {
     },
 }
 MARKER = "tfparity-runtime.json"  # written last, before the rename: what the environment was made from
-PACKAGES = ("tfparity", "shared_data")  # what the record path imports of this checkout
+# This checkout's packages, as pyproject.toml installs them: the command's parser lists the examples too
+PACKAGES = ("tfparity", "shared_data", "tf1_graph", "tf2_eager")
 PIP_LINES = ("Collecting", "Downloading", "Installing", "Successfully")  # pip's lines shown when not on a terminal
 
 
@@ -81,8 +82,10 @@ def ready(version):
     return made == _made_from(version) and (place / "bin" / "python").exists()
 
 
-def environment(version, log=sys.stderr):
-    """``version``'s environment folder, made first when it is not ``ready``."""
+def environment(version, log=None):
+    """``version``'s environment folder, made first when it is not ``ready``; its progress on ``log``
+    (standard error)."""
+    log = log or sys.stderr
     if version not in RUNTIMES:
         raise Unavailable(f"--runtime {version}: no such runtime; the one offered is "
                           f"{', '.join(sorted(RUNTIMES))} (TensorFlow {RUNTIMES['2.15']['tensorflow']}, "
@@ -236,7 +239,7 @@ def _size(place):
     return total
 
 
-def run(version, arguments, log=sys.stderr):
+def run(version, arguments, log=None):
     """``python -m tfparity.cli ARGUMENTS`` in ``version``'s environment (made first when missing),
     with this checkout's packages on its path; its exit status. An interrupt is passed on to it."""
     python = environment(version, log) / "bin" / "python"
