@@ -241,7 +241,8 @@ def _size(place):
 
 def run(version, arguments, log=None):
     """``python -m tfparity.cli ARGUMENTS`` in ``version``'s environment (made first when missing),
-    with this checkout's packages on its path; its exit status. An interrupt is passed on to it."""
+    with this checkout's packages on its path; its exit status. An interrupt is passed on to it, and
+    its status (128 + the signal) returned once it has ended."""
     python = environment(version, log) / "bin" / "python"
     checkout = pathlib.Path(__file__).resolve().parents[2]
     with tempfile.TemporaryDirectory(prefix="tfparity-runtime-path-") as path:
@@ -260,11 +261,14 @@ def run(version, arguments, log=None):
                 except subprocess.TimeoutExpired:
                     continue
         except signals.Interrupted as interrupted:  # Ctrl-C reaches both; a SIGTERM this process only
-            with contextlib.suppress(ProcessLookupError):
+            if process is None:
+                raise
+            with contextlib.suppress(ProcessLookupError):  # the child ignores a second one
                 process.send_signal(interrupted.status - signals.SIGNAL_EXIT_BASE)
-            with contextlib.suppress(subprocess.TimeoutExpired):
-                process.wait(timeout=10)
-            raise
+            try:  # its own line said it: its status, without a second line of ours
+                return _status(process.wait(timeout=10))
+            except subprocess.TimeoutExpired:
+                raise interrupted from None
         finally:
             if process is not None and process.returncode is None:
                 process.kill()
