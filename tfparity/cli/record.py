@@ -1,7 +1,8 @@
-"""``tfparity record [--steps N] [--stop] --out FILE [--] SCRIPT [ARGS...]``: a TF1 script run as
-written under the legacy runtime (``tfparity.record``), its ``Session.run`` calls recorded into one
+"""``tfparity record [--steps N] [--stop] [--strict] [--runtime 2.15] --out FILE [--] SCRIPT [ARGS...]``:
+a TF1 script run as written under the legacy runtime (``tfparity.record``), its ``Session.run`` calls recorded into one
 file (``tfparity.record.recording`` says its format, ``tfparity.record.recorder`` what is kept).
-``--plain`` runs it without recording anything.
+``--plain`` runs it without recording anything. ``--runtime 2.15`` runs the same command under
+TensorFlow 2.15 (``tfparity.cli.record_runtime``), for a ``tf.estimator`` program.
 """
 import argparse
 import os
@@ -20,8 +21,9 @@ NOT_THEIRS = (os.path.dirname(os.path.dirname(os.path.abspath(__file__))) + os.s
 EPILOG = """exit status:
   0    the script ran to its end (or exited with status 0, or --stop ended it): FILE written
   2    bad input (no such script, a folder, not a .py file, no --out, --steps below 1, an --out
-       that cannot be written), or the script uses what the legacy runtime cannot serve: one line
-       naming it and what to do; nothing written
+       that cannot be written, a --runtime not offered or whose environment cannot be made), or
+       the script uses what the legacy runtime cannot serve: one line naming it and what to do;
+       nothing written
   3    the script's own code raised or exited with another status: its traceback; nothing written
   130  interrupted by Ctrl-C: nothing written"""
 
@@ -40,6 +42,8 @@ def add_parser(sub):
     record.add_argument("--strict", action="store_true", help="record with every switchable cause off (oneDNN, "
                         "grappler's arithmetic optimizer and remapper): a port's difference that a --strict recording "
                         "does not show is theirs")
+    record.add_argument("--runtime", metavar="VERSION", help="record under another TensorFlow, in a virtual "
+                        "environment of its own made on first use: 2.15 (the last with tf.estimator)")
     record.add_argument("script", metavar="SCRIPT", help="the TF1 program, a .py file, run as __main__")
     record.add_argument("args", nargs=argparse.REMAINDER, metavar="ARGS", help="the script's own arguments")
 
@@ -71,6 +75,9 @@ def run(args):
     _check_script(args.script)
     _check_options(args)
     script_args = args.args[1:] if args.args[:1] == ["--"] else args.args
+    if args.runtime is not None:  # before TensorFlow loads here: the recording is made under the other one
+        from tfparity.cli import record_runtime
+        return record_runtime.run(args, script_args)
     if args.strict and "tensorflow" not in sys.modules:  # fixed when TensorFlow loads
         os.environ["TF_ENABLE_ONEDNN_OPTS"] = "0"
     tf = quiet.import_tensorflow()

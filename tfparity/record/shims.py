@@ -26,12 +26,16 @@ import types
 LEGACY = "pip install 'tfparity[legacy]' && pip install --no-deps 'tf-keras==2.21.*'"
 # Symbols with a particular answer; any other missing one gets a general line.
 NOT_SERVED = {
-    "tf.estimator": "tf.estimator was removed in TensorFlow 2.16: the script needs TensorFlow 2.15, "
-                    "a runtime tfparity record does not offer yet",
     "tf.enable_eager_execution": "a script that turns eager execution on is not a graph program: it runs on "
                                  "TensorFlow 2 as it is (python SCRIPT), no legacy runtime needed",
     "tf.contrib.eager": "tf.contrib.eager is TensorFlow 2's eager API under an old name: the script runs on "
                         "TensorFlow 2 once it uses tf.* for tfe.* (tfparity scan names each)",
+}
+# What the installed TensorFlow's compat.v1 lacks because a later release removed it: the answer
+# when it does (under TensorFlow 2.15, tfparity record --runtime 2.15, compat.v1 serves it).
+REMOVED = {
+    "tf.estimator": "tf.estimator was removed in TensorFlow 2.16: record the script under TensorFlow 2.15, "
+                    "tfparity record --runtime 2.15 --out FILE -- SCRIPT",
 }
 NOT_IN_CONTRIB = ("tf.contrib was removed in TensorFlow 2.0 and no installed library serves this part: "
                   "port it (tfparity scan names a replacement where there is one)")
@@ -126,7 +130,8 @@ class LegacyModule(types.ModuleType):
             base = self.__base() if self.__base is not None else None
             if base is not None and hasattr(base, attribute):
                 return getattr(base, attribute)
-        raise UnservedAttribute(symbol, self.__missing or NOT_IN_COMPAT.format(version=REAL["tensorflow"].__version__))
+        raise UnservedAttribute(symbol, REMOVED.get(symbol) or self.__missing
+                                or NOT_IN_COMPAT.format(version=REAL["tensorflow"].__version__))
 
     def __dir__(self):
         base = self.__base() if self.__base is not None else None
@@ -144,11 +149,20 @@ def _once(make):
     return value
 
 
+def _keras2(tensorflow):
+    """The package that serves Keras 2 and its distribution's name: TensorFlow's own ``keras`` up to
+    2.15 (``tfparity record --runtime 2.15``), tf-keras from 2.16 on (Keras 3 took the name)."""
+    if tuple(int(part) for part in tensorflow.__version__.split(".")[:2]) < (2, 16):
+        return "keras", "keras"
+    return "tf_keras", "tf-keras"
+
+
 def modules():
     """The shim's modules by their name in ``sys.modules``; ``REAL["tensorflow"]`` must be set."""
     real = REAL["tensorflow"]
     v1 = real.compat.v1
-    cells = _once(lambda: _load("tf.nn.rnn_cell", "tf-keras", "tf_keras.api._v1.keras.__internal__.legacy.rnn_cell"))
+    keras2, library = _keras2(real)
+    cells = _once(lambda: _load("tf.nn.rnn_cell", library, f"{keras2}.api._v1.keras.__internal__.legacy.rnn_cell"))
     slim = _once(lambda: _load("tf.contrib.slim", "tf-slim", "tf_slim"))
     made = {}
 
@@ -171,8 +185,8 @@ def modules():
         "nn": module("tensorflow.nn", "tf.nn", lambda: v1.nn,
                      {"rnn_cell": module("tensorflow.nn.rnn_cell", "tf.nn.rnn_cell", cells)}),
         "layers": module("tensorflow.layers", "tf.layers",
-                         _once(lambda: _load("tf.layers", "tf-keras", "tf_keras.api._v1.keras.__internal__.legacy.layers"))),
-        "keras": module("tensorflow.keras", "tf.keras", _once(lambda: _load("tf.keras", "tf-keras", "tf_keras.api._v1.keras")),
+                         _once(lambda: _load("tf.layers", library, f"{keras2}.api._v1.keras.__internal__.legacy.layers"))),
+        "keras": module("tensorflow.keras", "tf.keras", _once(lambda: _load("tf.keras", library, f"{keras2}.api._v1.keras")),
                         package=True),
     }
     made["tensorflow"] = LegacyModule("tensorflow", "tf", lambda: v1, served, path=list(real.__path__))
@@ -182,7 +196,8 @@ def modules():
 
 class Finder(importlib.abc.MetaPathFinder):
     """Imports below the shim's modules: a part a shim serves (``import tensorflow.keras.layers``)
-    comes as a shim of its own; tf.estimator and an unknown part of tf.contrib are ``Unserved``;
+    comes as a shim of its own; tf.estimator (where TensorFlow has none) and an unknown part of
+    tf.contrib are ``Unserved``;
     the real tensorflow's own submodules (``tensorflow.python``) are left to its path."""
 
     def __init__(self, shims):
@@ -190,9 +205,7 @@ class Finder(importlib.abc.MetaPathFinder):
 
     def find_spec(self, fullname, path=None, target=None):
         parent, _, last = fullname.rpartition(".")
-        if fullname == "tensorflow.estimator":
-            raise UnservedImport("tf.estimator", NOT_SERVED["tf.estimator"])
-        if parent not in self.shims or parent == "tensorflow":
+        if parent not in self.shims or (parent == "tensorflow" and fullname != "tensorflow.estimator"):
             return None
         try:
             value = getattr(self.shims[parent], last)
