@@ -302,3 +302,23 @@ def test_an_array_fed_at_every_run_is_kept_once(tmp_path):
     assert len(fed) == 1  # DATA, four times: one member
     draw = index["runs"][0]["random"][0]["value"]
     assert draw == index["sessions"][0]["variables"][0]["value"]  # w's initial value is its draw
+
+
+def test_a_batch_from_a_queue_is_recorded_and_replayed(tmp_path, capsys):
+    """Queue runner threads fill the queue (their runs are not recorded); each training run's batch,
+    dequeued in the graph, is recorded beside it and given to the port's step."""
+    out = tmp_path / "r.npz"
+    script = pathlib.Path(__file__).parent / "record_cases" / "queue_pipeline.py"
+    assert _record(str(script), out, "--steps", "3") == 0
+    recorded = load(out)
+    training = [run for run in recorded["runs"] if run["training"]]
+    assert len(training) == 3 and not any(run["feeds"] for run in training)
+    features = np.arange(24, dtype=np.float32).reshape(8, 3) / 24
+    batches = [run["dequeued"][0]["value"] for run in training]
+    assert [b.tolist() for b in batches] == [features[:4].tolist(), features[4:].tolist(), features[:4].tolist()]
+    port = pathlib.Path(__file__).parent / "ports" / "queue_pipeline.py"
+    capsys.readouterr()
+    assert main(["check", "--recording", str(out), "--tf2", f"{port}:make_port"]) == 0
+    out_text = capsys.readouterr().out
+    assert "feeds: batch:0 -> x, batch:1 -> y" in out_text and "not compared" not in out_text  # the loss is compared
+    assert "teacher-forced (tf2_eager, each step from the TF1 run's state before it): bit-identical" in out_text

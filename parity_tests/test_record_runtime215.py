@@ -191,5 +191,7 @@ def test_an_estimator_program_is_recorded_under_tensorflow_215(tmp_path, capfd, 
     initial = {v["name"]: v["value"] for v in session["variables"]}
     first = {v["name"]: v["value"] for v in trained[0]["variables"]}
     assert not np.array_equal(initial["dense/kernel"], first["dense/kernel"])
-    # numpy_input_fn's queue runner feeds the batches in runs of its own thread
-    assert any(f["name"].startswith("enqueue_input/") for run in made["runs"] for f in run["feeds"])
+    # numpy_input_fn's queue runner feeds the batches in runs of its own thread, not recorded; each
+    # training run's batch is, dequeued in the graph
+    assert not any(f["name"].startswith("enqueue_input/") for run in made["runs"] for f in run["feeds"])
+    assert all({t["value"].shape[0] for t in run["dequeued"]} >= {128} for run in trained)

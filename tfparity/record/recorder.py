@@ -12,6 +12,9 @@ fetches the hooks merged in). What each call keeps is in ``tfparity.record.recor
   is the draw its consumers got; an op not evaluated anyway is never fetched (that would advance
   its generator). A random op inside a ``tf.cond`` or ``tf.while_loop`` cannot be fetched from
   outside it: its name is listed as unrecorded.
+- **Batches from the graph**: the outputs of the queue dequeues and tf.data iterators (``DEQUEUING``)
+  the run evaluates are fetched beside it, as random draws are: the batch a training run took from
+  its input pipeline, which no feed shows.
 - **Initial values**: after each run, until it succeeds, every global variable of the session's
   graph is read (in a run of its own, fetching the variables themselves: no op is added to the
   script's graph, which would shift the op-level seeds of the ops it makes next). The first read
@@ -23,7 +26,9 @@ fetches the hooks merged in). What each call keeps is in ``tfparity.record.recor
   with ``stop`` it is ended there (``record`` returns as if it had finished).
 - **Seeds**: every ``tf.Graph`` made during the run, and the default one, gets the graph-level seed
   ``SEED`` when made; a script's own ``tf.set_random_seed`` replaces it for the ops made after it,
-  as in TF1. NumPy's global generator is seeded with ``SEED`` before the script starts (TF1's
+  as in TF1, but ``set_random_seed(None)`` (which Estimator calls) leaves ``SEED``.
+- **Threads**: only the runs of the thread that started the script are recorded; an input
+  pipeline's threads (queue runners) run theirs as they are, in an order only the scheduler knows. NumPy's global generator is seeded with ``SEED`` before the script starts (TF1's
   ``input_data`` reseeds it from the graph-level seed; a script's unseeded ``np.random`` draws
   would otherwise differ). Python's ``random`` is not seeded. So one script recorded twice on
   one machine gives the same file, byte for byte.
@@ -32,6 +37,7 @@ import contextlib
 import hashlib
 import os
 import re
+import threading
 import time
 
 import numpy as np
@@ -47,6 +53,10 @@ RANDOM_OPS = frozenset({
     "ParameterizedTruncatedNormal", "RandomShuffle", "Multinomial", "RandomGamma", "RandomPoisson",
     "RandomPoissonV2", "RandomCrop", "StatefulStandardNormalV2", "StatefulUniform", "StatefulUniformInt",
     "StatefulUniformFullInt", "StatefulTruncatedNormal", "StatefulRandomBinomial"})
+# What hands a run its batch inside the graph: a queue's dequeue (queue runners, Estimator's
+# numpy_input_fn) and a tf.data iterator's next element. Their outputs are the run's inputs.
+DEQUEUING = frozenset({"QueueDequeueV2", "QueueDequeueManyV2", "QueueDequeueUpToV2", "QueueDequeue",
+                       "QueueDequeueMany", "QueueDequeueUpTo", "IteratorGetNext", "IteratorGetNextSync"})
 ASSIGNING = re.compile(r"(Resource)?(Sparse)?Apply\w+|Assign(Add|Sub)?(VariableOp)?|(Resource)?Scatter\w+")
 
 
@@ -115,10 +125,12 @@ class Recorder:
         import tensorflow as tf
         from tensorflow.python.client.session import BaseSession
         from tensorflow.python.framework import ops
-        real_run, real_init = BaseSession.run, ops.Graph.__init__
-        recorder = self
+        real_run, real_init, real_seed = BaseSession.run, ops.Graph.__init__, ops.Graph.seed
+        recorder, main = self, threading.current_thread()
 
         def run(session, fetches, feed_dict=None, options=None, run_metadata=None):
+            if threading.current_thread() is not main:  # an input pipeline's thread (queue runners): its
+                return real_run(session, fetches, feed_dict, options, run_metadata)  # order is the scheduler's
             if recorder.done:
                 return recorder.after(real_run, session, fetches, feed_dict, options, run_metadata)
             return recorder.run(real_run, session, fetches, feed_dict, options, run_metadata)
@@ -133,11 +145,14 @@ class Recorder:
         graph = tf.compat.v1.get_default_graph()
         if graph.seed is None:
             graph.seed = SEED
-        BaseSession.run, ops.Graph.__init__ = run, init
+        def seeded(graph, seed):  # set_random_seed(None) (Estimator calls it) keeps the recording's seed
+            real_seed.fset(graph, SEED if seed is None else seed)
+
+        BaseSession.run, ops.Graph.__init__, ops.Graph.seed = run, init, real_seed.setter(seeded)
         try:
             yield
         finally:
-            BaseSession.run, ops.Graph.__init__ = real_run, real_init
+            BaseSession.run, ops.Graph.__init__, ops.Graph.seed = real_run, real_init, real_seed
             np.random.set_state(state)
             self._held.clear()
 
@@ -157,11 +172,12 @@ class Recorder:
             real_run(session, fetches, feed_dict, options, run_metadata)
             raise Misread(f"tfparity could not read a Session.run that TensorFlow runs ({type(misread).__name__}: "
                           f"{misread}): please report it") from misread
-        if plan["random"]:
-            both = real_run(session, {"script": fetches, "random": plan["random"]}, feed_dict, options, run_metadata)
-            result, drawn = both["script"], both["random"]
+        if plan["random"] or plan["dequeued"]:
+            both = real_run(session, {"script": fetches, "random": plan["random"], "dequeued": plan["dequeued"]},
+                            feed_dict, options, run_metadata)
+            result, drawn, dequeued = both["script"], both["random"], both["dequeued"]
         else:
-            result, drawn = real_run(session, fetches, feed_dict, options, run_metadata), []
+            result, drawn, dequeued = real_run(session, fetches, feed_dict, options, run_metadata), [], []
         training = plan["training"] and entry["initialized_after_run"] is not None
         self.runs.append({
             "session": entry["number"],
@@ -171,6 +187,7 @@ class Recorder:
             "random": [{"name": tensor.op.name, "type": tensor.op.type, "value": self._keep(value)}
                        for tensor, value in zip(plan["random"], drawn)],
             "unrecorded_random": plan["unrecorded"],
+            "dequeued": [{"name": tensor.name, "value": self._keep(value)} for tensor, value in zip(plan["dequeued"], dequeued)],
             "training": training, "step": None, "variables": None})
         if entry["initialized_after_run"] is None:
             entry["graph_variables"] = session.graph.get_collection(tf.compat.v1.GraphKeys.GLOBAL_VARIABLES)
@@ -267,11 +284,17 @@ def _subfeeds(key, value):
         yield key, value
 
 
+def _key(key, number):
+    """A dict key as a path part: a string or number as itself; an object (MonitoredSession keys its
+    hooks' fetches by the hook) by its type and place, never its address, which changes run to run."""
+    return str(key) if isinstance(key, (str, int)) else f"{type(key).__name__}#{number}"
+
+
 def _leaves(fetches, path=()):
     """(path, fetch) of each leaf of a fetch structure (lists, tuples, namedtuples, dicts)."""
     if isinstance(fetches, dict):
-        for key, value in fetches.items():
-            yield from _leaves(value, (*path, str(key)))
+        for number, (key, value) in enumerate(fetches.items()):
+            yield from _leaves(value, (*path, _key(key, number)))
     elif isinstance(fetches, (list, tuple)):
         for number, value in enumerate(fetches):
             yield from _leaves(value, (*path, str(number)))
@@ -298,8 +321,8 @@ def _fetched(graph, fetches, result, path=()):
     """(path, name, value) of each fetched leaf, walking the fetches and Session.run's result (the
     same structure) together; the value is None for an op."""
     if isinstance(fetches, dict):
-        for key, fetch in fetches.items():
-            yield from _fetched(graph, fetch, result[key], (*path, str(key)))
+        for number, (key, fetch) in enumerate(fetches.items()):
+            yield from _fetched(graph, fetch, result[key], (*path, _key(key, number)))
     elif isinstance(fetches, (list, tuple)):
         for number, (fetch, value) in enumerate(zip(fetches, result)):
             yield from _fetched(graph, fetch, value, (*path, str(number)))
@@ -323,7 +346,7 @@ def _plan(graph, leaves, fed):
                     for v in graph.get_collection(key)}
     trained = {v.op.name for v in graph.get_collection(tf.compat.v1.GraphKeys.GLOBAL_VARIABLES)}
     stack = [leaf if isinstance(leaf, tf.Operation) else leaf.op for leaf in leaves]
-    seen, random, unrecorded, training = set(), [], [], False
+    seen, random, unrecorded, dequeued, training = set(), [], [], [], False
     while stack:
         op = stack.pop()
         if op.name in seen:
@@ -334,10 +357,13 @@ def _plan(graph, leaves, fed):
                 random.append(op.outputs[0])
             else:
                 unrecorded.append(op.name)
+        if op.type in DEQUEUING and op._get_control_flow_context() is None:
+            dequeued.extend(op.outputs)
         if ASSIGNING.fullmatch(op.type) and op.name not in initializers and op.inputs and \
                 op.inputs[0].op.name in trained:  # a metric's update writes a local variable: not training
             training = True
         stack.extend(t.op for t in op.inputs if t.name not in fed)
         stack.extend(op.control_inputs)
     random.sort(key=lambda t: t.op._id)  # the order the script made them: the order a port draws in
-    return {"random": random, "unrecorded": sorted(unrecorded), "training": training}
+    dequeued.sort(key=lambda t: (t.op._id, t.value_index))
+    return {"random": random, "unrecorded": sorted(unrecorded), "dequeued": dequeued, "training": training}

@@ -33,6 +33,8 @@ The index (``FORMAT``, version ``VERSION``)::
                          the run evaluated, in the order the script made the ops
         unrecorded_random   names of random ops the run may evaluate inside a tf.cond or
                             tf.while_loop, whose value cannot be fetched from outside it
+        dequeued         [{name (tensor name), value}]: each output of the queue dequeues and
+                         tf.data iterators the run evaluated: the batch its input pipeline gave it
         training         whether the run writes variables (tfparity.record.recorder says the rule)
         step             1, 2, ... for a recorded training run, else null
         variables        after a training run: [{name, value}], every global variable's value
@@ -113,7 +115,7 @@ def _filled(index, arrays):
     for session in index["sessions"]:
         session["variables"] = filled(session["variables"])
     for run in index["runs"]:
-        for field in ("feeds", "fetches", "random"):
+        for field in ("feeds", "fetches", "random", "dequeued"):
             run[field] = filled(run[field])
         if run["variables"] is not None:
             run["variables"] = filled(run["variables"])

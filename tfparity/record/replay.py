@@ -11,8 +11,9 @@ returns ``(roots, step)``:
   ``tfparity checkpoint convert`` takes (``{TF1 name: dotted path, or null to leave it out}``),
   given or matched (``name_map``). Every variable must exist when ``make_port`` returns: build the
   model, and the optimizer's slots (``optimizer.build(variables)``).
-- ``step(**feeds)``: one training run of the TF1 program. Its arguments are the tensors the run fed,
-  by keyword (``feed_names`` says which placeholder each parameter gets); it returns what to compare
+- ``step(**feeds)``: one training run of the TF1 program. Its arguments are the tensors the run fed
+  and the batch its input pipeline gave it in the graph (a queue's dequeue, a tf.data iterator's
+  next element), by keyword (``feed_names`` says which placeholder each parameter gets); it returns what to compare
   with the run's fetched values: ``{name: value}`` (a name is a fetch's TF1 tensor name, with or
   without ``:0``, or its path in the fetch structure), one value (when the run fetched one), or None.
 
@@ -192,8 +193,9 @@ def _checked(given, wanted, by_path):
 # --- the fed tensors, as the step's arguments
 
 def _identifier(tensor_name):
-    op = tensor_name.split(":")[0]
-    return re.sub(r"\W", "_", op.rsplit("/", 1)[-1])
+    """A tensor's name as a parameter name: its op's last name part (and its output's number past the first)."""
+    op, _, index = tensor_name.partition(":")
+    return re.sub(r"\W", "_", op.rsplit("/", 1)[-1]) + (f"_{index}" if index not in ("", "0") else "")
 
 
 def feed_names(fed, step):
@@ -315,6 +317,11 @@ def training_runs(recording):
     return recording["sessions"][session], [run for run in runs if run["session"] == session]
 
 
+def _inputs(run):
+    """What the run was given: its feeds, then the batches its input pipeline handed it in the graph."""
+    return run["feeds"] + run.get("dequeued", [])
+
+
 def _fetch_values(run):
     return [f for f in run["fetches"] if f["value"] is not None]
 
@@ -374,7 +381,7 @@ class _Port:
                         for name, var in self.kept.items():
                             var.assign(cast(state[name]))
                     feeds = {self.arguments[f["name"]]: tf.constant(cast(f["value"]))
-                             for f in run["feeds"] if f["name"] in self.arguments}
+                             for f in _inputs(run) if f["name"] in self.arguments}
                     draws = [{**r, "value": cast(r["value"])} for r in run["random"]]
                     with self.draws.run(draws):
                         returned = guarded(f"the port's step (training run {run['step']})", self.step, **feeds)
@@ -412,7 +419,7 @@ def replay(recording, make_port, given_map=None, tolerance_of=lambda mode: BIT_I
     made = _port_made(guarded("make_port", make_port))
     tolerance = tolerance_of(mode_of(made[1]))
     mapping, how = name_map(session["variables"], port_variables(made[0]), given_map)
-    arguments = feed_names([f["name"] for f in runs[0]["feeds"]], made[1])
+    arguments = feed_names([f["name"] for f in _inputs(runs[0])], made[1])
     port = _Port(made, mapping, arguments)
     initial = {v["name"]: v["value"] for v in session["variables"]}
     before = [initial] + [{v["name"]: v["value"] for v in run["variables"]} for run in runs[:-1]]
