@@ -7,6 +7,8 @@ import pathlib
 import subprocess
 import sys
 
+import pytest
+
 from tfparity.cli import main
 
 HERE = pathlib.Path(__file__).parent
@@ -49,3 +51,19 @@ def bit_identical(recorded, name, steps, tmp_path, capsys):
     assert check(recorded, name, "--map", str(kept)) == 0  # the map written is the map that passes
     capsys.readouterr()
     return json.loads(report.read_text())
+
+
+def recording_fixture(name, steps, strict=False):
+    """A module-scoped fixture: the recording of ``name``, made once for the module's tests."""
+    @pytest.fixture(scope="module")
+    def recorded(tmp_path_factory):
+        return record(name, tmp_path_factory.mktemp("replay"), steps, strict)
+    return recorded
+
+
+def port_fixture(name):
+    """A fixture: the port's module, as check imports it, for the test to plant a slip in."""
+    @pytest.fixture
+    def port_module(monkeypatch):
+        return port(monkeypatch, name)
+    return port_module

@@ -20,11 +20,11 @@ def _lstm(port, *arguments):
 @pytest.fixture(scope="module")
 def measured():
     """The stock Keras port's report at seed 0 and the bound --write-bound would write from it."""
-    from tfparity.check import parity
+    from tfparity.check import bounds_file, parity
     from parity_tests.planted import lstm
     report = parity.check(lstm.make_inputs, lstm.tf1_run, lstm.keras_run, modes=("tf2_eager",), attribute=False,
                           tf2_step=lstm.keras_step)
-    return report, 1 << max(1, int(report.local["tf2_eager"].max_ulp - 1).bit_length())  # as --write-bound rounds
+    return report, bounds_file.rounded(report.local["tf2_eager"].max_ulp, 0.0)[0]
 
 
 def test_the_transform_is_undone_exactly_where_no_bias_is_folded():

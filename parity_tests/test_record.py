@@ -322,3 +322,27 @@ def test_a_batch_from_a_queue_is_recorded_and_replayed(tmp_path, capsys):
     out_text = capsys.readouterr().out
     assert "feeds: batch:0 -> x, batch:1 -> y" in out_text and "not compared" not in out_text  # the loss is compared
     assert "teacher-forced (tf2_eager, each step from the TF1 run's state before it): bit-identical" in out_text
+
+
+def test_emit_port_writes_a_port_to_start_from(tmp_path, capsys, monkeypatch):
+    """--emit-port DIR: a module whose variables the replay matches by name, every one (the optimizer's
+    slots too), and whose step, until written, is the user's NotImplementedError (exit 3)."""
+    import importlib.util
+
+    from tfparity.record import replay
+    out, folder = tmp_path / "r.npz", tmp_path / "port"
+    assert _record(_script(tmp_path), out, "--steps", "2", "--emit-port", str(folder)) == 0
+    spec = importlib.util.spec_from_file_location("emitted_port", folder / "port.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    monkeypatch.setattr(module, "LEARNING_RATE", 0.1)
+    roots, step = module.make_port()
+    recorded = load(out)
+    _, how = replay.name_map(recorded["sessions"][0]["variables"], replay.port_variables(roots))
+    assert set(how.values()) == {"name"} and set(how) == {"w", "b"}
+    assert list(__import__("inspect").signature(step).parameters) == ["x", "keep"]
+    capsys.readouterr()
+    assert main(["check", "--recording", str(out), "--tf2", f"{folder / 'port.py'}:make_port"]) == 3
+    assert "NotImplementedError: write the forward pass" in capsys.readouterr().err
+    assert _record(_script(tmp_path), tmp_path / "r2.npz", "--emit-port", str(folder)) == 2  # not over port.py
+    assert "port.py" in capsys.readouterr().err

@@ -195,3 +195,28 @@ def test_an_estimator_program_is_recorded_under_tensorflow_215(tmp_path, capfd, 
     # training run's batch is, dequeued in the graph
     assert not any(f["name"].startswith("enqueue_input/") for run in made["runs"] for f in run["feeds"])
     assert all({t["value"].shape[0] for t in run["dequeued"]} >= {128} for run in trained)
+
+
+@needs_215
+@needs_mnist
+def test_the_estimator_programs_keras_3_port_is_bit_identical_to_its_recording(tmp_path, monkeypatch):
+    """neural_network.py recorded on TensorFlow 2.15 with every switchable cause off; its Keras 3 port
+    (parity_tests/ports/neural_network.py: keras.Sequential, a custom step on the batches Estimator's
+    queue gave) checked here, by the command in a process of its own (it takes the recording's oneDNN
+    setting): bit-identical taught and free, and a planted slip fails."""
+    import subprocess
+    monkeypatch.chdir(tmp_path)
+    out = tmp_path / "nn.npz"
+    assert main(["record", "--runtime", "2.15", "--strict", "--steps", "2", "--stop", "--out", str(out), "--",
+                 str(CORPUS / "neural_network.py")]) == 0
+    port = pathlib.Path(__file__).parent / "ports" / "neural_network.py"
+    slipped = tmp_path / "slipped.py"
+    slipped.write_text(port.read_text().replace("LEARNING_RATE = 0.1", "LEARNING_RATE = 0.11"))
+    said = {}
+    for spec, status in ((port, 0), (slipped, 1)):
+        done = subprocess.run([sys.executable, "-m", "tfparity.cli", "check", "--recording", str(out), "--tf2",
+                               f"{spec}:make_port"], capture_output=True, text=True)
+        assert done.returncode == status, done.stdout + done.stderr[-2000:]
+        said[status] = done.stdout
+    assert "teacher-forced (tf2_eager, each step from the TF1 run's state before it): bit-identical" in said[0]
+    assert "teacher-forced (tf2_eager, each step from the TF1 run's state before it): MISMATCH at step 1" in said[1]

@@ -4,50 +4,31 @@ the TF1 run's own state before each recorded training run and in a row from its 
 every slip planted in the port fails."""
 import json
 import os
-import pathlib
 
 import pytest
 
+from parity_tests import replaying
 from tfparity.cli import main
 
-HERE = pathlib.Path(__file__).parent
-SCRIPT = HERE / "legacy_corpus" / "convolutional_network_raw.py"
-PORT = HERE / "ports" / "convolutional_network_raw.py"
-SPEC = "convolutional_network_raw:make_port"  # imported from PORT's folder, so that a test may plant a slip in it
+NAME = "convolutional_network_raw"  # the program, and its port in parity_tests/ports/
+SPEC = f"{NAME}:make_port"
 STEPS = 2  # two training runs: the second starts from a state the first one made
 pytestmark = pytest.mark.skipif(not os.environ.get("MNIST_DIR"), reason="needs the real MNIST (MNIST_DIR)")
 
 
-@pytest.fixture(scope="module")
-def recorded(tmp_path_factory):
-    out = tmp_path_factory.mktemp("replay") / "conv.npz"
-    assert main(["record", "--steps", str(STEPS), "--stop", "--out", str(out), "--", str(SCRIPT)]) == 0
-    return str(out)
-
-
-@pytest.fixture
-def port(monkeypatch):
-    """The port's module, as check imports it."""
-    import importlib
-    monkeypatch.syspath_prepend(str(PORT.parent))
-    return importlib.import_module(SPEC.split(":")[0])
+recorded = replaying.recording_fixture(NAME, STEPS)
+port = replaying.port_fixture(NAME)
 
 
 def _check(recorded, *options):
-    return main(["check", "--recording", recorded, "--tf2", SPEC, *options])
+    return replaying.check(recorded, NAME, *options)
 
 
 def test_the_port_is_bit_identical_taught_and_free(recorded, port, tmp_path, capsys):
-    report, kept = tmp_path / "report.json", tmp_path / "map.json"
-    assert _check(recorded, "--json", str(report), "--write-map", str(kept)) == 0
-    out = capsys.readouterr().out
-    assert "teacher-forced (tf2_eager, each step from the TF1 run's state before it): bit-identical" in out
-    assert f"free-running (tf2_eager, {STEPS} steps from the TF1 run's initial state): bit-identical" in out
-    document = json.loads(report.read_text())
+    document = replaying.bit_identical(recorded, NAME, STEPS, tmp_path, capsys)
     assert document["ok"] and document["steps"] == STEPS and len(document["map"]) == 26  # 8 weights, 16 slots, 2 powers
     assert document["how"]["Variable/Adam_1"] == "slot of Variable" and document["map"]["Variable"] == "model.wc1"
     assert document["feeds"] == {"Placeholder:0": "x", "Placeholder_1:0": "y", "Placeholder_2:0": "keep_prob"}
-    assert _check(recorded, "--map", str(kept)) == 0  # the map written is the map that passes
 
 
 def _slip_rate(port, monkeypatch):
@@ -96,8 +77,7 @@ def test_every_planted_slip_fails(recorded, port, monkeypatch, capsys, slip):
     plant(port, monkeypatch)
     assert _check(recorded) == 1
     out = capsys.readouterr().out
-    teacher = next(line for line in out.splitlines() if line.startswith("teacher-forced"))
-    assert said in teacher and out.rstrip().endswith("MISMATCH")
+    assert said in replaying.teacher_line(out) and out.rstrip().endswith("MISMATCH")
 
 
 def test_a_map_that_swaps_two_slots_fails(recorded, port, tmp_path, capsys):
@@ -145,7 +125,7 @@ def test_a_reformulation_passes_only_within_its_measured_confirmed_bound(recorde
     _slip_rate(port, monkeypatch)
     assert _check(recorded, "--tolerances", str(bounds)) == 1
     monkeypatch.undo()
-    monkeypatch.syspath_prepend(str(PORT.parent))
+    monkeypatch.syspath_prepend(str(replaying.PORTS))
     plain = port.make_port
     monkeypatch.setattr(port, "make_port", lambda: plain())  # takes no dtype: nothing to confirm with
     _slip_float_rate(port, monkeypatch)

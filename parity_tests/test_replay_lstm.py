@@ -3,67 +3,32 @@ program (TensorFlow-Examples' recurrent_network.py, parity_tests/legacy_corpus: 
 static_rnn). Recorded with every switchable cause off (record --strict), the port is bit-identical
 taught and free, and every slip planted in it fails; recorded as it runs by default, the port is 1 ULP
 off where grappler reorders a sum, and the strict recording is the control that names the cause."""
-import json
 import os
-import pathlib
-import subprocess
-import sys
 
 import pytest
 
-from tfparity.cli import main
+from parity_tests import replaying
 
-HERE = pathlib.Path(__file__).parent
-SCRIPT = HERE / "legacy_corpus" / "recurrent_network.py"
-PORT = HERE / "ports" / "recurrent_network.py"
-SPEC = "recurrent_network:make_port"  # imported from PORT's folder, so that a test may plant a slip in it
+NAME = "recurrent_network"  # the program, and its port in parity_tests/ports/
 STEPS = 2  # two training runs: the second starts from a state the first one made
 pytestmark = pytest.mark.skipif(not os.environ.get("MNIST_DIR"), reason="needs the real MNIST (MNIST_DIR)")
 
 
-@pytest.fixture(scope="module")
-def recorded(tmp_path_factory):
-    """A --strict recording, made by the command in a process of its own (oneDNN is switched off as
-    TensorFlow loads)."""
-    out = tmp_path_factory.mktemp("replay") / "lstm.npz"
-    command = [sys.executable, "-m", "tfparity.cli", "record", "--strict", "--steps", str(STEPS), "--stop", "--out",
-               str(out), "--", str(SCRIPT)]
-    subprocess.run(command, check=True, stdout=subprocess.DEVNULL)
-    return str(out)
-
-
-@pytest.fixture(scope="module")
-def recorded_default(tmp_path_factory):
-    out = tmp_path_factory.mktemp("replay") / "lstm_default.npz"
-    assert main(["record", "--steps", str(STEPS), "--stop", "--out", str(out), "--", str(SCRIPT)]) == 0
-    return str(out)
-
-
-@pytest.fixture
-def port(monkeypatch):
-    """The port's module, as check imports it."""
-    import importlib
-    monkeypatch.syspath_prepend(str(PORT.parent))
-    return importlib.import_module(SPEC.split(":")[0])
+recorded = replaying.recording_fixture(NAME, STEPS, strict=True)
+recorded_default = replaying.recording_fixture(NAME, STEPS)
+port = replaying.port_fixture(NAME)
 
 
 def _check(recorded, *options):
-    return main(["check", "--recording", recorded, "--tf2", SPEC, *options])
+    return replaying.check(recorded, NAME, *options)
 
 
 def test_the_port_is_bit_identical_taught_and_free(recorded, port, tmp_path, capsys):
-    report, kept = tmp_path / "report.json", tmp_path / "map.json"
-    assert _check(recorded, "--json", str(report), "--write-map", str(kept)) == 0
-    out = capsys.readouterr().out
-    assert "teacher-forced (tf2_eager, each step from the TF1 run's state before it): bit-identical" in out
-    assert f"free-running (tf2_eager, {STEPS} steps from the TF1 run's initial state): bit-identical" in out
-    document = json.loads(report.read_text())
-    assert document["ok"] and document["steps"] == STEPS
+    document = replaying.bit_identical(recorded, NAME, STEPS, tmp_path, capsys)
     assert document["map"] == {"Variable": "model.w_out", "Variable_1": "model.b_out",  # readable names: by shape
                                "rnn/basic_lstm_cell/kernel": "model.kernel", "rnn/basic_lstm_cell/bias": "model.bias"}
     assert set(document["how"].values()) == {"shape"}
     assert document["feeds"] == {"Placeholder:0": "x", "Placeholder_1:0": "y"}
-    assert _check(recorded, "--map", str(kept)) == 0  # the map written is the map that passes
 
 
 def _slip_keras_gates(port, monkeypatch):  # TF1's kernel read as Keras's blocks (i, f, c, o): f and j swapped
@@ -92,8 +57,7 @@ def test_every_planted_slip_fails(recorded, port, monkeypatch, capsys, slip):
     SLIPS[slip](port, monkeypatch)
     assert _check(recorded) == 1
     out = capsys.readouterr().out
-    teacher = next(line for line in out.splitlines() if line.startswith("teacher-forced"))
-    assert "MISMATCH at step 1" in teacher and out.rstrip().endswith("MISMATCH")
+    assert "MISMATCH at step 1" in replaying.teacher_line(out) and out.rstrip().endswith("MISMATCH")
 
 
 def test_grappler_on_in_the_recording_is_1_ulp_off_and_named_by_the_control(recorded_default, recorded, port, capsys):
@@ -101,6 +65,6 @@ def test_grappler_on_in_the_recording_is_1_ulp_off_and_named_by_the_control(reco
     optimizer sums the per-step gradients in op-name order); the strict recording of the same program
     is bit-identical with the same port, so the difference is grappler's, not the port's."""
     assert _check(recorded_default) == 1
-    teacher = next(line for line in capsys.readouterr().out.splitlines() if line.startswith("teacher-forced"))
+    teacher = replaying.teacher_line(capsys.readouterr().out)
     assert "field rnn/basic_lstm_cell/kernel" in teacher and "(1 ULP;" in teacher
     assert _check(recorded) == 0

@@ -39,7 +39,7 @@ def _conv(x, w, b):
 
 def _dropout(x, keep_prob):
     # keep_prob is the fed tensor, as in TF1: a tensor rate divides by 1 - rate as TF1's keep_prob did;
-    # a Python float rate (and keras.layers.Dropout) multiplies by 1 / (1 - rate) instead, 1 ULP apart.
+    # a Python float rate (and keras.layers.Dropout) multiplies by 1 / (1 - rate) instead, which rounds otherwise.
     return tf.nn.dropout(x, rate=1 - keep_prob)
 
 

@@ -186,7 +186,8 @@ def run(args):
     if args.recording is not None:
         from tfparity.cli import check_recording
         check_recording.check_options(args)
-        return check_recording.run(args, _bounds_path(args), _bounds(args), _user_error)
+        recorded = check_recording.load(args)  # before TensorFlow loads: its oneDNN setting is the recording's
+        return check_recording.run(args, recorded, _bounds(args), _user_error)
     if args.map is not None or args.write_map is not None:
         raise UsageError("--map and --write-map name a recording's map: give --recording FILE too")
     missing = [option for option in ("inputs", "tf1", "tf2") if getattr(args, option) is None]

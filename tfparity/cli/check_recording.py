@@ -33,15 +33,29 @@ def check_options(args):
             raise UsageError(f"--{option.replace('_', '-')} '': give a file name")
 
 
-def run(args, bounds_path, bounds, user_error):
-    """The replay's report; ``bounds``: the bounds file read ({mode: [Bound]}), at ``bounds_path``."""
+def load(args):
+    """The recording, read before TensorFlow loads, so that this process runs the port with oneDNN on
+    or off as the recording was made (its kernels round otherwise, eager too: measured on a
+    Dense layer's kernel); where TensorFlow has loaded already, ``run`` says so on a mismatch."""
+    from tfparity.record import recording
+    try:
+        recorded = recording.load(args.recording)
+    except recording.NotARecording as error:
+        raise UsageError(str(error)) from None
+    if "tensorflow" not in sys.modules and "onednn" in recorded["machine"]:
+        os.environ["TF_ENABLE_ONEDNN_OPTS"] = "1" if recorded["machine"]["onednn"] else "0"
+    return recorded
+
+
+def run(args, recorded, bounds, user_error):
+    """The replay's report; ``bounds``: the bounds file read ({mode: [Bound]})."""
     from tfparity.check import specs
     from tfparity.checkpoint import maps
     from tfparity.checkpoint.prefixes import CheckpointError
     from tfparity.core import machine
     from tfparity.core.files import write_atomic
     from tfparity.core.jsonio import dumps, jsonable
-    from tfparity.record import recording, replay
+    from tfparity.record import replay
     quiet.import_tensorflow()
     for option, target in (("--json", args.json), ("--write-map", args.write_map)):
         if target is not None:
@@ -51,10 +65,6 @@ def run(args, bounds_path, bounds, user_error):
     try:
         given = maps.load(args.map) if args.map is not None else None
     except CheckpointError as error:
-        raise UsageError(str(error)) from None
-    try:
-        recorded = recording.load(args.recording)
-    except recording.NotARecording as error:
         raise UsageError(str(error)) from None
     try:
         make_port = specs.resolve(args.tf2, "--tf2", (), positional=0)
@@ -95,6 +105,11 @@ def run(args, bounds_path, bounds, user_error):
             print(f"not compared, {label}: {', '.join(names)}")
     if args.write_bound is not None:
         _write_bound(args, result, recorded)
+    here = machine.fingerprint().get("onednn")
+    if not ok and here != recorded["machine"].get("onednn"):
+        print(f"hint: the recording was made with oneDNN {'on' if recorded['machine'].get('onednn') else 'off'}, this "
+              f"check ran with it {'on' if here else 'off'}: their kernels round differently, eager too; run the check "
+              "as a command of its own (it takes the recording's setting) or with TF_ENABLE_ONEDNN_OPTS set to match")
     print("PARITY" if ok else "MISMATCH")
     if args.write_map is not None:
         write_atomic(args.write_map, json.dumps(result["map"], indent=1) + "\n", force=args.force)

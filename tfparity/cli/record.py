@@ -10,11 +10,12 @@ import statistics
 import sys
 import traceback
 
-from tfparity.cli.arguments import check_writable, number, output
+from tfparity.cli.arguments import check_writable, number, output, path
 from tfparity.core import quiet
 from tfparity.core.exits import Exit, UsageError
 from tfparity.core.files import NotWritable, kind_of, write_atomic
 from tfparity.record.recorder import DEFAULT_STEPS
+PORT_FILE = "port.py"  # what --emit-port writes into its folder
 # Frames of a script's traceback that are not the script's: tfparity's own and runpy's.
 NOT_THEIRS = (os.path.dirname(os.path.dirname(os.path.abspath(__file__))) + os.sep,
               os.path.abspath(__import__("runpy").__file__), "<frozen runpy")
@@ -44,6 +45,9 @@ def add_parser(sub):
                         "does not show is theirs")
     record.add_argument("--runtime", metavar="VERSION", help="record under another TensorFlow, in a virtual "
                         "environment of its own made on first use: 2.15 (the last with tf.estimator)")
+    record.add_argument("--emit-port", metavar="DIR", type=path, help="also write DIR/port.py, a TF2 port to start "
+                        "from: a tf.Variable per recorded variable under its TF1 name, TF1's optimizer rule, and a step "
+                        "taking the fed tensors, whose body you write")
     record.add_argument("script", metavar="SCRIPT", help="the TF1 program, a .py file, run as __main__")
     record.add_argument("args", nargs=argparse.REMAINDER, metavar="ARGS", help="the script's own arguments")
 
@@ -62,13 +66,21 @@ def _check_script(path):
 def _check_options(args):
     if args.plain:
         given = [name for name, value in (("--out", args.out), ("--steps", args.steps), ("--stop", args.stop),
-                                          ("--strict", args.strict)) if value]
+                                          ("--strict", args.strict), ("--emit-port", args.emit_port)) if value]
         if given:
             raise UsageError(f"{', '.join(given)}: options of a recording; --plain records nothing")
         return
     if args.out is None:
         raise UsageError("name the recording's file with --out FILE (or run without recording: --plain)")
     check_writable(args.out, args.force, "--out", reads=[args.script])
+    if args.emit_port is not None:
+        if os.path.exists(args.emit_port) and not os.path.isdir(args.emit_port):
+            raise UsageError(f"--emit-port {args.emit_port} is {kind_of(args.emit_port)}, not a folder")
+        if os.path.isdir(args.emit_port):
+            check_writable(os.path.join(args.emit_port, PORT_FILE), args.force, "--emit-port",
+                           reads=[args.script, args.out])
+        elif not os.path.isdir(os.path.dirname(os.path.abspath(args.emit_port))):
+            raise UsageError(f"cannot write --emit-port {args.emit_port}: its parent folder does not exist")
 
 
 def run(args):
@@ -114,6 +126,8 @@ def _record(args, script_args, recorder, recording, runtime):
         write_atomic(args.out, data, args.force)
     except NotWritable as error:  # it changed while the script ran
         raise UsageError(f"cannot write --out {args.out}: {error}") from None
+    if args.emit_port is not None:
+        _emit(args, index)
     print(f"tfparity: recorded {len(index['runs'])} Session.run calls, {index['trained']} of {steps} training "
           f"runs{' (then stopped)' if args.stop and index['trained'] == steps else ''}: {args.out}, "
           f"{_size(len(data))}", file=sys.stderr)
@@ -123,6 +137,18 @@ def _record(args, script_args, recorder, recording, runtime):
               f"(medians of {len(timing['recorded'])} and {len(timing['unrecorded'])}): {recorded / unrecorded:.2f}x",
               file=sys.stderr)
     return Exit.OK
+
+
+def _emit(args, index):
+    from tfparity.record import emit, replay
+    try:
+        source = emit.port_source(index, os.path.basename(args.script))
+    except replay.ReplayError as error:
+        raise UsageError(f"--emit-port: {error}") from None
+    os.makedirs(args.emit_port, exist_ok=True)
+    target = os.path.join(args.emit_port, PORT_FILE)
+    write_atomic(target, source, args.force)
+    print(f"tfparity: a port to start from: {target}", file=sys.stderr)
 
 
 def _size(count):

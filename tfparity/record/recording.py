@@ -8,7 +8,7 @@ were recorded, with a fixed timestamp, so that one recording made twice is the s
 
 The index (``FORMAT``, version ``VERSION``)::
 
-    format, version      "tfparity-recording", 1
+    format, version      "tfparity-recording", 2
     script, argv         the script's file name and its arguments
     tensorflow, machine  TensorFlow's version; tfparity.core.machine.fingerprint() (oneDNN on or off)
     grappler             {cause: on or off} for grappler's passes a cause names
@@ -50,7 +50,7 @@ import zipfile
 
 import numpy as np
 
-FORMAT, VERSION = "tfparity-recording", 1
+FORMAT, VERSION = "tfparity-recording", 2  # 2: dequeued batches, grappler, draws typed
 INDEX = "__index__"
 # A ZIP member's timestamp: fixed, so that the bytes do not depend on when the file was made
 # (1980-01-01, the earliest a ZIP header can hold).

@@ -432,9 +432,9 @@ def replay(recording, make_port, given_map=None, tolerance_of=lambda mode: BIT_I
     fresh = _Port(_port_made(guarded("make_port", make_port)), mapping, arguments)
     free, free_draw, free_at = fresh.run(runs, [initial] + [None] * (len(runs) - 1), guarded, found)
     fetched = {}
-    for run in runs:  # the fetched values the step returned, as the TF1 run fetched them
-        for f in _fetch_values(run):
-            fetched.setdefault(FETCH + f["name"], []).append(f["value"])
+    for run in runs:  # the fetched values the step returned, as the TF1 run fetched them (once a run:
+        for name, value in {f["name"]: f["value"] for f in reversed(_fetch_values(run))}.items():  # hooks fetch a loss again)
+            fetched.setdefault(FETCH + name, []).append(value)
     compared = set(forced or {}) | set(free or {})
     desired.update({field: np.stack(values) for field, values in fetched.items() if field in compared})
     local = _verdict(desired, forced, forced_draw, forced_at, tolerance, scaled=True)
