@@ -196,11 +196,15 @@ class Recorder:
                 entry["initialized_after_run"] = len(self.runs) - 1
                 entry["variables"] = [{**_describe(v), "value": self._keep(value)}
                                       for v, value in zip(entry["graph_variables"], values)]
+                entry["last"] = {state["name"]: state["value"] for state in entry["variables"]}
         elif training:
             self.trained += 1
             values = real_run(session, entry["graph_variables"])
-            self.runs[-1].update(step=self.trained, variables=[
-                {"name": v.op.name, "value": self._keep(value)} for v, value in zip(entry["graph_variables"], values)])
+            last = entry["last"]
+            states = [{"name": v.op.name, "value": self._kept_state(value, last.get(v.op.name))}
+                      for v, value in zip(entry["graph_variables"], values)]
+            entry["last"] = {state["name"]: state["value"] for state in states}
+            self.runs[-1].update(step=self.trained, variables=states)
             self.timing["recorded"].append(time.perf_counter() - start)
             if self.done and self.stop:
                 raise Stop()
@@ -216,10 +220,26 @@ class Recorder:
             self.arrays[self._kept[key]] = array
         return self._kept[key]
 
+    def _kept_state(self, value, previous):
+        """The member name of a variable's value after a training run: its member before it when the
+        run left it as it was (a frozen or non-trainable variable), else a member of its own (a
+        trained value is new: not worth ``_keep``'s digest, which cost more than the step itself on
+        the corpus's raw convolutional network)."""
+        array = recording.storable(value)
+        if previous is not None:
+            kept = self.arrays[previous]
+            if kept.dtype == array.dtype and kept.shape == array.shape and \
+                    np.array_equal(np.ascontiguousarray(kept).view(np.uint8), np.ascontiguousarray(array).view(np.uint8)):
+                return previous
+        name = f"a{len(self.arrays)}"
+        self.arrays[name] = array
+        return name
+
     def _session(self, session):
         held = self._held.get(id(session))
         if held is None:
             entry = {"number": len(self.sessions), "graph_seed": session.graph.seed, "initialized_after_run": None,
+                     "last": {},
                      "variables": [], "graph_variables": []}
             self.sessions.append(entry)
             held = self._held[id(session)] = (session, entry)
