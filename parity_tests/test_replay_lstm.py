@@ -65,6 +65,8 @@ def test_grappler_on_in_the_recording_is_1_ulp_off_and_named_by_the_control(reco
     optimizer sums the per-step gradients in op-name order); the strict recording of the same program
     is bit-identical with the same port, so the difference is grappler's, not the port's."""
     assert _check(recorded_default) == 1
-    teacher = replaying.teacher_line(capsys.readouterr().out)
+    out = capsys.readouterr().out
+    teacher = replaying.teacher_line(out)
+    assert "hint: the recording was made with" in out and "record it again with tfparity record --strict" in out
     assert "field rnn/basic_lstm_cell/kernel" in teacher and "(1 ULP;" in teacher
     assert _check(recorded) == 0

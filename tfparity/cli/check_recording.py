@@ -110,6 +110,12 @@ def run(args, recorded, bounds, user_error):
         print(f"hint: the recording was made with oneDNN {'on' if recorded['machine'].get('onednn') else 'off'}, this "
               f"check ran with it {'on' if here else 'off'}: their kernels round differently, eager too; run the check "
               "as a command of its own (it takes the recording's setting) or with TF_ENABLE_ONEDNN_OPTS set to match")
+    switchable = [name for name, on in (("oneDNN", recorded["machine"].get("onednn")),
+                                        ("grappler's arithmetic optimizer", recorded["grappler"]["grappler_arithmetic"]),
+                                        ("grappler's remapper", recorded["grappler"]["grappler_remapper"])) if on]
+    if not ok and switchable:
+        print(f"hint: the recording was made with {', '.join(switchable)} on, which round the TF1 run otherwise: record "
+              "it again with tfparity record --strict; a difference that recording does not show is theirs, not the port's")
     print("PARITY" if ok else "MISMATCH")
     if args.write_map is not None:
         write_atomic(args.write_map, json.dumps(result["map"], indent=1) + "\n", force=args.force)
