@@ -346,3 +346,13 @@ def test_emit_port_writes_a_port_to_start_from(tmp_path, capsys, monkeypatch):
     assert "NotImplementedError: write the forward pass" in capsys.readouterr().err
     assert _record(_script(tmp_path), tmp_path / "r2.npz", "--emit-port", str(folder)) == 2  # not over port.py
     assert "port.py" in capsys.readouterr().err
+
+
+def test_emit_port_leaves_every_argument_the_rule_requires_to_the_user():
+    from tfparity.record import emit
+    variable = {"name": "w", "shape": [2], "dtype": "float32"}
+    index = {"sessions": [{"variables": [variable, {**variable, "name": "w/Momentum"}]}],
+             "runs": [{"session": 0, "step": 1, "feeds": [{"name": "x:0"}], "dequeued": []}]}
+    source = emit.port_source(index, "train.py")
+    assert "MOMENTUM = None" in source and "optimizers.Momentum(learning_rate=LEARNING_RATE, momentum=MOMENTUM)" in source
+    assert "def step(x):" in source

@@ -67,8 +67,8 @@ def add_parser(sub):
                        help="do not re-run a differing mode with each cause switched off")
     check.add_argument("--write-bound", metavar="FILE", type=path, help="measure over --seeds the bound of "
                        "every difference a cause explains and add it to the TOML FILE")
-    check.add_argument("--reformulated", metavar="TEXT", help="with --write-bound and --step: what the port "
-                       "computes in another order of operations (e.g. 'two matrix products for one on the "
+    check.add_argument("--reformulated", metavar="TEXT", help="with --write-bound and --step (or --recording): what "
+                       "the port computes in another order of operations (e.g. 'two matrix products for one on the "
                        "concatenation'); a local difference no switchable cause explains is then measured as a "
                        "reformulation bound, where float64 confirms it is rounding")
     check.add_argument("--seeds", type=int, default=5, help="seeds for --write-bound (default 5)")

@@ -35,17 +35,29 @@ def port_source(recording, script):
     attributes = [(v, _attribute(v["name"], taken)) for v in model]
     doc = (f"A TF2 port of {script}, started by tfparity record --emit-port: one tf.Variable per variable of its "
            f"TF1 run, named as TF1 named it (the replay matches them by name), TF1's {rule} rule, and a step to "
-           f"write: {STEP_BODY}. Set LEARNING_RATE to the program's; then\n\n    tfparity check --recording FILE "
+           f"write: {STEP_BODY}. Set {' and '.join(n.upper() for n in _required(rule))} to the program's; then"
+           f"\n\n    tfparity check --recording FILE "
            f"--tf2 port.py:make_port\n")
     module = ast.Module(body=[
         ast.Expr(ast.Constant(doc)),
         ast.Import([ast.alias("tensorflow", "tf")]),
         ast.ImportFrom("tfparity.port", [ast.alias("optimizers")], 0),
-        _assign("LEARNING_RATE", ast.Constant(None)),
+        *[_assign(name.upper(), ast.Constant(None)) for name in _required(rule)],
         _class(attributes),
         _make_port(rule, parameters, inputs),
     ], type_ignores=[])
     return ast.unparse(ast.fix_missing_locations(module)) + "\n"
+
+
+def _required(rule):
+    """The arguments TF1's ``rule`` requires (no default: ``learning_rate``, Momentum's ``momentum``),
+    which the emitted module leaves to the user as constants, and the learning rate always."""
+    import inspect
+
+    from tfparity.port import optimizers
+    found = [name for name, parameter in inspect.signature(getattr(optimizers, rule)).parameters.items()
+             if parameter.default is parameter.empty]
+    return ["learning_rate"] + [name for name in found if name != "learning_rate"]
 
 
 def _attribute(name, taken):
@@ -97,7 +109,8 @@ def _make_port(rule, parameters, inputs):
                               "dtype: float64 for the replay's confirmation of a reformulation.")),
         _assign("model", _call("Model", ast.BoolOp(ast.Or(), [ast.Name("dtype", ast.Load()),
                                                              ast.parse("tf.float32", mode="eval").body]))),
-        _assign("optimizer", _call(f"optimizers.{rule}", learning_rate=ast.Name("LEARNING_RATE", ast.Load()))),
+        _assign("optimizer", _call(f"optimizers.{rule}", **{name: ast.Name(name.upper(), ast.Load())
+                                                            for name in _required(rule)})),
         ast.Expr(_call("optimizer.build", ast.parse("model.trainable_variables", mode="eval").body)),
         step,
         ast.Return(ast.Tuple([ast.Dict([ast.Constant("model"), ast.Constant("optimizer")],
