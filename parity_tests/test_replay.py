@@ -63,6 +63,14 @@ def _slip_an_extra_draw(port, monkeypatch):
     monkeypatch.setattr(port, "_dropout", lambda x, keep_prob: tf.nn.dropout(x + 0 * tf.random.normal([1]), 1 - keep_prob))
 
 
+def test_a_slip_in_the_optimizer_says_so(recorded, port, monkeypatch, capsys):
+    real = port.optimizers.Adam  # a slip in a hyperparameter of the optimizer: its own state differs first
+    monkeypatch.setattr(port, "optimizers", type("Rules", (), {"Adam": staticmethod(
+        lambda learning_rate: real(learning_rate=learning_rate, beta1=0.8))}))
+    assert _check(recorded) == 1
+    assert "hint: the first difference is in optimizer state (beta1_power)" in capsys.readouterr().out
+
+
 SLIPS = {"rate +10%": (_slip_rate, "MISMATCH at step 1"), "epsilon 1e-7": (_slip_epsilon, "MISMATCH at step 1"),
          "keep_prob as rate": (_slip_keep_prob_as_rate, "MISMATCH at step 1"),
          "no dropout": (_slip_no_dropout, "MISMATCH at step 1"),

@@ -110,6 +110,11 @@ def run(args, recorded, bounds, user_error):
         print(f"hint: the recording was made with oneDNN {'on' if recorded['machine'].get('onednn') else 'off'}, this "
               f"check ran with it {'on' if here else 'off'}: their kernels round differently, eager too; run the check "
               "as a command of its own (it takes the recording's setting) or with TF_ENABLE_ONEDNN_OPTS set to match")
+    field = ((result["teacher_forced"].first_mismatch or {}).get("field") or "")
+    if not ok and (field in ("beta1_power", "beta2_power") or
+                   any(field.startswith(other + "/") for other in result["map"] if other != field)):
+        print(f"hint: the first difference is in optimizer state ({field}): a Keras optimizer of the same name "
+              "updates otherwise (docs/false_friends.md); tfparity.port.optimizers has TF1's rule, bit for bit")
     switchable = [name for name, on in (("oneDNN", recorded["machine"].get("onednn")),
                                         ("grappler's arithmetic optimizer", recorded["grappler"]["grappler_arithmetic"]),
                                         ("grappler's remapper", recorded["grappler"]["grappler_remapper"])) if on]
