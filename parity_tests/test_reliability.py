@@ -56,12 +56,20 @@ def test_signal_inside_the_write_leaves_no_temporary_file(tmp_path, signum, stat
 
 @pytest.mark.parametrize("signum, status", [("INT", 130), ("TERM", 143)])
 def test_signal_during_a_long_run_is_one_line(tmp_path, signum, status):
+    signal = __import__("signal")
+    # PYTHONFAULTHANDLER: a run still going a minute after the signal is stopped with SIGABRT, which
+    # then writes every thread's stack to its stderr, the failure's message (once seen in a loaded CI run).
     process = subprocess.Popen([TFPARITY, "run", "regression", "--steps", "1000000", "--json",
                                 str(tmp_path / "long.json")], stdout=subprocess.PIPE,
-                               stderr=subprocess.PIPE, text=True)
+                               stderr=subprocess.PIPE, text=True, env=dict(os.environ, PYTHONFAULTHANDLER="1"))
     time.sleep(3)  # loading or running: both must end the same way
-    process.send_signal(getattr(__import__("signal"), f"SIG{signum}"))
-    out, err = process.communicate(timeout=60)
+    process.send_signal(getattr(signal, f"SIG{signum}"))
+    try:
+        out, err = process.communicate(timeout=60)
+    except subprocess.TimeoutExpired:
+        process.send_signal(signal.SIGABRT)
+        out, err = process.communicate(timeout=60)
+        raise AssertionError(f"still running 60 s after SIG{signum}; its stacks:\n{err[-6000:]}") from None
     assert (process.returncode, err) == (status, "tfparity: interrupted\n")
     assert os.listdir(tmp_path) == []
 
