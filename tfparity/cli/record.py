@@ -6,7 +6,6 @@ TensorFlow 2.15 (``tfparity.cli.record_runtime``), for a ``tf.estimator`` progra
 """
 import argparse
 import os
-import statistics
 import sys
 import traceback
 
@@ -131,11 +130,11 @@ def _record(args, script_args, recorder, recording, runtime):
     print(f"tfparity: recorded {len(index['runs'])} Session.run calls, {index['trained']} of {steps} training "
           f"runs{' (then stopped)' if args.stop and index['trained'] == steps else ''}: {args.out}, "
           f"{_size(len(data))}", file=sys.stderr)
-    if timing["recorded"] and timing["unrecorded"]:
-        recorded, unrecorded = (statistics.median(timing[key]) for key in ("recorded", "unrecorded"))
+    measured = recorder.overhead(timing)
+    if measured is not None:
+        recorded, unrecorded, ratio = measured
         print(f"tfparity: a recorded training run took {recorded:.3g} s, an unrecorded one {unrecorded:.3g} s "
-              f"(medians of {len(timing['recorded'])} and {len(timing['unrecorded'])}): {recorded / unrecorded:.2f}x",
-              file=sys.stderr)
+              f"(medians of {len(timing['recorded'])} and {len(timing['unrecorded'])}): {ratio:.2f}x", file=sys.stderr)
     return Exit.OK
 
 

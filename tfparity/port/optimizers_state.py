@@ -33,7 +33,7 @@ def _op_name(var):
     return var.name.split(":")[0]
 
 
-def _tf_variable(var):
+def tf_variable(var):
     """The tf.Variable a Keras 3 variable holds (its ``value``), or ``var`` itself: a rule takes
     either, as a Keras model's ``trainable_variables`` gives them."""
     return var if isinstance(var, tf.Variable) else getattr(var, "value", var)
@@ -62,7 +62,7 @@ class Optimizer:
 
     def slot(self, var, name):
         """The ``name`` slot of ``var``, as TF1's ``get_slot(var, name)``."""
-        return self.slots[name][self._index[_tf_variable(var).ref()]]
+        return self.slots[name][self._index[tf_variable(var).ref()]]
 
     def tf1_names(self, var_name):
         """``{slot: TF1 variable name}`` for a TF1 variable named ``var_name`` (checkpoint keys)."""
@@ -81,7 +81,7 @@ class Optimizer:
     def build(self, var_list):
         """Create the state of any new variables. Eager, or lifted out of a tf.function by
         init_scope, so the first traced call may build too (its initial values are eager)."""
-        new = [v for v in map(_tf_variable, var_list) if v.ref() not in self._index]
+        new = [v for v in map(tf_variable, var_list) if v.ref() not in self._index]
         if not new:
             return
         with tf.init_scope():
@@ -107,7 +107,7 @@ class Optimizer:
 
     def apply_gradients(self, grads_and_vars):
         """One TF1 step: each dense gradient through its kernel, then the shared state."""
-        pairs = [(g, _tf_variable(v)) for g, v in grads_and_vars if g is not None]
+        pairs = [(g, tf_variable(v)) for g, v in grads_and_vars if g is not None]
         if not pairs:
             raise ValueError("No gradients provided for any variable.")
         self.build([v for _, v in pairs])

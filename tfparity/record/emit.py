@@ -30,7 +30,8 @@ def port_source(recording, script):
     rule = next((rule for rule, suffix in RULES if suffix in suffixes), "GradientDescent")
     model = [v for v in variables if v["name"] not in slots and v["name"] not in NON_SLOTS]
     inputs = [f["name"] for f in replay._inputs(runs[0])]
-    parameters = [_attribute(name, set()) for name in inputs]
+    named = set()  # the step's parameters named as the replay names a fed tensor's, made unique
+    parameters = [_attribute(replay.parameter_name(name), named) for name in inputs]
     taken = set()
     attributes = [(v, _attribute(v["name"], taken)) for v in model]
     doc = (f"A TF2 port of {script}, started by tfparity record --emit-port: one tf.Variable per variable of its "

@@ -37,6 +37,7 @@ import contextlib
 import hashlib
 import os
 import re
+import statistics
 import threading
 import time
 
@@ -84,6 +85,15 @@ def record(path, argv=(), steps=DEFAULT_STEPS, stop=False, timing=None, timed_st
     if timing is not None:
         timing.update(recorder.timing)
     return recorder.index(os.path.basename(path), list(argv)), recorder.arrays
+
+
+def overhead(timing):
+    """(a recorded training run's seconds, an unrecorded one's, their ratio): the medians of ``record``'s
+    ``timing``; None unless both were timed."""
+    if not (timing.get("recorded") and timing.get("unrecorded")):
+        return None
+    recorded, unrecorded = (statistics.median(timing[key]) for key in ("recorded", "unrecorded"))
+    return recorded, unrecorded, recorded / unrecorded
 
 
 class Recorder:
@@ -216,8 +226,7 @@ class Recorder:
         array = recording.storable(value)
         key = (array.dtype.str, array.shape, hashlib.blake2b(np.ascontiguousarray(array).data, digest_size=16).digest())
         if key not in self._kept:
-            self._kept[key] = f"a{len(self.arrays)}"
-            self.arrays[self._kept[key]] = array
+            self._kept[key] = self._store(array)
         return self._kept[key]
 
     def _kept_state(self, value, previous):
@@ -231,6 +240,9 @@ class Recorder:
             if kept.dtype == array.dtype and kept.shape == array.shape and \
                     np.array_equal(np.ascontiguousarray(kept).view(np.uint8), np.ascontiguousarray(array).view(np.uint8)):
                 return previous
+        return self._store(array)
+
+    def _store(self, array):
         name = f"a{len(self.arrays)}"
         self.arrays[name] = array
         return name

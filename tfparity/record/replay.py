@@ -44,6 +44,7 @@ from tfparity.checkpoint.prefixes import CheckpointError
 from tfparity.core.compare import Verdict, compare
 from tfparity.core.confirm import confirm as confirm_rows
 from tfparity.core.tolerances import BIT_IDENTICAL, Tolerance
+from tfparity.port.optimizers_state import tf_variable
 
 # The recorded random op types a port's draw may take the value of, by the kind of draw: a
 # stateless draw of the port (Keras 3's dropout, initializers) stands for the TF1 run's stateful one.
@@ -71,19 +72,15 @@ class DrawMismatch(Exception):
 
 # --- the port's variables and the name map
 
-def _tf_variable(var):
-    return getattr(var, "value", var) if not hasattr(var, "_unique_id") else var
-
-
 def _made(var):
     """When the variable was made: TensorFlow numbers its variables' unique ids in creation order."""
-    found = re.search(r"(\d+)$", getattr(_tf_variable(var), "_unique_id", ""))
+    found = re.search(r"(\d+)$", getattr(tf_variable(var), "_unique_id", ""))
     return int(found.group(1)) if found else 0
 
 
 def _names(var):
     """The names a port variable answers to: its TensorFlow name, and a Keras variable's path."""
-    found = {_tf_variable(var).name.split(":")[0]}
+    found = {tf_variable(var).name.split(":")[0]}
     if isinstance(getattr(var, "path", None), str):
         found.add(var.path)
     return found
@@ -95,14 +92,14 @@ def port_variables(roots):
     try:
         found = {}
         for path, var in paths(roots).items():
-            found.setdefault(id(_tf_variable(var)), (path, var))
+            found.setdefault(id(tf_variable(var)), (path, var))
     except CheckpointError as error:
         raise ReplayError(f"make_port's roots: {error}") from None
     return sorted(found.values(), key=lambda item: _made(item[1]))
 
 
 def _signature(var):
-    return tuple(var.shape), np.dtype(_tf_variable(var).dtype.as_numpy_dtype).name
+    return tuple(var.shape), np.dtype(tf_variable(var).dtype.as_numpy_dtype).name
 
 
 def name_map(recorded, ported, given=None):
@@ -192,7 +189,7 @@ def _checked(given, wanted, by_path):
 
 # --- the fed tensors, as the step's arguments
 
-def _identifier(tensor_name):
+def parameter_name(tensor_name):
     """A tensor's name as a parameter name: its op's last name part (and its output's number past the first)."""
     op, _, index = tensor_name.partition(":")
     return re.sub(r"\W", "_", op.rsplit("/", 1)[-1]) + (f"_{index}" if index not in ("", "0") else "")
@@ -208,11 +205,11 @@ def feed_names(fed, step):
         raise ReplayError("the port's step has no signature to read: make it a plain function (or a tf.function "
                           "of one)") from None
     if any(p.kind == p.VAR_KEYWORD for p in parameters):
-        return {name: _identifier(name) for name in fed}
+        return {name: parameter_name(name) for name in fed}
     named = [p.name for p in parameters if p.kind in (p.POSITIONAL_OR_KEYWORD, p.KEYWORD_ONLY)]
     found = {}
     for name in fed:
-        same = [p for p in named if p.lower() == _identifier(name).lower() and p not in found.values()]
+        same = [p for p in named if p.lower() == parameter_name(name).lower() and p not in found.values()]
         if same:
             found[name] = same[0]
     rest = [name for name in fed if name not in found]

@@ -9,7 +9,6 @@ it prints one JSON object.
 """
 import json
 import os
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -63,9 +62,9 @@ def measure(path, steps):
     size = len(recording.to_bytes(index, arrays))
     found = {"outcome": "recorded" if index["trained"] else "ended before a training run", "runs": len(index["runs"]),
              "trained": index["trained"], "bytes": size}
-    if timing["recorded"] and timing["unrecorded"]:
-        recorded, unrecorded = (statistics.median(timing[key]) for key in ("recorded", "unrecorded"))
-        found.update(recorded_seconds=recorded, unrecorded_seconds=unrecorded, overhead=recorded / unrecorded)
+    measured = recorder.overhead(timing)
+    if measured is not None:
+        found.update(zip(("recorded_seconds", "unrecorded_seconds", "overhead"), measured))
     return found
 
 
