@@ -93,3 +93,28 @@ def test_the_cells_of_a_checkpoint_are_recognised_by_their_variables():
                                            "bidirectional_rnn/fw/gru_cell": ("GRUCell", 10, 8)}
     with pytest.raises(rnn_cells.LayoutError, match="use_peepholes"):
         rnn_cells.recognise({"rnn/lstm_cell/kernel": (12, 16), "rnn/lstm_cell/bias": (16,), "rnn/lstm_cell/w_f_diag": (4,)})
+
+
+@pytest.mark.parametrize("cell", list(rnn_cells.LAYOUTS))
+def test_a_view_sets_and_reads_one_tf1_variable_through_the_keras_weights(cell):
+    import keras
+    weights, x, outputs = _tf1_cell(cell, np.float32)
+    layer = keras.layers.LSTM(UNITS) if "LSTM" in cell else keras.layers.GRU(UNITS, reset_after=False)
+    layer.build(x.shape)
+    views = rnn_cells.tf1_views(cell, {n: getattr(layer.cell, n) for n in rnn_cells.KERAS_WEIGHTS}, 0.0)
+    for name, value in weights.items():
+        views[name].assign(value)
+    assert all(np.array_equal(views[name].numpy(), value) for name, value in weights.items())
+
+
+def test_setting_an_lstm_kernel_leaves_the_folded_bias_as_it_was():
+    import keras
+    weights, x, _ = _tf1_cell("BasicLSTMCell", np.float32)
+    layer = keras.layers.LSTM(UNITS)
+    layer.build(x.shape)
+    views = rnn_cells.tf1_views("BasicLSTMCell", {n: getattr(layer.cell, n) for n in rnn_cells.KERAS_WEIGHTS})
+    views["bias"].assign(weights["bias"])
+    folded = layer.cell.bias.numpy()
+    views["kernel"].assign(weights["kernel"])
+    assert np.array_equal(layer.cell.bias.numpy(), folded)
+    assert np.array_equal(folded, rnn_cells.to_keras("BasicLSTMCell", weights)["bias"])

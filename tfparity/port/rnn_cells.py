@@ -39,6 +39,10 @@ LAYOUTS = {
                 "keras": "GRU(reset_after=False)", "tf1_gates": "ruc", "keras_gates": "zrh",
                 "forget_bias": None},
 }
+# Which of TF1's variables each Keras weight is made from: setting one TF1 variable rewrites only
+# these (an LSTM's kernel leaves its bias as it is, whose forget_bias fold would round again).
+KERAS_FROM = {"LSTM": {"kernel": ("kernel",), "recurrent_kernel": ("kernel",), "bias": ("bias",)},
+              "GRU(reset_after=False)": {w: tuple(LAYOUTS["GRUCell"]["tf1"]) for w in ("kernel", "recurrent_kernel", "bias")}}
 KERAS_WEIGHTS = ("kernel", "recurrent_kernel", "bias")
 # Keras's LSTM blocks (i, f, c, o) as TF1's block numbers (i, j, f, o): c is TF1's j.
 LSTM_ORDER = (0, 2, 1, 3)
@@ -148,3 +152,34 @@ def recognise(shapes):
         except LayoutError:
             continue  # named like a cell but not shaped like one: plain variables
     return found
+
+
+class TF1View:
+    """One of a cell's TF1 variables seen through the Keras weights that hold it: ``assign`` sets
+    them from it (the cell's other TF1 variables as they are), ``numpy`` reads it back by
+    ``to_tf1``, as ``tfparity.port.teacher`` and a replay use a variable. ``weights``: {kernel,
+    recurrent_kernel, bias: the Keras variable}."""
+
+    def __init__(self, cell, name, weights, forget_bias=None):
+        if name not in LAYOUTS.get(cell, {}).get("tf1", ()):
+            raise LayoutError(f"{cell} has no variable {name}")
+        self.cell, self.name, self.weights, self.forget_bias = cell, name, weights, forget_bias
+        self.shape, self.dtype = self.numpy().shape, self.weights["kernel"].dtype
+
+    def _tf1(self):
+        return to_tf1(self.cell, {k: np.asarray(w.numpy()) for k, w in self.weights.items()}, self.forget_bias)
+
+    def assign(self, value):
+        state = dict(self._tf1(), **{self.name: np.asarray(value)})
+        made_from = KERAS_FROM[LAYOUTS[self.cell]["keras"]]
+        for weight, now in to_keras(self.cell, state, self.forget_bias).items():
+            if self.name in made_from[weight]:
+                self.weights[weight].assign(now)
+
+    def numpy(self):
+        return self._tf1()[self.name]
+
+
+def tf1_views(cell, weights, forget_bias=None):
+    """{TF1 variable name under the cell's scope: its TF1View} for a Keras cell's ``weights``."""
+    return {name: TF1View(cell, name, weights, forget_bias) for name in LAYOUTS[cell]["tf1"]}
