@@ -13,7 +13,7 @@ never over the checkpoint being read, and over another only with ``force``.
 """
 import os
 
-from tfparity.checkpoint import maps, prefixes
+from tfparity.checkpoint import cells, maps, prefixes
 from tfparity.checkpoint.files import staged, tree
 from tfparity.checkpoint.prefixes import CheckpointError  # noqa: F401 (raised here too)
 from tfparity.core.quiet import import_tensorflow
@@ -111,23 +111,36 @@ def auto_map(names, roots):
     return {name: by_name[name] for name in names}
 
 
-def _check_map(found, mapping, src):
+def _check_map(found, mapping, src, keras_cell_of=None):
+    """The entries that write (null ones dropped), every variable of ``src`` consumed by one entry."""
     maps.check(mapping)
-    left_out = [n for n in found if n not in mapping]
+    for name, entry in mapping.items():
+        if maps.is_cell(entry):
+            cells.refuse_unsupported(name, found)
+    used = {}
+    for name, entry in mapping.items():
+        for consumed in (cells.consumed(name, entry) if maps.is_cell(entry) else [name]):
+            if consumed in used:
+                raise CheckpointError(f"map entries {used[consumed]} and {name} both take {consumed}")
+            used[consumed] = name
+    left_out = [n for n in found if n not in used]
     if left_out:
         raise CheckpointError(f"variable {left_out[0]} of {src} is not in the map "
                               f"({len(left_out)} left out): map it, or to null to leave it out")
-    no_source = [n for n in mapping if n not in found]
+    no_source = [n for n in used if n not in found]
     if no_source:
-        raise CheckpointError(f"map entry {no_source[0]}: {src} has no variable of that name")
-    kept = {n: p for n, p in mapping.items() if p is not None}
+        name = used[no_source[0]]
+        raise CheckpointError(f"map entry {name}: {src} has no variable " + (f"{no_source[0]} (the {mapping[name]['cell']}'s)"
+                              if maps.is_cell(mapping[name]) else "of that name"))
+    cells.refuse_plain_copies(mapping, {n: found[n][0] for n in found}, keras_cell_of)
+    kept = {n: e for n, e in mapping.items() if e is not None}
     for name, entry in kept.items():  # Checkpoint(write=...) would hide the method that writes it
-        root = maps.path_of(entry).split(".")[0]
-        if hasattr(tf.train.Checkpoint, root):
-            raise CheckpointError(f"map entry {name}: root {root!r} is an attribute of tf.train.Checkpoint, "
-                                  f"so no checkpoint can restore a root of that name: call it otherwise")
+        for _, path in maps.targets(name, entry):
+            root = path.split(".")[0]
+            if hasattr(tf.train.Checkpoint, root):
+                raise CheckpointError(f"map entry {name}: root {root!r} is an attribute of tf.train.Checkpoint, "
+                                      f"so no checkpoint can restore a root of that name: call it otherwise")
     return kept
-
 
 
 def _value(name, entry, value):
@@ -143,37 +156,81 @@ def _value(name, entry, value):
     return np.int64(round(exponent) - 1)  # TF1 starts the power at beta and multiplies after each step
 
 
-def _check_into(mapping, values, into):
-    """Every mapped path exists in the objects ``into``, with the value's shape and dtype."""
-    targets = paths(into)
+def written(found, mapping):
+    """{path: (what, value)} the kept ``mapping`` writes from ``found`` (``read``'s): a plain entry's
+    value as read (or its step count), a cell's weights and slots in Keras's layout."""
+    out = {}
     for name, entry in mapping.items():
-        path = maps.path_of(entry)
+        if maps.is_cell(entry):
+            values = cells.to_paths(name, entry, lambda n: found[n][2]())
+            out.update({path: (what, values[path]) for what, path in maps.targets(name, entry)})
+        else:
+            out[maps.path_of(entry)] = (name, _value(name, entry, found[name][2]()))
+    return out
+
+
+def owner(roots, path):
+    """The object holding the variable at dotted ``path`` from ``roots`` (None if there is none)."""
+    *parents, _ = path.split(".")
+    obj = roots.get(parents[0]) if parents else None
+    for part in parents[1:]:
+        if obj is None:
+            return None
+        obj = tf.train.TrackableView(obj).children(obj).get(part)
+    return obj
+
+
+def keras_cell(obj):
+    """Whether ``obj`` is a Keras recurrent cell whose weights follow Keras's layout (LSTM, GRU)."""
+    import keras
+    return isinstance(obj, (keras.layers.LSTMCell, keras.layers.GRUCell))
+
+
+def _check_into(values, into):
+    """Every written path exists in the objects ``into``, with the value's shape and dtype; a TF1
+    GRUCell's bias into a GRU(reset_after=True) is refused by name."""
+    targets = paths(into)
+    for path, (name, value) in values.items():
         if path not in targets:
             raise CheckpointError(f"map entry {name}: no variable at {path} in the objects "
                                   f"(known: {', '.join(sorted(targets)[:6])}...)")
-        shape, dtype = tuple(values[name].shape), values[name].dtype.name
+        shape, dtype = tuple(value.shape), value.dtype.name
         var = targets[path]
+        cell = owner(into, path)
+        if getattr(cell, "reset_after", False) and keras_cell(cell) and tuple(var.shape) != shape:
+            raise CheckpointError(f"{name}: {path} belongs to a Keras GRU with reset_after=True (a bias of two rows "
+                                  f"{list(var.shape)}), which computes another function than TF1's GRUCell: build the "
+                                  f"port's GRU with reset_after=False")
         if tuple(var.shape) != shape or tf.as_dtype(var.dtype).name != dtype:
-            raise CheckpointError(f"{name}: {dtype} {list(shape)} in the checkpoint, but {path} is "
-                                  f"{tf.as_dtype(var.dtype).name} {list(var.shape)}")
+            raise CheckpointError(f"{name}: {dtype} {list(shape)} " + ("converted" if " " in name else "in the checkpoint")
+                                  + f", but {path} is {tf.as_dtype(var.dtype).name} {list(var.shape)}")
 
 
-def convert(src, dst, mapping, into=None, force=False):
+def convert(src, dst, mapping, into=None, force=False, verify=None, plain=False):
     """TF1 checkpoint ``src`` -> TF2 object-based checkpoint at prefix ``dst``; ``into``
     ({root name: object}), if given, is checked against: paths, shapes and dtypes. ``force``:
-    replace a checkpoint at ``dst`` (never ``src`` itself)."""
+    replace a checkpoint at ``dst`` (never ``src`` itself). ``verify`` ({root name: object}, the
+    port's): the checkpoint written is restored into them and proven before it is renamed into place
+    (``tfparity.checkpoint.verify``; a failure raises ``verify.Mismatch`` and leaves nothing at DST).
+    ``plain``: the map was derived from variables that carry the TF1 names (``auto_map``), so a
+    TF1 cell's weights copied as they are go to a port that keeps TF1's layout."""
     src = resolve(src)
     prefixes.check_target(dst, [src], force=force)
     found = read_tf1(src)
-    mapping = _check_map(found, mapping, src)
-    values = {name: _value(name, entry, found[name][2]()) for name, entry in mapping.items()}
-    if into is not None:
-        _check_into(mapping, values, into)
+    objects = verify if verify is not None else into
+    keras_cell_of = (lambda path: keras_cell(owner(objects, path))) if objects is not None else None
+    mapping = _check_map(found, mapping, src, (lambda path: False) if plain else keras_cell_of)
+    values = written(found, mapping)
+    if objects is not None:
+        _check_into(values, objects)
 
     def write(prefix):
-        checkpoint = tf.train.Checkpoint(**tree({n: maps.path_of(e) for n, e in mapping.items()}, values))
+        checkpoint = tf.train.Checkpoint(**tree({path: path for path in values}, {p: v for p, (_, v) in values.items()}))
         checkpoint.save_counter  # created by every restore: written too, so it matches
         checkpoint.write(prefix)
+        if verify is not None:
+            from tfparity.checkpoint import verify as proof
+            proof.verify(prefix, verify, mapping, values, found)
     staged(dst, write)
     return mapping
 
@@ -191,14 +248,19 @@ def reverse(src, dst, mapping, force=False):
                               f"(convert without --reverse carries TF1 to TF2)")
     found = {key[:-len(KEY)].replace("/", "."): entry for key, entry in everything.items()
              if key.endswith(KEY) and key != "save_counter" + KEY}
-    by_path = {path: name for name, path in mapping.items() if path is not None}
+    by_path = {path: what for name, entry in mapping.items() for what, path in maps.targets(name, entry)}
     left_out = [p for p in found if p not in by_path]
     if left_out:
         raise CheckpointError(f"variable {left_out[0]} of {src} is not in the map ({len(left_out)} left out)")
     missing = [p for p in by_path if p not in found]
     if missing:
         raise CheckpointError(f"map entry {by_path[missing[0]]}: {src} has no variable at {missing[0]}")
-    values = {by_path[path]: found[path][2]() for path in by_path}
+    values = {}
+    for name, entry in mapping.items():
+        if maps.is_cell(entry):
+            values.update(cells.to_names(name, entry, lambda path: found[path][2]()))
+        elif entry is not None:
+            values[name] = found[maps.path_of(entry)][2]()
 
     def write(prefix):
         graph = tf1.Graph()

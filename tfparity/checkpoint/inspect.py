@@ -1,6 +1,7 @@
 """What is in a checkpoint: every variable with its shape and dtype, and for TF1 optimizer state
 which variable and which slot it belongs to, by the layout of ``tfparity.port.optimizers`` (TF1's
 names: ``var/Adam`` is Adam's ``m`` of ``var``, ``var/Adam_1`` its ``v``; ``beta1_power`` shared)."""
+from tfparity.checkpoint import cells
 from tfparity.checkpoint.convert import read
 from tfparity.port import optimizers
 
@@ -29,11 +30,25 @@ def slots(names):
 
 
 def inspect(path):
-    """One row per variable: name, shape, dtype, and its optimizer, variable and slot if state."""
+    """One row per variable: name, shape, dtype, its optimizer, variable and slot if state, and the
+    TF1 RNN cell (``{"scope", "cell"}``) whose weight or slot it is, if one is recognised."""
     found = read(path)
     state = slots(found)
-    return [{"name": name, "shape": list(shape), "dtype": dtype, **state.get(name, {})}
-            for name, (shape, dtype, _) in found.items()]
+    try:
+        recognised = cells.recognised({name: shape for name, (shape, _, _) in found.items()})
+    except cells.CheckpointError:
+        recognised = {}  # its one line is cell_lines'
+    rows = []
+    for name, (shape, dtype, _) in found.items():
+        cell = cells.cell_of(name, recognised)
+        rows.append({"name": name, "shape": list(shape), "dtype": dtype, **state.get(name, {}),
+                     **({"rnn_cell": {"scope": cell[0], "cell": cell[1]}} if cell else {})})
+    return rows
+
+
+def cell_lines(rows):
+    """The TF1 RNN cells among the rows, each with its layout and the Keras layer that takes it."""
+    return cells.describe({row["name"]: tuple(row["shape"]) for row in rows})
 
 
 def lines(rows):
@@ -43,4 +58,5 @@ def lines(rows):
         role = (f"{r['optimizer']} {r['slot']} of {r['variable']}" if r.get("variable") else
                 f"{r['optimizer']} {r['slot']} (shared)" if r.get("optimizer") else "")
         text.append(f"{r['name']:<{width}}  {r['dtype']:<8} {str(r['shape']):<16} {role}".rstrip())
-    return text
+    found = cell_lines(rows)
+    return text + (["", "RNN cells (convert takes each by a cell entry in the map):", *found] if found else [])

@@ -35,6 +35,10 @@ def add_parser(sub):
     convert.add_argument("--auto", metavar="SPEC", help=f"derive the map from objects whose variables carry the TF1 "
                          f"names: {OBJECTS}")
     convert.add_argument("--into", metavar="SPEC", help="check the --map's paths, shapes and dtypes against these objects")
+    convert.add_argument("--verify", metavar="SPEC", help="restore the converted checkpoint into the port's objects "
+                         f"before it is put in place and prove it: every value bit for bit, each TF1 RNN cell's "
+                         f"Keras cell run on a probe batch against TF1's cell (exit 1 at the first differing "
+                         f"output, nothing written): {OBJECTS}")
     convert.add_argument("--reverse", action="store_true", help="TF2 -> TF1: SRC is the TF2 checkpoint, the same map")
     convert.add_argument("--force", action="store_true",
                          help="replace a checkpoint already at DST (never SRC itself), or a read-only --write-map")
@@ -97,25 +101,28 @@ def _check_options(args):
         raise UsageError("give --map MAP.json or --auto SPEC (one of them)")
     if args.auto and args.into:
         raise UsageError("--auto checks the map it derives against its own objects: --into is for a --map")
-    if args.reverse and (args.auto or args.into):
+    if args.reverse and (args.auto or args.into or args.verify):
         raise UsageError("--reverse reads the TF2 checkpoint by the map the forward conversion used: give it "
-                         "as --map (--write-map saves --auto's), without --auto or --into")
+                         "as --map (--write-map saves --auto's), without --auto, --into or --verify")
+    if args.verify and args.into:
+        raise UsageError("--verify checks the map's paths, shapes and dtypes against its objects too: give "
+                         "--verify SPEC alone")
 
 
 def _check_paths(args):
     """SRC (or CKPT), DST, --map and the outputs, before TensorFlow loads."""
     from tfparity.checkpoint import maps, prefixes
     for option, wanted in (("--json", "a path"), ("--write-map", "a path"), ("--map", "a path"),
-                           ("--auto", "module:function"), ("--into", "module:function")):
+                           ("--auto", "module:function"), ("--into", "module:function"), ("--verify", "module:function")):
         if getattr(args, option[2:].replace("-", "_"), None) == "":
             raise UsageError(f"{option} is empty: give {wanted}")
-    spec = getattr(args, "into", None) or getattr(args, "auto", None)
-    if spec:
-        from tfparity.check import specs
-        try:
-            specs.refuse_reimport(spec)
-        except specs.SpecError as error:
-            raise UsageError(str(error)) from None
+    for spec in (getattr(args, "into", None), getattr(args, "auto", None), getattr(args, "verify", None)):
+        if spec:
+            from tfparity.check import specs
+            try:
+                specs.refuse_reimport(spec)
+            except specs.SpecError as error:
+                raise UsageError(str(error)) from None
     if args.verb == "inspect":
         prefixes.check_source(args.checkpoint, "CKPT")
         outputs, read, written = {"--json": args.json}, [args.checkpoint], []
@@ -132,7 +139,7 @@ def _check_paths(args):
             prefixes.check_output(path, option, read, written, [args.map] if getattr(args, "map", None) else [])
             if os.path.dirname(os.path.abspath(path)) not in created:  # there, nothing exists to check
                 check_writable(path, force=args.force, option=option)
-    return maps.load(args.map) if getattr(args, "map", None) else None
+    return maps.load(args.map, cells=True) if getattr(args, "map", None) else None
 
 
 def _write(path, option, document, force):
@@ -151,7 +158,7 @@ def run(args):
     except CheckpointError as error:
         raise UsageError(str(error)) from None
     quiet.import_tensorflow()
-    from tfparity.checkpoint import convert, inspect
+    from tfparity.checkpoint import convert, inspect, verify
     try:
         if args.verb == "inspect":
             rows = inspect.inspect(args.checkpoint)
@@ -162,17 +169,26 @@ def run(args):
         into = _objects(args.into or args.auto, "--into" if args.into else "--auto") if (args.into or args.auto) else None
         if args.auto:
             mapping = convert.auto_map(list(convert.read_tf1(convert.resolve(args.source))), into)
+        port = _objects(args.verify, "--verify") if args.verify else None
         if args.reverse:
             convert.reverse(args.source, args.target, mapping, force=args.force)
         else:
-            convert.convert(args.source, args.target, mapping, into, force=args.force)
+            convert.convert(args.source, args.target, mapping, into, force=args.force, verify=port,
+                            plain=bool(args.auto))
     except UserCode as failure:
         return _user_error(failure)
+    except verify.Mismatch as mismatch:
+        print(f"tfparity: MISMATCH under --verify, nothing written to {args.target}: {mismatch}", file=sys.stderr)
+        return Exit.MISMATCH
     except CheckpointError as error:
         raise UsageError(str(error)) from None
     if args.write_map:
         _write(args.write_map, "--write-map", mapping, args.force)
-    kept = sum(path is not None for path in mapping.values())
+    from tfparity.checkpoint import maps
+    kept = sum(len(maps.targets(name, entry)) for name, entry in mapping.items())
+    left = sum(entry is None for entry in mapping.values())
+    count = sum(maps.is_cell(entry) for entry in mapping.values())
     print(f"wrote {args.target} ({'TF1 Saver' if args.reverse else 'TF2 object-based'} checkpoint): "
-          f"{kept} variables" + (f", {len(mapping) - kept} left out" if len(mapping) > kept else ""))
+          f"{kept} variables" + (f" ({count} RNN cells converted)" if count else "")
+          + (f", {left} left out" if left else "") + (", verified in the port" if getattr(args, "verify", None) else ""))
     return Exit.OK

@@ -1,0 +1,258 @@
+"""``tfparity checkpoint`` on TF1 RNN cells: real TF1 programs (tf-keras's legacy BasicLSTMCell,
+LSTMCell, GRUCell and MultiRNNCell under ``tf1.nn.dynamic_rnn``, saved by ``tf1.train.Saver``)
+converted by cell entries into stock Keras 3 LSTM and GRU cells, proven by ``convert --verify``;
+each slip (the gate order left as TF1's, forget_bias dropped, GRU's reset_after) fails it; training
+resumed from a converted checkpoint, Adam's state included, takes TF1's next step within the local
+bound. The float64 reference of ``verify`` is tested against the real cells here too."""
+import json
+import sys
+
+import numpy as np
+import pytest
+
+from tfparity import cli
+from tfparity.checkpoint import verify
+from tfparity.core.exits import Exit
+from tfparity.port import rnn_cells
+
+INPUT, UNITS, GRU_UNITS, STEPS, BATCH = 3, 4, 5, 5, 6
+HERE = "parity_tests.test_checkpoint_cells"
+PROGRAMS = {  # name: (cells as (kind, units, forget_bias), the scopes dynamic_rnn gives them)
+    "basic": ([("BasicLSTMCell", UNITS, 1.0)], ["rnn/basic_lstm_cell"]),
+    "lstm": ([("LSTMCell", UNITS, 0.5)], ["rnn/lstm_cell"]),
+    "gru": ([("GRUCell", GRU_UNITS, None)], ["rnn/gru_cell"]),
+    "multi": ([("BasicLSTMCell", UNITS, 1.0), ("GRUCell", GRU_UNITS, None)],
+              ["rnn/multi_rnn_cell/cell_0/basic_lstm_cell", "rnn/multi_rnn_cell/cell_1/gru_cell"]),
+}
+
+
+def _cells(specs):
+    from tf_keras.api._v1.keras.__internal__.legacy import rnn_cell
+    made = [rnn_cell.BasicLSTMCell(u, forget_bias=f) if k == "BasicLSTMCell" else
+            rnn_cell.LSTMCell(u, **({"use_peepholes": True} if f == "peep" else {"forget_bias": f})) if k == "LSTMCell" else
+            rnn_cell.GRUCell(u) for k, u, f in specs]
+    return made[0] if len(made) == 1 else rnn_cell.MultiRNNCell(made)
+
+
+def tf1_save(specs, prefix, seed=0):
+    """A TF1 program over its cells (two GradientDescent steps on seeded data), saved; returns
+    the outputs of its cells on verify's probe."""
+    import tensorflow.compat.v1 as tf1
+    draw = np.random.default_rng(seed)
+    graph = tf1.Graph()
+    with graph.as_default():
+        tf1.set_random_seed(seed)
+        x = tf1.placeholder(tf1.float32, [None, STEPS, INPUT])
+        outputs, _ = tf1.nn.dynamic_rnn(_cells(specs), x, dtype=tf1.float32)
+        loss = tf1.reduce_mean(tf1.square(outputs - 0.3))
+        train = tf1.train.GradientDescentOptimizer(0.5).minimize(loss)
+        saver = tf1.train.Saver()
+        with tf1.Session(graph=graph) as session:
+            session.run(tf1.global_variables_initializer())
+            for _ in range(2):
+                session.run(train, {x: draw.normal(size=(BATCH, STEPS, INPUT)).astype(np.float32)})
+            saver.save(session, prefix, write_meta_graph=False)
+
+
+def _layers(specs, reset_after=False):
+    import keras
+    layers, size = [], INPUT
+    for kind, units, _ in specs:
+        layer = (keras.layers.LSTM(units, return_sequences=True) if kind != "GRUCell" else
+                 keras.layers.GRU(units, return_sequences=True, reset_after=reset_after))
+        layer.build((None, STEPS, size))
+        layers.append(layer)
+        size = units
+    return layers
+
+
+def _port(program, reset_after=False):
+    import tensorflow as tf
+    model = tf.Module()
+    for i, layer in enumerate(_layers(PROGRAMS[program][0], reset_after)):
+        setattr(model, f"rnn{i}", layer.cell)
+    return {"model": model}
+
+
+def port_basic():
+    return _port("basic")
+
+
+def port_lstm():
+    return _port("lstm")
+
+
+def port_gru():
+    return _port("gru")
+
+
+def port_multi():
+    return _port("multi")
+
+
+def port_gru_reset_after():
+    return _port("gru", reset_after=True)
+
+
+def cell_map(program, forget_bias=None):
+    """The program's cell entries onto ``_port``'s cells; ``forget_bias``: each LSTM's instead of its own."""
+    specs, scopes = PROGRAMS[program]
+    mapping = {}
+    for i, ((kind, _, own), scope) in enumerate(zip(specs, scopes)):
+        mapping[scope] = {"cell": kind, **{w: f"model.rnn{i}.{w}" for w in rnn_cells.KERAS_WEIGHTS}}
+        if own is not None:
+            mapping[scope]["forget_bias"] = own if forget_bias is None else forget_bias
+    return mapping
+
+
+@pytest.fixture(scope="module")
+def saved(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("cells")
+    for program, (specs, _) in PROGRAMS.items():
+        tf1_save(specs, str(folder / program))
+    return folder
+
+
+def _convert(saved, tmp_path, program, mapping, *extra):
+    (tmp_path / "map.json").write_text(json.dumps(mapping))
+    return cli.main(["checkpoint", "convert", str(saved / program), str(tmp_path / "tf2"),
+                     "--map", str(tmp_path / "map.json"), *extra])
+
+
+@pytest.mark.parametrize("program", list(PROGRAMS))
+def test_each_cell_converts_restores_and_computes_tf1s_cell(saved, tmp_path, capsys, program):
+    assert _convert(saved, tmp_path, program, cell_map(program), "--verify", f"{HERE}:port_{program}") == Exit.OK
+    assert "verified in the port" in capsys.readouterr().out
+    import tensorflow as tf
+    roots = getattr(sys.modules[__name__], f"port_{program}")()
+    tf.train.Checkpoint(**roots).restore(str(tmp_path / "tf2")).expect_partial()
+    for scope, entry in cell_map(program).items():  # the restored cell computes TF1's, as verify found
+        assert verify.check_cell(scope, entry, roots, _read(saved / program))[0] <= verify.FLOAT32_ULP
+
+
+def _read(prefix):
+    from tfparity.checkpoint import convert
+    return convert.read_tf1(str(prefix))
+
+
+@pytest.mark.parametrize("program", list(PROGRAMS))
+def test_reverse_gives_back_tf1s_variables_bit_for_bit_where_nothing_is_folded(saved, tmp_path, program):
+    mapping = cell_map(program, forget_bias=0.0)  # folding 1.0 into a float32 bias rounds: not undone exactly
+    assert _convert(saved, tmp_path, program, mapping) == Exit.OK
+    assert cli.main(["checkpoint", "convert", str(tmp_path / "tf2"), str(tmp_path / "back"), "--map",
+                     str(tmp_path / "map.json"), "--reverse"]) == Exit.OK
+    before, after = _read(saved / program), _read(tmp_path / "back")
+    assert sorted(before) == sorted(after)
+    assert all(before[n][2]().tobytes() == after[n][2]().tobytes() for n in before)
+
+
+def test_the_float64_reference_is_tf1s_cells(saved):
+    """verify's NumPy equations against the real tf-keras cells run by dynamic_rnn (float64)."""
+    import tensorflow.compat.v1 as tf1
+    for program in ("basic", "lstm", "gru"):
+        specs, (scope,) = PROGRAMS[program]
+        found = _read(saved / program)
+        values = {n[len(scope) + 1:]: found[n][2]().astype(np.float64) for n in found}
+        x = verify.probe(INPUT, np.float64)
+        graph = tf1.Graph()
+        with graph.as_default():
+            outputs, _ = tf1.nn.dynamic_rnn(_cells(specs), tf1.constant(x), dtype=tf1.float64)
+            with tf1.Session(graph=graph) as session:
+                for v in tf1.global_variables():
+                    v.load(values[v.op.name[len(scope) + 1:]], session)
+                real = np.transpose(session.run(outputs), (1, 0, 2))
+        mine = verify.reference(specs[0][0], values, x, specs[0][2] or 0.0)
+        # float64 ULPs of the largest output: measured 0-2 (the same sums, NumPy's order and Eigen's)
+        assert np.abs(mine - real).max() / np.spacing(np.abs(real).max()) <= verify.FLOAT64_ULP
+
+
+def _tf1_layout(program):
+    """A hand-written plain map of TF1's variables onto the Keras cell (gates left in TF1's order)."""
+    specs, (scope,) = PROGRAMS[program]
+    return {f"{scope}/bias": "model.rnn0.bias", f"{scope}/kernel": None}
+
+
+def test_a_plain_copy_of_a_cells_bias_is_refused_with_the_entry_to_write(saved, tmp_path, capsys):
+    status = _convert(saved, tmp_path, "basic", _tf1_layout("basic"), "--verify", f"{HERE}:port_basic")
+    err = capsys.readouterr().err
+    assert status == Exit.USAGE and err.count("\n") == 1, err
+    assert "rnn/basic_lstm_cell is a TF1 BasicLSTMCell (gates i, j, f, o" in err and '"cell": "BasicLSTMCell"' in err
+    assert not list(tmp_path.glob("tf2*"))
+
+
+@pytest.mark.parametrize("slip, hint", [
+    ("gates", "likely gate order: TF1's i, j, f, o left as they were"),
+    ("forget_bias", "likely forget_bias: the bias lacks the 1.0"),
+])
+def test_a_slip_in_the_ports_weights_fails_verify_with_the_first_differing_output(saved, tmp_path, slip, hint):
+    from tfparity.checkpoint import cells
+    found = _read(saved / "basic")
+    scope = "rnn/basic_lstm_cell"
+    entry = cell_map("basic")[scope]
+    values = {v: found[f"{scope}/{v}"][2]() for v in ("kernel", "bias")}
+    right = rnn_cells.to_keras("BasicLSTMCell", values, 1.0)
+    wrong = ({n: rnn_cells._blocks(v, 4, rnn_cells.LSTM_ORDER) for n, v in right.items()} if slip == "gates" else
+             rnn_cells.to_keras("BasicLSTMCell", values, 0.0))
+    roots = port_basic()
+    for name, value in wrong.items():
+        getattr(roots["model"].rnn0, name).assign(value)
+    with pytest.raises(verify.Mismatch, match=r"differs at step \d+, row \d+, unit \d+: TF1 [-0-9.e]+, port ") as failure:
+        verify.check_cell(scope, entry, roots, found)
+    assert hint in str(failure.value) and cells.forget_bias(entry) == 1.0
+
+
+def test_a_gru_with_reset_after_is_refused_by_name(saved, tmp_path, capsys):
+    status = _convert(saved, tmp_path, "gru", cell_map("gru"), "--verify", f"{HERE}:port_gru_reset_after")
+    err = capsys.readouterr().err
+    assert status == Exit.USAGE and "reset_after=True" in err and err.count("\n") == 1, err
+    assert not list(tmp_path.glob("tf2*"))
+
+
+def test_a_gru_with_reset_after_computes_another_function(saved):
+    """Given a bias of its shape (TF1's in the first row), verify still fails it, naming reset_after."""
+    found = _read(saved / "gru")
+    scope = "rnn/gru_cell"
+    roots = port_gru_reset_after()
+    cell = roots["model"].rnn0
+    right = rnn_cells.to_keras("GRUCell", {v: found[f"{scope}/{v}"][2]() for v in rnn_cells.LAYOUTS["GRUCell"]["tf1"]})
+    cell.kernel.assign(right["kernel"]), cell.recurrent_kernel.assign(right["recurrent_kernel"])
+    cell.bias.assign(np.stack([right["bias"], np.zeros_like(right["bias"])]))
+    with pytest.raises(verify.Mismatch, match="likely reset_after"):
+        verify.check_cell(scope, cell_map("gru")[scope], roots, found)
+
+
+def test_inspect_names_each_cell_and_its_layout(saved, tmp_path, capsys):
+    assert cli.main(["checkpoint", "inspect", str(saved / "multi"), "--json", str(tmp_path / "rows.json")]) == Exit.OK
+    out = capsys.readouterr().out
+    assert ("rnn/multi_rnn_cell/cell_0/basic_lstm_cell: TF1 BasicLSTMCell, input 3, units 4, gates i, j, f, o -> "
+            "Keras LSTM, gates i, f, c, o; forget_bias is in no checkpoint") in out
+    assert "rnn/multi_rnn_cell/cell_1/gru_cell: TF1 GRUCell, input 4, units 5, gates r, u, c -> Keras GRU(reset_after=False)" in out
+    rows = {row["name"]: row for row in json.loads((tmp_path / "rows.json").read_text())}
+    assert rows["rnn/multi_rnn_cell/cell_1/gru_cell/gates/bias"]["rnn_cell"] == {
+        "scope": "rnn/multi_rnn_cell/cell_1/gru_cell", "cell": "GRUCell"}
+
+
+def test_an_lstm_cell_with_peepholes_is_refused_in_one_line(tmp_path, capsys):
+    tf1_save([("LSTMCell", UNITS, "peep")], str(tmp_path / "peep"))
+    assert cli.main(["checkpoint", "inspect", str(tmp_path / "peep")]) == Exit.OK
+    assert "cannot convert: rnn/lstm_cell is an LSTMCell with use_peepholes" in capsys.readouterr().out
+    (tmp_path / "map.json").write_text(json.dumps({"rnn/lstm_cell": {"cell": "LSTMCell", "kernel": "m.k",
+                                                                     "recurrent_kernel": "m.r", "bias": "m.b"}}))
+    status = cli.main(["checkpoint", "convert", str(tmp_path / "peep"), str(tmp_path / "tf2"), "--map",
+                       str(tmp_path / "map.json")])
+    err = capsys.readouterr().err
+    assert status == Exit.USAGE and "use_peepholes" in err and err.count("\n") == 1, err
+
+
+@pytest.mark.parametrize("entry, message", [
+    ({"cell": "LSTMBlockCell", "kernel": "a.k", "recurrent_kernel": "a.r", "bias": "a.b"}, "is not one whose layout is known"),
+    ({"cell": "BasicLSTMCell", "kernel": "a.k", "bias": "a.b"}, "recurrent_kernel is missing"),
+    ({"cell": "GRUCell", "forget_bias": 1.0, "kernel": "a.k", "recurrent_kernel": "a.r", "bias": "a.b"}, "GRUCell has no forget_bias"),
+    ({"cell": "BasicLSTMCell", "forget_bias": "1", "kernel": "a.k", "recurrent_kernel": "a.r", "bias": "a.b"}, "forget_bias is a string"),
+    ({"cell": "BasicLSTMCell", "kernel": "a.k", "recurrent_kernel": "a.k", "bias": "a.b"}, "both go to a.k"),
+    ({"cell": "BasicLSTMCell", "kernel": "a.k", "recurrent_kernel": "a.r", "bias": "a.b", "peepholes": 1}, "unknown key 'peepholes'"),
+])
+def test_a_bad_cell_entry_is_one_line_before_tensorflow_loads(saved, tmp_path, capsys, entry, message):
+    status = _convert(saved, tmp_path, "basic", {"rnn/basic_lstm_cell": entry})
+    err = capsys.readouterr().err
+    assert status == Exit.USAGE and message in err and err.count("\n") == 1, err
