@@ -256,3 +256,101 @@ def test_a_bad_cell_entry_is_one_line_before_tensorflow_loads(saved, tmp_path, c
     status = _convert(saved, tmp_path, "basic", {"rnn/basic_lstm_cell": entry})
     err = capsys.readouterr().err
     assert status == Exit.USAGE and message in err and err.count("\n") == 1, err
+
+
+CLASSES, SAVED_AT = 3, 3
+# One Adam step of the port from the converted state against TF1's next step (weights, m and v, in
+# Keras's layout), per array, in ULPs of its largest value: measured 2 (TF 2.21, CPU), doubled, to
+# the next power of two. The slips below measured over 10^7.
+LOCAL_ULP = 4
+
+
+def _adam_program(seed=0):
+    """A TF1 LSTM classifier (BasicLSTMCell, a dense head, AdamOptimizer) trained SAVED_AT steps and
+    saved, then one more step: {TF1 name: value} after it, and the batch that step took."""
+    import tensorflow.compat.v1 as tf1
+    draw = np.random.default_rng(seed)
+    batches = [(draw.normal(size=(BATCH, STEPS, INPUT)).astype(np.float32), draw.integers(0, CLASSES, BATCH))
+               for _ in range(SAVED_AT + 1)]
+    graph = tf1.Graph()
+    with graph.as_default():
+        tf1.set_random_seed(seed)
+        x, y = tf1.placeholder(tf1.float32, [None, STEPS, INPUT]), tf1.placeholder(tf1.int64, [None])
+        outputs, _ = tf1.nn.dynamic_rnn(_cells([("BasicLSTMCell", UNITS, 1.0)]), x, dtype=tf1.float32)
+        with tf1.variable_scope("dense"):
+            w = tf1.get_variable("kernel", [UNITS, CLASSES])
+            b = tf1.get_variable("bias", [CLASSES], initializer=tf1.zeros_initializer())
+        logits = tf1.matmul(outputs[:, -1], w) + b
+        loss = tf1.reduce_mean(tf1.nn.sparse_softmax_cross_entropy_with_logits(labels=y, logits=logits))
+        train = tf1.train.AdamOptimizer(0.01).minimize(loss)
+        saver = tf1.train.Saver()
+        with tf1.Session(graph=graph) as session:
+            session.run(tf1.global_variables_initializer())
+            for k, (bx, by) in enumerate(batches):
+                if k == SAVED_AT:
+                    saver.save(session, _adam_program.prefix, write_meta_graph=False)
+                session.run(train, {x: bx, y: by})
+            return {v.op.name: session.run(v) for v in tf1.global_variables()}, batches[SAVED_AT]
+
+
+def adam_port():
+    import keras
+    import tensorflow as tf
+    from tfparity.port import optimizers
+    lstm, dense = keras.layers.LSTM(UNITS), keras.layers.Dense(CLASSES)
+    model = keras.Sequential([keras.Input((STEPS, INPUT)), lstm, dense])
+    optimizer = optimizers.Adam(0.01)
+    optimizer.build([lstm.cell.kernel, lstm.cell.recurrent_kernel, lstm.cell.bias, dense.kernel, dense.bias])
+    roots = {"lstm": lstm.cell, "dense": dense, "optimizer": optimizer.checkpointable()}
+    adam_port.last = (model, optimizer, roots)
+    return dict(roots, model=tf.Module())  # the model itself is reached through lstm and dense
+
+
+def adam_map(forget_bias=1.0):
+    slot = lambda s, first: {w: f"optimizer.slots.{s}.{first + i}" for i, w in enumerate(rnn_cells.KERAS_WEIGHTS)}  # noqa: E731
+    return {"rnn/basic_lstm_cell": {"cell": "BasicLSTMCell", "forget_bias": forget_bias, "kernel": "lstm.kernel",
+                                    "recurrent_kernel": "lstm.recurrent_kernel", "bias": "lstm.bias",
+                                    "slots": {"Adam": slot("m", 0), "Adam_1": slot("v", 0)}},
+            "dense/kernel": "dense._kernel", "dense/bias": "dense.bias",
+            "dense/kernel/Adam": "optimizer.slots.m.3", "dense/kernel/Adam_1": "optimizer.slots.v.3",
+            "dense/bias/Adam": "optimizer.slots.m.4", "dense/bias/Adam_1": "optimizer.slots.v.4",
+            "beta1_power": "optimizer.non_slots.beta1_power", "beta2_power": "optimizer.non_slots.beta2_power"}
+
+
+def _resumed_step(tmp_path, mapping, slip=None):
+    """The port restored from the converted TF1 checkpoint (verified), one Adam step on TF1's next
+    batch: the largest per-array ULPs against TF1's state after that step, in Keras's layout."""
+    import tensorflow as tf
+    (tmp_path / "map.json").write_text(json.dumps(mapping))
+    assert cli.main(["checkpoint", "convert", _adam_program.prefix, str(tmp_path / "tf2"), "--map",
+                     str(tmp_path / "map.json"), "--verify", f"{HERE}:adam_port", "--force"]) == Exit.OK
+    adam_port()
+    model, optimizer, roots = adam_port.last
+    tf.train.Checkpoint(**roots).restore(str(tmp_path / "tf2")).assert_existing_objects_matched()
+    if slip == "slots":  # the bias's moments left in TF1's gate order
+        for s in ("m", "v"):
+            optimizer.slots[s][2].assign(rnn_cells._blocks(optimizer.slots[s][2].numpy(), 4, rnn_cells.LSTM_ORDER))
+    after, (x, y) = _adam_program.after
+    with tf.GradientTape() as tape:
+        loss = tf.reduce_mean(tf.nn.sparse_softmax_cross_entropy_with_logits(labels=y, logits=model(x)))
+    variables = optimizer.var_list
+    optimizer.apply_gradients(zip(tape.gradient(loss, variables), variables))
+    scope = "rnn/basic_lstm_cell"
+    tf1 = lambda suffix, fb: rnn_cells.to_keras("BasicLSTMCell", {v: after[f"{scope}/{v}{suffix}"] for v in ("kernel", "bias")}, fb)  # noqa: E731
+    desired = [*tf1("", 1.0).values(), after["dense/kernel"], after["dense/bias"]]
+    desired += [*tf1("/Adam", 0.0).values(), after["dense/kernel/Adam"], after["dense/bias/Adam"]]
+    desired += [*tf1("/Adam_1", 0.0).values(), after["dense/kernel/Adam_1"], after["dense/bias/Adam_1"]]
+    actual = [v.numpy() for v in variables] + [v.numpy() for v in optimizer.slots["m"]] + [v.numpy() for v in optimizer.slots["v"]]
+    return max(float(np.abs(a - d).max() / np.spacing(np.abs(d).max())) for a, d in zip(actual, desired))
+
+
+@pytest.fixture(scope="module")
+def adam_saved(tmp_path_factory):
+    _adam_program.prefix = str(tmp_path_factory.mktemp("adam") / "tf1")
+    _adam_program.after = _adam_program()
+
+
+def test_training_resumed_from_a_converted_lstm_checkpoint_takes_tf1s_next_step(adam_saved, tmp_path):
+    assert _resumed_step(tmp_path, adam_map()) <= LOCAL_ULP
+    assert _resumed_step(tmp_path, adam_map(), slip="slots") > 10 ** 5
+    assert _resumed_step(tmp_path, adam_map(forget_bias=0.0)) > 10 ** 5
