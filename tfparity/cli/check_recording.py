@@ -63,7 +63,7 @@ def run(args, recorded, bounds, user_error):
                 raise UsageError(f"cannot write {option} {target}: it is the recording this run reads")
             check_writable(target, args.force, option=option)
     try:
-        given = maps.load(args.map) if args.map is not None else None
+        given = maps.load(args.map, cells=True) if args.map is not None else None
     except CheckpointError as error:
         raise UsageError(str(error)) from None
     try:
@@ -111,10 +111,19 @@ def run(args, recorded, bounds, user_error):
               f"check ran with it {'on' if here else 'off'}: their kernels round differently, eager too; run the check "
               "as a command of its own (it takes the recording's setting) or with TF_ENABLE_ONEDNN_OPTS set to match")
     field = ((result["teacher_forced"].first_mismatch or {}).get("field") or "")
+    names = replay.held(result["map"])
     if not ok and (field in ("beta1_power", "beta2_power") or
-                   any(field.startswith(other + "/") for other in result["map"] if other != field)):
+                   any(field.startswith(other + "/") for other in names if other != field)):
         print(f"hint: the first difference is in optimizer state ({field}): a Keras optimizer of the same name "
               "updates otherwise (docs/false_friends.md); tfparity.port.optimizers has TF1's rule, bit for bit")
+    cell = names.get(field)
+    if not ok and cell is not None:
+        entry = result["map"][cell]
+        print(f"hint: the first difference is in {cell}, TF1's {entry['cell']} as Keras's "
+              f"{replay.keras_layer(entry['cell'])}: the same function summed in another order, if the float64 "
+              "line says rounding (measure it: --write-bound FILE --reformulated TEXT); far off, it is another "
+              "function: the forget_bias in the map must be the program's (no recording holds it), a GRU's "
+              "reset_after False (docs/rnn_cells.md)")
     switchable = [name for name, on in (("oneDNN", recorded["machine"].get("onednn")),
                                         ("grappler's arithmetic optimizer", recorded["grappler"]["grappler_arithmetic"]),
                                         ("grappler's remapper", recorded["grappler"]["grappler_remapper"])) if on]

@@ -10,7 +10,11 @@ returns ``(roots, step)``:
   optimizer). Every variable of the TF1 run is found in them through a name map, the one
   ``tfparity checkpoint convert`` takes (``{TF1 name: dotted path, or null to leave it out}``),
   given or matched (``name_map``). Every variable must exist when ``make_port`` returns: build the
-  model, and the optimizer's slots (``optimizer.build(variables)``).
+  model, and the optimizer's slots (``optimizer.build(variables)``). A TF1 RNN cell (``BasicLSTMCell``,
+  ``LSTMCell``, ``GRUCell``) is matched to a Keras 3 ``LSTM`` or ``GRU(reset_after=False)`` cell of the
+  port by shape, as one cell entry of the map; its variables are set and read through the Keras
+  weights by ``tfparity.port.rnn_cells`` (gates reordered, forget_bias folded: the map's, the cell's
+  default unless given, as no recording holds it).
 - ``step(**feeds)``: one training run of the TF1 program. Its arguments are the tensors the run fed
   and the batch its input pipeline gave it in the graph (a queue's dequeue, a tf.data iterator's
   next element), by keyword (``feed_names`` says which placeholder each parameter gets); it returns what to compare
@@ -44,6 +48,7 @@ from tfparity.checkpoint.prefixes import CheckpointError
 from tfparity.core.compare import Verdict, compare
 from tfparity.core.confirm import confirm as confirm_rows
 from tfparity.core.tolerances import BIT_IDENTICAL, Tolerance
+from tfparity.port import rnn_cells
 from tfparity.port.optimizers_state import tf_variable
 
 # The recorded random op types a port's draw may take the value of, by the kind of draw: a
@@ -120,6 +125,12 @@ def name_map(recorded, ported, given=None):
         mapping[name], how[name] = path, why
         del free[path]
 
+    for scope, entry in _cells(wanted, free).items():  # TF1 cells into Keras's LSTM and GRU layers
+        mapping[scope], how[scope] = entry, f"cell ({entry['cell']} as Keras's {keras_layer(entry['cell'])})"
+        for path in maps.cell_paths(entry).values():
+            del free[path]
+    wanted = {name: signature for name, signature in wanted.items() if _cell_of(name, mapping) is None}
+
     for name in wanted:
         named = [p for p, var in free.items() if name in _names(var) and _signature(var) == wanted[name]]
         if len(named) == 1:
@@ -148,6 +159,95 @@ def name_map(recorded, ported, given=None):
     return mapping, how
 
 
+def _keras_cells(free):
+    """{path of a Keras cell: (kernel, recurrent_kernel, bias) signatures} among the ``free`` variables:
+    a cell is the three weights of Keras's LSTM and GRU under one path."""
+    found = {}
+    for path in free:
+        if path.endswith(".recurrent_kernel"):
+            cell = path[:-len(".recurrent_kernel")]
+            weights = [f"{cell}.{w}" for w in rnn_cells.KERAS_WEIGHTS]
+            if all(w in free for w in weights):
+                found[cell] = tuple(_signature(free[w]) for w in weights)
+    return found
+
+
+def _cells(wanted, free):
+    """The map's cell entries for the TF1 cells among ``wanted`` matched to Keras cells of ``free``:
+    each TF1 cell (in the order the TF1 run made them) to the Keras cell of the same shapes once
+    transformed, where as many of each kind are on both sides; with each optimizer slot of the TF1
+    cell's variables whose three Keras counterparts are named as the weights' slots."""
+    try:
+        tf1_cells = rnn_cells.recognise({name: shape for name, (shape, _) in wanted.items()})
+    except rnn_cells.LayoutError as error:
+        raise ReplayError(str(error)) from None
+    keras_cells = _keras_cells(free)
+    groups = {}
+    for scope, (cell, inputs, units) in tf1_cells.items():
+        dtype = wanted[f"{scope}/{next(iter(rnn_cells.LAYOUTS[cell]['tf1']))}"][1]
+        shapes = {k: v.shape for k, v in rnn_cells.to_keras(cell, {
+            name: np.zeros(wanted[f"{scope}/{name}"][0], np.float32) for name in rnn_cells.LAYOUTS[cell]["tf1"]}, 0.0).items()}
+        groups.setdefault(tuple((tuple(shapes[w]), dtype) for w in rnn_cells.KERAS_WEIGHTS), []).append((scope, cell))
+    entries = {}
+    for signature, group in groups.items():
+        candidates = [path for path, theirs in keras_cells.items() if theirs == signature]
+        if len(candidates) != len(group):
+            continue
+        for (scope, cell), path in zip(group, candidates):
+            entry = {"cell": cell, **{w: f"{path}.{w}" for w in rnn_cells.KERAS_WEIGHTS}}
+            if rnn_cells.LAYOUTS[cell]["forget_bias"] is not None:
+                entry["forget_bias"] = rnn_cells.LAYOUTS[cell]["forget_bias"]  # the cell's default: in no variable
+            slots = _cell_slots(scope, cell, entry, wanted, free)
+            entries[scope] = dict(entry, slots=slots) if slots else entry
+    return entries
+
+
+def _cell_slots(scope, cell, entry, wanted, free):
+    """{TF1 slot suffix: {Keras weight: path}} for the slots of the cell's variables (``scope/kernel/Adam``)
+    that the port has for each of its three weights, named after them."""
+    first = f"{scope}/{next(iter(rnn_cells.LAYOUTS[cell]['tf1']))}/"
+    slots = {}
+    for suffix in sorted(n[len(first):] for n in wanted if n.startswith(first)):
+        found = {}
+        for weight in rnn_cells.KERAS_WEIGHTS:
+            names = _names(free[entry[weight]])
+            paths = [p for p, var in free.items() if any(n.endswith("/" + suffix) and n[:-len(suffix) - 1] in names
+                                                         for n in _names(var))]
+            if len(paths) == 1:
+                found[weight] = paths[0]
+        if len(found) == len(rnn_cells.KERAS_WEIGHTS):
+            slots[suffix] = found
+    return slots
+
+
+def held(mapping):
+    """{TF1 name: the scope of its cell entry, or None} of every TF1 variable a map holds."""
+    found = {name: None for name, entry in mapping.items() if not maps.is_cell(entry)}
+    for scope, entry in mapping.items():
+        if maps.is_cell(entry):
+            found.update(dict.fromkeys(_cell_names(scope, entry), scope))
+    return found
+
+
+def keras_layer(cell):
+    """The Keras layer that computes TF1's ``cell`` ("LSTM", "GRU(reset_after=False)")."""
+    return rnn_cells.LAYOUTS[cell]["keras"]
+
+
+def _cell_of(name, mapping):
+    """The scope of the cell entry of ``mapping`` that holds TF1 variable ``name``, or None."""
+    for scope, entry in mapping.items():
+        if maps.is_cell(entry) and name in _cell_names(scope, entry):
+            return scope
+    return None
+
+
+def _cell_names(scope, entry):
+    """The TF1 variables a cell entry holds: the cell's, and each slot's (``scope/kernel/Adam``)."""
+    names = [f"{scope}/{v}" for v in rnn_cells.LAYOUTS[entry["cell"]]["tf1"]]
+    return names + [f"{n}/{suffix}" for suffix in entry.get("slots") or {} for n in names]
+
+
 def _by_order(names, wanted, free, take, slots):
     """Match ``names`` to the ``free`` port variables of the same shape and dtype, in order, where
     both sides have as many of that shape (``slots``: the last pass, in order whatever the counts)."""
@@ -167,14 +267,18 @@ def _checked(given, wanted, by_path):
         maps.check(given, "--map")
     except CheckpointError as error:
         raise ReplayError(str(error)) from None
-    left_out = [n for n in wanted if n not in given]
+    held = {name: scope for scope, entry in given.items() if maps.is_cell(entry) for name in _cell_names(scope, entry)}
+    left_out = [n for n in wanted if n not in given and n not in held]
     if left_out:
         raise ReplayError(f"--map: TF1 variable {left_out[0]} of the recording is not in the map ({len(left_out)} "
                           "left out): map it, or to null to leave it out")
-    unknown = [n for n in given if n not in wanted]
+    unknown = [n for n in given if n not in wanted and not maps.is_cell(given[n])] + [n for n in held if n not in wanted]
     if unknown:
-        raise ReplayError(f"--map: entry {unknown[0]}: the recording has no variable of that name")
+        raise ReplayError(f"--map: entry {held.get(unknown[0], unknown[0])}: the recording has no variable {unknown[0]}")
     for name, path in given.items():
+        if maps.is_cell(path):
+            _check_cell(name, path, wanted, by_path)
+            continue
         if path is None:
             continue
         if isinstance(path, dict) or path not in by_path:
@@ -185,6 +289,23 @@ def _checked(given, wanted, by_path):
             raise ReplayError(f"--map: {name} is {dtype} {list(shape)} in the recording, but {path} is "
                               f"{their_dtype} {list(theirs)}")
     return dict(given)
+
+
+def _check_cell(scope, entry, wanted, by_path):
+    """A cell entry of a given map: its Keras paths in the port, shaped as the TF1 cell's transform."""
+    cell = entry["cell"]
+    try:
+        values = {v: np.zeros(wanted[f"{scope}/{v}"][0], np.float32) for v in rnn_cells.LAYOUTS[cell]["tf1"]}
+        shapes = {w: v.shape for w, v in rnn_cells.to_keras(cell, values, 0.0).items()}
+    except rnn_cells.LayoutError as error:
+        raise ReplayError(f"--map: entry {scope}: {error}") from None
+    for (suffix, weight), path in maps.cell_paths(entry).items():
+        if path not in by_path:
+            raise ReplayError(f"--map: entry {scope}: no variable at {path} in make_port's roots "
+                              f"(known: {', '.join(sorted(by_path)[:6])}...)")
+        if tuple(by_path[path].shape) != shapes[weight]:
+            raise ReplayError(f"--map: entry {scope}: {path} is {list(by_path[path].shape)}, but {cell}'s "
+                              f"{weight} as Keras's {rnn_cells.LAYOUTS[cell]['keras']} takes it is {list(shapes[weight])}")
 
 
 # --- the fed tensors, as the step's arguments
@@ -361,7 +482,10 @@ class _Port:
     def __init__(self, made, mapping, arguments, widen=False):
         roots, self.step = made
         by_path = dict(port_variables(roots))
-        self.kept = {name: by_path.get(path) for name, path in mapping.items() if path is not None}
+        self.kept = {name: by_path.get(path) for name, path in mapping.items() if path is not None and not maps.is_cell(path)}
+        for scope, entry in mapping.items():
+            if maps.is_cell(entry):
+                self.kept.update(_views(scope, entry, by_path))
         self.arguments, self.widen = arguments, widen
         self.draws = Draws()
 
@@ -389,6 +513,21 @@ class _Port:
         except DrawMismatch as error:
             return None, str(error), len(rows) + 1
         return {field: np.stack([row[field] for row in rows]) for field in rows[0]}, None, None
+
+
+def _views(scope, entry, by_path):
+    """{TF1 name: a view of it} for a cell entry: the cell's variables through its Keras weights
+    (forget_bias folded), each slot's through its three slots (nothing folded); None where the port
+    has no variable at a path."""
+    views = {}
+    for suffix in [None, *(entry.get("slots") or {})]:
+        paths = {w: p for (s, w), p in maps.cell_paths(entry).items() if s == suffix}
+        weights = {w: by_path.get(p) for w, p in paths.items()}
+        forget_bias = entry.get("forget_bias") if suffix is None else 0.0
+        for name in rnn_cells.LAYOUTS[entry["cell"]]["tf1"]:
+            views[f"{scope}/{name}" + (f"/{suffix}" if suffix else "")] = None if any(w is None for w in weights.values()) else \
+                rnn_cells.TF1View(entry["cell"], name, weights, forget_bias)
+    return views
 
 
 def takes_dtype(make_port):
