@@ -27,20 +27,34 @@ def measured():
     return report, bounds_file.rounded(report.local["tf2_eager"].max_ulp, 0.0)[0]
 
 
-def test_the_transform_is_undone_exactly_where_no_bias_is_folded():
+def test_the_tf1_program_is_the_real_cell_started_from_the_inputs_weights():
+    """The local steps start from TF1's own state, so a TF1 program that did not start where the port
+    does would still pass: its state before update 1 must be the inputs' weights bit for bit, under
+    the names of the cell tfparity.port.rnn_cells recognises."""
     import numpy as np
+    from tfparity.port import rnn_cells
     from parity_tests.planted import lstm
-    inputs = lstm.make_inputs(0)
-    bias = np.linspace(-1, 1, 4 * lstm.UNITS, dtype=np.float32)
-    kernel, recurrent, folded = lstm.to_keras(inputs["kernel0"], bias)
-    assert kernel.shape == (lstm.FEATURES, 4 * lstm.UNITS) and recurrent.shape == (lstm.UNITS, 4 * lstm.UNITS)
-    # Keras's (i, f, c, o): its f is TF1's third block plus forget_bias, its c TF1's second
-    units = lstm.UNITS
-    assert np.array_equal(folded[units:2 * units], bias[2 * units:3 * units] + np.float32(lstm.FORGET_BIAS))
-    assert np.array_equal(recurrent[:, 2 * units:3 * units], inputs["kernel0"][lstm.FEATURES:, units:2 * units])
-    back_kernel, back_bias = lstm.to_tf1(kernel, recurrent, folded)
-    assert np.array_equal(back_kernel, inputs["kernel0"])
-    assert np.array_equal(np.delete(back_bias, np.s_[2 * units:3 * units]), np.delete(bias, np.s_[2 * units:3 * units]))
+    inputs, seen = lstm.make_inputs(0), {}
+    lstm.tf1_run(inputs, on_step=lambda k, read: seen.setdefault(k, read()))
+    first, expected = seen[0], lstm._initial(inputs)
+    assert first.keys() == expected.keys() and all(np.array_equal(first[n], expected[n]) for n in expected)
+    shapes = {name: value.shape for name, value in first.items()}
+    assert rnn_cells.recognise(shapes) == {"rnn/basic_lstm_cell": (lstm.CELL, lstm.FEATURES, lstm.UNITS)}
+
+
+def test_the_slips_are_rnn_cells_transforms_with_one_change_each():
+    import numpy as np
+    from tfparity.port import rnn_cells
+    from parity_tests.planted import lstm
+    kernel, bias = lstm.make_inputs(0)["kernel0"], np.linspace(-1, 1, 4 * lstm.UNITS, dtype=np.float32)
+    right = rnn_cells.to_keras(lstm.CELL, {"kernel": kernel, "bias": bias})
+    for slip in ({"gates": True}, {"forget_bias": 0.0}):
+        wrong = lstm.as_keras(kernel, bias, **slip)
+        assert any(not np.array_equal(wrong[n], right[n]) for n in right), slip
+        back = lstm.as_tf1(wrong, **slip)  # each slip's port reads TF1's weights back through its own
+        # the bias within the rounding of folding 1.0 into values below 2 (half a float32 step at 2)
+        folded = np.spacing(np.float32(2)) / 2
+        assert np.array_equal(back[0], kernel) and np.allclose(back[1], bias, rtol=0, atol=folded), slip
 
 
 def test_the_stock_keras_port_is_not_bit_identical_on_its_local_steps(capsys, measured):

@@ -61,3 +61,44 @@ def says_what_the_page_says(evidence):
     assert tracked["tf.Module.trainable_variables, holding a Keras Dense, a keras.Variable and a tf.Variable"] == ["weights:0"]
     assert tracked["keras.Variable(name='conv1/weights')"].startswith("ValueError")
     assert tracked["tf.Variable(name='weights') inside tf.name_scope('conv1')"] == "conv1/weights:0"
+    # RNN cells: a slip is millions of ULP of the largest output; the fix leaves a reformulation's
+    # few (measured up to 2.5 ULP; a rounding of Keras's x W + h U against TF1's [x, h] W)
+    few, millions = 8, 1e6
+    gates = evidence["lstm_gate_order"]
+    assert gates["TF1 kernel [input + units, 4 units] split at the input's rows: Keras's shapes"] is True
+    assert gates["gates as they are: in ULP of the largest output"] > millions
+    assert gates["blocks moved by rnn_cells.to_keras: in ULP of the largest output"] <= few
+    forget = evidence["lstm_forget_bias"]
+    assert forget["forget_bias not folded: in ULP of the largest output"] > millions
+    assert forget["forget_bias folded into the forget block by rnn_cells.to_keras: in ULP of the largest output"] <= few
+    gru = evidence["gru_reset_after"]
+    assert gru["keras.layers.GRU's default reset_after"] is True
+    assert gru["reset_after=True: in ULP of the largest output"] > millions
+    assert gru["reset_after=False, weights by rnn_cells.to_keras: in ULP of the largest output"] <= few
+    lengths = evidence["sequence_length_mask"]
+    assert lengths["TF1 dynamic_rnn, sequence_length: outputs past the end, largest |value|"] == 0
+    assert lengths["TF1: final h is each sequence's last output, bit for bit"] is True
+    assert lengths["Keras LSTM with the mask: outputs up to the end, in ULP of TF1's largest"] <= few
+    assert lengths["Keras LSTM with the mask: outputs past the end, largest |value|"] > 0
+    assert lengths["Keras LSTM with the mask: outputs past the end are the last step's repeated, bit for bit"] is True
+    assert lengths["Keras LSTM with the mask: all outputs against TF1's, in ULP of the largest"] > millions
+    assert lengths["Keras LSTM with the mask and zero_output_for_mask=True: all outputs, in ULP of the largest"] <= few
+    assert lengths["Keras LSTM with the mask: final state (h, c), in ULP of TF1's largest"] <= few
+    assert lengths["Keras LSTM without a mask: final h, largest |difference| from TF1's"] > 0.01
+    major = evidence["time_major"]
+    assert major["TF1 time_major=True: outputs' shape"] == major["Keras LSTM fed the time-major array as it is: outputs' shape"]
+    assert major["fed as it is: in ULP of the largest output"] > millions
+    assert major["transposed in and out: in ULP of the largest output"] <= few
+    assert major["keras.layers.LSTM(units, time_major=True)"].startswith("ValueError")
+
+
+def test_remeasure_keeps_the_rest_and_refuses_another_machines_record(tmp_path):
+    from tfparity.core.machine import fingerprint
+    from tfparity.studies.pitfalls import remeasure
+    records.save(tmp_path, dict(RECORD, machine=dict(fingerprint(), cpu="another")))
+    with pytest.raises(RuntimeError, match="run the whole study here"):
+        remeasure(tmp_path, ["keras3"])
+    records.save(tmp_path, dict(RECORD, keras3={"planted": "stale"}, machine=fingerprint()))
+    remeasure(tmp_path, ["keras3"])
+    again = records.load_plain(tmp_path, "pitfalls")
+    assert again["keras3"] != {"planted": "stale"} and again["auto_reuse"] == RECORD["auto_reuse"]

@@ -15,7 +15,8 @@ from tfparity.render.pages import GENERATED, table
 # The page's order; docs/notes/pitfalls.md has a `<!-- pitfall: NAME -->` section for each.
 NAMES = ("random_seeds", "float64_learning_rate", "grappler_arithmetic", "xla", "onednn_fusion",
          "keras3", "disable_eager_execution", "ops_in_loop", "dropout_keep_prob", "auto_reuse",
-         "keras_variables")
+         "keras_variables", "lstm_gate_order", "lstm_forget_bias", "gru_reset_after", "sequence_length_mask",
+         "time_major")
 # Pitfalls measured under several environments (the variable must be set before TF starts).
 # None removes the variable: TensorFlow then follows the CPU's own default.
 ENVIRONMENTS = {"onednn_fusion": {"TF_ENABLE_ONEDNN_OPTS unset (this CPU's default)": {"TF_ENABLE_ONEDNN_OPTS": None},
@@ -32,6 +33,18 @@ def measure():
     evidence = {name: {label: measure_one(name, env) for label, env in ENVIRONMENTS[name].items()}
                 if name in ENVIRONMENTS else measure_one(name) for name in NAMES}
     return dict(evidence, example="pitfalls", machine=fingerprint())
+
+
+def remeasure(folder, names):
+    """The record in ``folder`` with only ``names`` measured again (each in its fresh process), the
+    others kept as recorded: for a new pitfall, where the whole study need not run again. The machine
+    must be the record's (``fingerprint``), or the record would mix two machines' bits."""
+    from tfparity.core.machine import fingerprint
+    record = records.load_plain(folder, "pitfalls")
+    if record.get("machine") != fingerprint():
+        raise RuntimeError(f"the record was measured on {describe(record.get('machine'))}: run the whole study here")
+    records.save(folder, dict({name: record[name] for name in NAMES if name in record},
+                              **{name: measure_one(name) for name in names}, example="pitfalls", machine=record["machine"]))
 
 
 def page(record):
