@@ -34,15 +34,14 @@ def _cells(specs):
     return made[0] if len(made) == 1 else rnn_cell.MultiRNNCell(made)
 
 
-def tf1_save(specs, prefix, seed=0):
-    """A TF1 program over its cells (two GradientDescent steps on seeded data), saved; returns
-    the outputs of its cells on verify's probe."""
+def tf1_save(specs, prefix, seed=0, inputs=INPUT):
+    """A TF1 program over its cells (two GradientDescent steps on seeded data, ``inputs`` wide), saved."""
     import tensorflow.compat.v1 as tf1
     draw = np.random.default_rng(seed)
     graph = tf1.Graph()
     with graph.as_default():
         tf1.set_random_seed(seed)
-        x = tf1.placeholder(tf1.float32, [None, STEPS, INPUT])
+        x = tf1.placeholder(tf1.float32, [None, STEPS, inputs])
         outputs, _ = tf1.nn.dynamic_rnn(_cells(specs), x, dtype=tf1.float32)
         loss = tf1.reduce_mean(tf1.square(outputs - 0.3))
         train = tf1.train.GradientDescentOptimizer(0.5).minimize(loss)
@@ -50,7 +49,7 @@ def tf1_save(specs, prefix, seed=0):
         with tf1.Session(graph=graph) as session:
             session.run(tf1.global_variables_initializer())
             for _ in range(2):
-                session.run(train, {x: draw.normal(size=(BATCH, STEPS, INPUT)).astype(np.float32)})
+                session.run(train, {x: draw.normal(size=(BATCH, STEPS, inputs)).astype(np.float32)})
             saver.save(session, prefix, write_meta_graph=False)
 
 
@@ -297,7 +296,8 @@ def adam_port():
     import keras
     import tensorflow as tf
     from tfparity.port import optimizers
-    lstm, dense = keras.layers.LSTM(UNITS), keras.layers.Dense(CLASSES)
+    lstm, dense = keras.layers.LSTM(UNITS), keras.layers.Dense(CLASSES, name="dense")
+    lstm.build((None, STEPS, INPUT)), dense.build((None, UNITS))  # outside the model: dense/kernel as TF1 names it (--auto)
     model = keras.Sequential([keras.Input((STEPS, INPUT)), lstm, dense])
     optimizer = optimizers.Adam(0.01)
     optimizer.build([lstm.cell.kernel, lstm.cell.recurrent_kernel, lstm.cell.bias, dense.kernel, dense.bias])
@@ -354,3 +354,103 @@ def test_training_resumed_from_a_converted_lstm_checkpoint_takes_tf1s_next_step(
     assert _resumed_step(tmp_path, adam_map()) <= LOCAL_ULP
     assert _resumed_step(tmp_path, adam_map(), slip="slots") > 10 ** 5
     assert _resumed_step(tmp_path, adam_map(forget_bias=0.0)) > 10 ** 5
+
+
+# --- convert --auto: each TF1 cell into the Keras cell tfparity.checkpoint.matching finds for it
+
+def _auto(saved, tmp_path, program, spec, *extra):
+    return cli.main(["checkpoint", "convert", str(saved / program), str(tmp_path / "tf2"), "--auto", spec,
+                     "--write-map", str(tmp_path / "auto.json"), *extra])
+
+
+@pytest.mark.parametrize("program", ["basic", "gru", "multi"])
+def test_auto_takes_each_cell_into_its_keras_cell_and_verify_proves_it(saved, tmp_path, capsys, program):
+    status = _auto(saved, tmp_path, program, f"{HERE}:port_{program}", "--verify", f"{HERE}:port_{program}")
+    assert status == Exit.OK, capsys.readouterr().err
+    assert "verified in the port" in capsys.readouterr().out
+    # the map --auto wrote is the one written by hand (forget_bias: the cell's default, 1.0 here)
+    assert json.loads((tmp_path / "auto.json").read_text()) == cell_map(program, forget_bias=1.0)
+
+
+def twin_port():
+    """The basic program's Keras LSTM cell, and another of the same shapes beside it."""
+    roots = _port("basic")
+    roots["model"].other = _layers(PROGRAMS["basic"][0])[0].cell
+    return roots
+
+
+def port_basic_wider():
+    import tensorflow as tf
+    model = tf.Module()
+    model.rnn0 = _layers([("BasicLSTMCell", UNITS + 1, 1.0)])[0].cell
+    return {"model": model}
+
+
+@pytest.mark.parametrize("spec, message", [
+    ("twin_port", "the TF1 program has 1 such cells and the objects 2, so which is which is ambiguous"),
+    ("port_basic_wider", "the objects have no such Keras cell"),
+])
+def test_auto_refuses_a_cell_it_cannot_place_in_one_line(saved, tmp_path, capsys, spec, message):
+    status = _auto(saved, tmp_path, "basic", f"{HERE}:{spec}")
+    err = capsys.readouterr().err
+    assert status == Exit.USAGE and err.count("\n") == 1, err
+    assert "rnn/basic_lstm_cell is a TF1 BasicLSTMCell, which Keras's LSTM takes as a cell of float32 kernel [3, 16]" in err
+    assert message in err and "map it by hand with --map" in err
+    assert not list(tmp_path.glob("tf2*")) and not (tmp_path / "auto.json").exists()
+
+
+def test_auto_names_a_gru_with_reset_after(saved, tmp_path, capsys):
+    status = _auto(saved, tmp_path, "gru", f"{HERE}:port_gru_reset_after")
+    err = capsys.readouterr().err
+    assert status == Exit.USAGE and err.count("\n") == 1, err
+    assert "model.rnn0 has its kernels and a bias of two rows: a Keras GRU with reset_after=True" in err
+
+
+SAME = 4  # a stacked program whose two cells have the same shapes: its input is as wide as its units
+
+
+@pytest.fixture(scope="module")
+def stacked(tmp_path_factory):
+    prefix = tmp_path_factory.mktemp("stacked") / "tf1"
+    tf1_save([("BasicLSTMCell", SAME, 1.0), ("BasicLSTMCell", SAME, 1.0)], str(prefix), inputs=SAME)
+    return prefix
+
+
+def port_stacked(reverse=False):
+    """Two Keras LSTM cells for the stacked program; ``reverse``: the second built first, so the
+    order the port made them is not the program's."""
+    import keras
+    import tensorflow as tf
+    layers = [keras.layers.LSTM(SAME, return_sequences=True) for _ in range(2)]
+    for layer in (layers[::-1] if reverse else layers):
+        layer.build((None, STEPS, SAME))
+    model = tf.Module()
+    model.rnn0, model.rnn1 = layers[0].cell, layers[1].cell
+    return {"model": model}
+
+
+def port_stacked_reversed():
+    return port_stacked(reverse=True)
+
+
+def test_auto_does_not_guess_between_cells_of_the_same_shapes(stacked, tmp_path, capsys):
+    """Paired by the order each side made them, a port that builds its second layer first would get
+    the cells swapped, and --verify (each cell alone) would pass them: --auto refuses both ports."""
+    for spec in ("port_stacked", "port_stacked_reversed"):
+        status = cli.main(["checkpoint", "convert", str(stacked), str(tmp_path / "tf2"), "--auto", f"{HERE}:{spec}",
+                           "--verify", f"{HERE}:{spec}"])
+        err = capsys.readouterr().err
+        assert status == Exit.USAGE and "the TF1 program has 2 such cells and the objects 2" in err, err
+        assert "a guess --verify cannot check" in err
+    from tfparity.checkpoint import matching
+    from tfparity.checkpoint.convert import paths
+    found = {n: (s, d) for n, (s, d, _) in _read(stacked).items()}
+    swapped = matching.cell_entries(found, dict(matching.in_order(paths(port_stacked_reversed()))))
+    assert [e["kernel"] for e in swapped.values()] == ["model.rnn1.kernel", "model.rnn0.kernel"]  # what order would do
+
+
+def test_auto_finds_the_cell_its_adam_slots_and_the_rest_by_name(adam_saved, tmp_path, capsys):
+    status = cli.main(["checkpoint", "convert", _adam_program.prefix, str(tmp_path / "tf2"), "--auto", f"{HERE}:adam_port",
+                       "--verify", f"{HERE}:adam_port", "--write-map", str(tmp_path / "auto.json")])
+    assert status == Exit.OK, capsys.readouterr().err
+    assert json.loads((tmp_path / "auto.json").read_text()) == adam_map()

@@ -7,13 +7,14 @@ value of None leaves a TF1 variable out on purpose (``global_step``); a value
 (TF1 Adam's ``beta1_power`` into a Keras 3 optimizer's ``iterations``). The TF2 checkpoint written
 restores with ``tf.train.Checkpoint(model=..., optimizer=...).restore(DST)`` for roots of those
 names (``tfparity.port.optimizers``' state: ``optimizer.checkpointable()``). ``auto_map`` derives the
-map from objects whose variables carry the TF1 names. Bad input raises ``CheckpointError`` with
+map from objects whose variables carry the TF1 names, and takes each TF1 RNN cell into the Keras
+cell ``matching`` finds for it. Bad input raises ``CheckpointError`` with
 one line naming the variable or file; DST is written in a temporary folder and renamed into place,
 never over the checkpoint being read, and over another only with ``force``.
 """
 import os
 
-from tfparity.checkpoint import cells, maps, prefixes
+from tfparity.checkpoint import cells, maps, matching, prefixes
 from tfparity.checkpoint.files import staged, tree
 from tfparity.checkpoint.prefixes import CheckpointError  # noqa: F401 (raised here too)
 from tfparity.core.quiet import import_tensorflow
@@ -99,16 +100,38 @@ def _keras_variable(obj):
     return type(obj).__name__ == "Variable" and callable(getattr(obj, "assign", None)) and hasattr(obj, "dtype")
 
 
-def auto_map(names, roots):
-    """The map for TF1 ``names`` onto the variables of ``roots`` whose ``.name`` is the TF1 name."""
+def auto_map(names, roots, signatures=None, forget_bias=None):
+    """The map for TF1 ``names`` onto the variables of ``roots``: each to the variable named as it
+    (its TensorFlow name, or a Keras variable's path). With ``signatures`` ({TF1 name: (shape,
+    dtype)}), each TF1 RNN cell whose variables are not so named goes to a Keras cell of the objects
+    by ``matching``'s rule (the replay's), as a cell entry with its slots, where no other cell has its
+    shapes (``--verify`` could not tell two alike swapped); ``forget_bias``: {scope: the program's
+    forget_bias} where known, else the cell's default."""
+    found = paths(roots)
     by_name = {}
-    for path, var in paths(roots).items():
-        by_name.setdefault(var.name.split(":")[0], path)
-    missing = [n for n in names if n not in by_name]
+    for path, var in found.items():  # shortest path first
+        for name in sorted(matching.names(var)):
+            by_name.setdefault(name, path)
+    plain = {name: by_name[name] for name in names if name in by_name}
+    entries, wanted, free = {}, {}, {}
+    if signatures is not None:
+        wanted = {name: signatures[name] for name in names if name not in plain}
+        taken = set(plain.values())
+        free = {path: var for path, var in matching.in_order(found) if path not in taken}
+        entries = matching.cell_entries(wanted, free, forget_bias, by_order=False)
+    held = {name: scope for scope, entry in entries.items() for name in cells.consumed(scope, entry)}
+    missing = [n for n in names if n not in plain and n not in held]
     if missing:
+        why = matching.unmatched_cell(missing[0], wanted, free, entries) if signatures is not None else None
         raise CheckpointError(f"TF1 variable {missing[0]} has no TF2 variable of that name in the objects "
-                              f"({len(missing)} unmatched): map it by hand with --map")
-    return {name: by_name[name] for name in names}
+                              f"({len(missing)} unmatched)" + (f": {why}" if why else "") + ": map it by hand with --map")
+    mapping = {}
+    for name in names:  # in the checkpoint's order, a cell's entry where its first variable is
+        if name in plain:
+            mapping[name] = plain[name]
+        elif held[name] not in mapping:
+            mapping[held[name]] = entries[held[name]]
+    return mapping
 
 
 def _check_map(found, mapping, src, keras_cell_of=None):

@@ -168,7 +168,8 @@ def run(args):
             return Exit.OK
         into = _objects(args.into or args.auto, "--into" if args.into else "--auto") if (args.into or args.auto) else None
         if args.auto:
-            mapping = convert.auto_map(list(convert.read_tf1(convert.resolve(args.source))), into)
+            found = convert.read_tf1(convert.resolve(args.source))
+            mapping = convert.auto_map(list(found), into, {name: (shape, dtype) for name, (shape, dtype, _) in found.items()})
         port = _objects(args.verify, "--verify") if args.verify else None
         if args.reverse:
             convert.reverse(args.source, args.target, mapping, force=args.force)
