@@ -5,6 +5,7 @@ each slip (the gate order left as TF1's, forget_bias dropped, GRU's reset_after)
 resumed from a converted checkpoint, Adam's state included, takes TF1's next step within the local
 bound. The float64 reference of ``verify`` is tested against the real cells here too."""
 import json
+import re
 import sys
 
 import numpy as np
@@ -454,3 +455,67 @@ def test_auto_finds_the_cell_its_adam_slots_and_the_rest_by_name(adam_saved, tmp
                        "--verify", f"{HERE}:adam_port", "--write-map", str(tmp_path / "auto.json")])
     assert status == Exit.OK, capsys.readouterr().err
     assert json.loads((tmp_path / "auto.json").read_text()) == adam_map()
+
+
+# --- convert --verify through the command: a port whose Keras cells end up computing another
+# function after the restore exits 1 at the first differing output, and nothing is written
+
+def port_hard_sigmoid():
+    """The basic program's port with Keras 2.0's default recurrent activation, hard_sigmoid."""
+    import keras
+    import tensorflow as tf
+    layer = keras.layers.LSTM(UNITS, recurrent_activation="hard_sigmoid", return_sequences=True)
+    layer.build((None, STEPS, INPUT))
+    model = tf.Module()
+    model.rnn0 = layer.cell
+    return {"model": model}
+
+
+def port_tf1_gate_order():
+    """A port whose cell reads its restored weights as TF1's gates (i, j, f, o), not Keras's."""
+    import keras
+    import tensorflow as tf
+
+    class TF1OrderLSTMCell(keras.layers.LSTMCell):
+        def _compute_carry_and_output_fused(self, z, c_tm1):
+            i, j, f, o = tf.split(z, 4, axis=-1)
+            return super()._compute_carry_and_output_fused(tf.concat([i, f, j, o], axis=-1), c_tm1)
+
+    cell = TF1OrderLSTMCell(UNITS)
+    cell.build((None, INPUT))
+    model = tf.Module()
+    model.rnn0 = cell
+    return {"model": model}
+
+
+@pytest.mark.parametrize("spec", ["port_hard_sigmoid", "port_tf1_gate_order"])
+def test_verify_through_the_command_fails_a_port_that_computes_another_function(saved, tmp_path, capsys, spec):
+    status = _convert(saved, tmp_path, "basic", cell_map("basic"), "--verify", f"{HERE}:{spec}")
+    err = capsys.readouterr().err
+    assert status == Exit.MISMATCH, err
+    assert f"MISMATCH under --verify, nothing written to {tmp_path / 'tf2'}: cell rnn/basic_lstm_cell" in err
+    assert re.search(r"differs at step \d+, row \d+, unit \d+: TF1 [-0-9.e]+, port [-0-9.e]+, [0-9.e+]+ ULP", err), err
+    assert "likely the weights are TF1's, converted: the port's cell computes otherwise" in err
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["map.json"]  # no DST, no staging left behind
+
+
+@pytest.fixture(scope="module")
+def peepholes(tmp_path_factory):
+    prefix = tmp_path_factory.mktemp("peep") / "tf1"
+    tf1_save([("LSTMCell", UNITS, "peep")], str(prefix))
+    return prefix
+
+
+@pytest.mark.parametrize("how", ["--map", "--auto"])
+@pytest.mark.parametrize("case, spec, message", [
+    ("peepholes", "port_lstm", "rnn/lstm_cell is an LSTMCell with use_peepholes (rnn/lstm_cell/w_f_diag)"),
+    ("gru", "port_gru_reset_after", "a Keras GRU with reset_after=True"),
+])
+def test_the_refusals_hold_through_the_command_with_verify(saved, peepholes, tmp_path, capsys, how, case, spec, message):
+    source, mapping = (peepholes, cell_map("lstm")) if case == "peepholes" else (saved / "gru", cell_map("gru"))
+    (tmp_path / "map.json").write_text(json.dumps(mapping))
+    given = ["--map", str(tmp_path / "map.json")] if how == "--map" else ["--auto", f"{HERE}:{spec}"]
+    status = cli.main(["checkpoint", "convert", str(source), str(tmp_path / "tf2"), *given, "--verify", f"{HERE}:{spec}"])
+    err = capsys.readouterr().err
+    assert status == Exit.USAGE and message in err and err.count("\n") == 1, err
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["map.json"]
