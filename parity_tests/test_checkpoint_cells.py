@@ -35,15 +35,23 @@ def _cells(specs):
     return made[0] if len(made) == 1 else rnn_cell.MultiRNNCell(made)
 
 
-def tf1_save(specs, prefix, seed=0, inputs=INPUT):
-    """A TF1 program over its cells (two GradientDescent steps on seeded data, ``inputs`` wide), saved."""
+def tf1_save(specs, prefix, seed=0, inputs=INPUT, loop="dynamic", meta=False):
+    """A TF1 program over its cells (two GradientDescent steps on seeded data, ``inputs`` wide), saved;
+    ``loop``: dynamic_rnn, static_rnn, or bidirectional_dynamic_rnn (specs: forward's, backward's);
+    ``meta``: the Saver's MetaGraph beside it too (its default)."""
     import tensorflow.compat.v1 as tf1
     draw = np.random.default_rng(seed)
     graph = tf1.Graph()
     with graph.as_default():
         tf1.set_random_seed(seed)
         x = tf1.placeholder(tf1.float32, [None, STEPS, inputs])
-        outputs, _ = tf1.nn.dynamic_rnn(_cells(specs), x, dtype=tf1.float32)
+        if loop == "static":
+            outputs = tf1.stack(tf1.nn.static_rnn(_cells(specs), tf1.unstack(x, axis=1), dtype=tf1.float32)[0])
+        elif loop == "bidirectional":
+            outputs = tf1.concat(tf1.nn.bidirectional_dynamic_rnn(_cells(specs[:1]), _cells(specs[1:]), x,
+                                                                  dtype=tf1.float32)[0], -1)
+        else:
+            outputs, _ = tf1.nn.dynamic_rnn(_cells(specs), x, dtype=tf1.float32)
         loss = tf1.reduce_mean(tf1.square(outputs - 0.3))
         train = tf1.train.GradientDescentOptimizer(0.5).minimize(loss)
         saver = tf1.train.Saver()
@@ -51,7 +59,7 @@ def tf1_save(specs, prefix, seed=0, inputs=INPUT):
             session.run(tf1.global_variables_initializer())
             for _ in range(2):
                 session.run(train, {x: draw.normal(size=(BATCH, STEPS, inputs)).astype(np.float32)})
-            saver.save(session, prefix, write_meta_graph=False)
+            saver.save(session, prefix, write_meta_graph=meta)
 
 
 def _layers(specs, reset_after=False):
@@ -519,3 +527,80 @@ def test_the_refusals_hold_through_the_command_with_verify(saved, peepholes, tmp
     err = capsys.readouterr().err
     assert status == Exit.USAGE and message in err and err.count("\n") == 1, err
     assert sorted(p.name for p in tmp_path.iterdir()) == ["map.json"]
+
+
+# --- the program's forget_bias, read from the MetaGraph the Saver writes beside the checkpoint
+
+MIXED = [("BasicLSTMCell", UNITS, 0.25), ("LSTMCell", UNITS, 0.75)]
+
+
+@pytest.mark.parametrize("loop, control_flow_v1", [("dynamic", False), ("dynamic", True), ("static", False)])
+def test_the_programs_forget_bias_is_read_from_its_graph(tmp_path, monkeypatch, loop, control_flow_v1):
+    """dynamic_rnn's adds in the loop body's function (TF2's control flow) or in the graph under
+    rnn/while/ (TF1's, as TF 1.x built it); static_rnn's in the graph, once per step."""
+    from tensorflow.python.ops import control_flow_util
+    from tfparity.checkpoint import convert
+    monkeypatch.setattr(control_flow_util, "ENABLE_CONTROL_FLOW_V2", not control_flow_v1)
+    tf1_save(MIXED, str(tmp_path / "tf1"), loop=loop, meta=True)
+    known, why = convert.program_forget_biases(str(tmp_path / "tf1"), _read(tmp_path / "tf1"))
+    assert {scope: float(value) for scope, value in known.items()} == {
+        "rnn/multi_rnn_cell/cell_0/basic_lstm_cell": 0.25, "rnn/multi_rnn_cell/cell_1/lstm_cell": 0.75} and why is None
+    for scope, value in known.items():
+        assert value.dtype == np.float32
+
+
+@pytest.mark.parametrize("backward, known", [(1.0, {"fw": 1.0, "bw": 1.0}), (0.5, {})])
+def test_two_cells_the_graph_cannot_tell_apart_are_known_only_where_they_agree(tmp_path, backward, known):
+    """A bidirectional RNN's two loop bodies both name their add basic_lstm_cell/Add."""
+    from tfparity.checkpoint import convert
+    tf1_save([("BasicLSTMCell", UNITS, 1.0), ("BasicLSTMCell", UNITS, backward)], str(tmp_path / "tf1"),
+             loop="bidirectional", meta=True)
+    found, why = convert.program_forget_biases(str(tmp_path / "tf1"), _read(tmp_path / "tf1"))
+    assert {scope.split("/")[1]: float(value) for scope, value in found.items()} == known
+    assert (why is None) == bool(known)
+
+
+@pytest.fixture(scope="module")
+def with_meta(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("meta")
+    for program in ("lstm", "multi"):
+        tf1_save(PROGRAMS[program][0], str(folder / program), meta=True)
+    return folder
+
+
+def test_a_map_whose_forget_bias_is_not_the_programs_is_refused_in_one_line(with_meta, tmp_path, capsys):
+    """The lstm program's LSTMCell has forget_bias 0.5: an entry stating none (the default, 1.0),
+    with or without --verify (which, told 1.0, would prove the conversion against 1.0)."""
+    entry = dict(cell_map("lstm")["rnn/lstm_cell"])
+    del entry["forget_bias"]
+    for extra in ([], ["--verify", f"{HERE}:port_lstm"]):
+        status = _convert(with_meta, tmp_path, "lstm", {"rnn/lstm_cell": entry}, *extra)
+        err = capsys.readouterr().err
+        assert status == Exit.USAGE and err.count("\n") == 1, err
+        assert ("cell entry rnn/lstm_cell: forget_bias 1.0 (the cell's default: the entry states none), but the "
+                "program's graph (lstm.meta) adds 0.5 to rnn/lstm_cell's forget gate: state \"forget_bias\": 0.5") in err
+        assert sorted(p.name for p in tmp_path.iterdir()) == ["map.json"]
+    assert _convert(with_meta, tmp_path, "lstm", cell_map("lstm"), "--verify", f"{HERE}:port_lstm") == Exit.OK
+
+
+@pytest.mark.parametrize("program", ["lstm", "multi"])
+def test_auto_states_the_programs_forget_bias_and_inspect_shows_it(with_meta, tmp_path, capsys, program):
+    status = _auto(with_meta, tmp_path, program, f"{HERE}:port_{program}", "--verify", f"{HERE}:port_{program}")
+    assert status == Exit.OK, capsys.readouterr().err
+    assert json.loads((tmp_path / "auto.json").read_text()) == cell_map(program)
+    capsys.readouterr()
+    assert cli.main(["checkpoint", "inspect", str(with_meta / program), "--json", str(tmp_path / "rows.json")]) == Exit.OK
+    scope, (_, _, forget_bias) = PROGRAMS[program][1][0], PROGRAMS[program][0][0]
+    assert f"{scope}: TF1 " in (out := capsys.readouterr().out)
+    assert f"forget_bias {forget_bias!r}, read from the program's graph (CKPT.meta)" in out, out
+    rows = json.loads((tmp_path / "rows.json").read_text())
+    assert [r["rnn_cell"].get("forget_bias") for r in rows if r["name"] == f"{scope}/kernel"] == [forget_bias]
+
+
+def test_a_meta_file_that_is_not_a_metagraph_leaves_the_forget_bias_unknown(with_meta, tmp_path, capsys):
+    import shutil
+    for path in with_meta.glob("lstm.*"):
+        shutil.copy(path, tmp_path / path.name)
+    (tmp_path / "lstm.meta").write_bytes(b"\xff" * 64)
+    assert cli.main(["checkpoint", "inspect", str(tmp_path / "lstm")]) == Exit.OK
+    assert "forget_bias is in no checkpoint" in capsys.readouterr().out

@@ -14,7 +14,7 @@ never over the checkpoint being read, and over another only with ``force``.
 """
 import os
 
-from tfparity.checkpoint import cells, maps, matching, prefixes
+from tfparity.checkpoint import cells, maps, matching, metagraph, prefixes
 from tfparity.checkpoint.files import staged, tree
 from tfparity.checkpoint.prefixes import CheckpointError  # noqa: F401 (raised here too)
 from tfparity.core.quiet import import_tensorflow
@@ -47,6 +47,12 @@ def read(path, what="checkpoint"):
                 raise CheckpointError(f"cannot read {name} from {path}: {_first_line(error)}") from None
         return get
     return {name: (tuple(shapes[name]), dtypes[name].name, getter(name)) for name in sorted(shapes) if name != GRAPH}
+
+
+def program_forget_biases(prefix, found):
+    """({scope: forget_bias} of the TF1 LSTM cells among ``found`` (``read``'s) that the program's
+    graph beside ``prefix`` states unambiguously, why the others are not known or None)."""
+    return metagraph.forget_biases(prefix, cells.recognised({name: shape for name, (shape, _, _) in found.items()}))
 
 
 def object_based(found):
@@ -236,13 +242,18 @@ def convert(src, dst, mapping, into=None, force=False, verify=None, plain=False)
     port's): the checkpoint written is restored into them and proven before it is renamed into place
     (``tfparity.checkpoint.verify``; a failure raises ``verify.Mismatch`` and leaves nothing at DST).
     ``plain``: the map was derived from variables that carry the TF1 names (``auto_map``), so a
-    TF1 cell's weights copied as they are go to a port that keeps TF1's layout."""
+    TF1 cell's weights copied as they are go to a port that keeps TF1's layout. A cell entry whose
+    forget_bias is not the one the program's graph beside ``src`` adds (``metagraph``) is refused."""
     src = resolve(src)
     prefixes.check_target(dst, [src], force=force)
     found = read_tf1(src)
     objects = verify if verify is not None else into
     keras_cell_of = (lambda path: keras_cell(owner(objects, path))) if objects is not None else None
     mapping = _check_map(found, mapping, src, (lambda path: False) if plain else keras_cell_of)
+    known, _ = program_forget_biases(src, found)
+    for scope, entry in mapping.items():
+        if maps.is_cell(entry) and cells.forget_bias(entry) is not None:
+            metagraph.check(scope, entry, cells.forget_bias(entry), known, src)
     values = written(found, mapping)
     if objects is not None:
         _check_into(values, objects)

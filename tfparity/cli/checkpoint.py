@@ -158,7 +158,7 @@ def run(args):
     except CheckpointError as error:
         raise UsageError(str(error)) from None
     quiet.import_tensorflow()
-    from tfparity.checkpoint import convert, inspect, verify
+    from tfparity.checkpoint import convert, inspect, metagraph, verify
     try:
         if args.verb == "inspect":
             rows = inspect.inspect(args.checkpoint)
@@ -169,7 +169,9 @@ def run(args):
         into = _objects(args.into or args.auto, "--into" if args.into else "--auto") if (args.into or args.auto) else None
         if args.auto:
             found = convert.read_tf1(convert.resolve(args.source))
-            mapping = convert.auto_map(list(found), into, {name: (shape, dtype) for name, (shape, dtype, _) in found.items()})
+            known, _ = convert.program_forget_biases(convert.resolve(args.source), found)
+            mapping = convert.auto_map(list(found), into, {name: (shape, dtype) for name, (shape, dtype, _) in found.items()},
+                                       {scope: metagraph.shown(value) for scope, value in known.items()})
         port = _objects(args.verify, "--verify") if args.verify else None
         if args.reverse:
             convert.reverse(args.source, args.target, mapping, force=args.force)
