@@ -5,6 +5,7 @@ each slip (the gate order left as TF1's, forget_bias dropped, GRU's reset_after)
 resumed from a converted checkpoint, Adam's state included, takes TF1's next step within the local
 bound. The float64 reference of ``verify`` is tested against the real cells here too."""
 import json
+import re
 import sys
 
 import numpy as np
@@ -34,24 +35,31 @@ def _cells(specs):
     return made[0] if len(made) == 1 else rnn_cell.MultiRNNCell(made)
 
 
-def tf1_save(specs, prefix, seed=0):
-    """A TF1 program over its cells (two GradientDescent steps on seeded data), saved; returns
-    the outputs of its cells on verify's probe."""
+def tf1_save(specs, prefix, seed=0, inputs=INPUT, loop="dynamic", meta=False):
+    """A TF1 program over its cells (two GradientDescent steps on seeded data, ``inputs`` wide), saved;
+    ``loop``: dynamic_rnn, static_rnn, or bidirectional_dynamic_rnn (specs: forward's, backward's);
+    ``meta``: the Saver's MetaGraph beside it too (its default)."""
     import tensorflow.compat.v1 as tf1
     draw = np.random.default_rng(seed)
     graph = tf1.Graph()
     with graph.as_default():
         tf1.set_random_seed(seed)
-        x = tf1.placeholder(tf1.float32, [None, STEPS, INPUT])
-        outputs, _ = tf1.nn.dynamic_rnn(_cells(specs), x, dtype=tf1.float32)
+        x = tf1.placeholder(tf1.float32, [None, STEPS, inputs])
+        if loop == "static":
+            outputs = tf1.stack(tf1.nn.static_rnn(_cells(specs), tf1.unstack(x, axis=1), dtype=tf1.float32)[0])
+        elif loop == "bidirectional":
+            outputs = tf1.concat(tf1.nn.bidirectional_dynamic_rnn(_cells(specs[:1]), _cells(specs[1:]), x,
+                                                                  dtype=tf1.float32)[0], -1)
+        else:
+            outputs, _ = tf1.nn.dynamic_rnn(_cells(specs), x, dtype=tf1.float32)
         loss = tf1.reduce_mean(tf1.square(outputs - 0.3))
         train = tf1.train.GradientDescentOptimizer(0.5).minimize(loss)
         saver = tf1.train.Saver()
         with tf1.Session(graph=graph) as session:
             session.run(tf1.global_variables_initializer())
             for _ in range(2):
-                session.run(train, {x: draw.normal(size=(BATCH, STEPS, INPUT)).astype(np.float32)})
-            saver.save(session, prefix, write_meta_graph=False)
+                session.run(train, {x: draw.normal(size=(BATCH, STEPS, inputs)).astype(np.float32)})
+            saver.save(session, prefix, write_meta_graph=meta)
 
 
 def _layers(specs, reset_after=False):
@@ -297,7 +305,8 @@ def adam_port():
     import keras
     import tensorflow as tf
     from tfparity.port import optimizers
-    lstm, dense = keras.layers.LSTM(UNITS), keras.layers.Dense(CLASSES)
+    lstm, dense = keras.layers.LSTM(UNITS), keras.layers.Dense(CLASSES, name="dense")
+    lstm.build((None, STEPS, INPUT)), dense.build((None, UNITS))  # outside the model: dense/kernel as TF1 names it (--auto)
     model = keras.Sequential([keras.Input((STEPS, INPUT)), lstm, dense])
     optimizer = optimizers.Adam(0.01)
     optimizer.build([lstm.cell.kernel, lstm.cell.recurrent_kernel, lstm.cell.bias, dense.kernel, dense.bias])
@@ -354,3 +363,244 @@ def test_training_resumed_from_a_converted_lstm_checkpoint_takes_tf1s_next_step(
     assert _resumed_step(tmp_path, adam_map()) <= LOCAL_ULP
     assert _resumed_step(tmp_path, adam_map(), slip="slots") > 10 ** 5
     assert _resumed_step(tmp_path, adam_map(forget_bias=0.0)) > 10 ** 5
+
+
+# --- convert --auto: each TF1 cell into the Keras cell tfparity.checkpoint.matching finds for it
+
+def _auto(saved, tmp_path, program, spec, *extra):
+    return cli.main(["checkpoint", "convert", str(saved / program), str(tmp_path / "tf2"), "--auto", spec,
+                     "--write-map", str(tmp_path / "auto.json"), *extra])
+
+
+@pytest.mark.parametrize("program", ["basic", "gru", "multi"])
+def test_auto_takes_each_cell_into_its_keras_cell_and_verify_proves_it(saved, tmp_path, capsys, program):
+    status = _auto(saved, tmp_path, program, f"{HERE}:port_{program}", "--verify", f"{HERE}:port_{program}")
+    assert status == Exit.OK, capsys.readouterr().err
+    assert "verified in the port" in capsys.readouterr().out
+    # the map --auto wrote is the one written by hand (forget_bias: the cell's default, 1.0 here)
+    assert json.loads((tmp_path / "auto.json").read_text()) == cell_map(program, forget_bias=1.0)
+
+
+def twin_port():
+    """The basic program's Keras LSTM cell, and another of the same shapes beside it."""
+    roots = _port("basic")
+    roots["model"].other = _layers(PROGRAMS["basic"][0])[0].cell
+    return roots
+
+
+def port_basic_wider():
+    import tensorflow as tf
+    model = tf.Module()
+    model.rnn0 = _layers([("BasicLSTMCell", UNITS + 1, 1.0)])[0].cell
+    return {"model": model}
+
+
+@pytest.mark.parametrize("spec, message", [
+    ("twin_port", "the TF1 program has 1 such cells and the objects 2, so which is which is ambiguous"),
+    ("port_basic_wider", "the objects have no such Keras cell"),
+])
+def test_auto_refuses_a_cell_it_cannot_place_in_one_line(saved, tmp_path, capsys, spec, message):
+    status = _auto(saved, tmp_path, "basic", f"{HERE}:{spec}")
+    err = capsys.readouterr().err
+    assert status == Exit.USAGE and err.count("\n") == 1, err
+    assert "rnn/basic_lstm_cell is a TF1 BasicLSTMCell, which Keras's LSTM takes as a cell of float32 kernel [3, 16]" in err
+    assert message in err and "map it by hand with --map" in err
+    assert not list(tmp_path.glob("tf2*")) and not (tmp_path / "auto.json").exists()
+
+
+def test_auto_names_a_gru_with_reset_after(saved, tmp_path, capsys):
+    status = _auto(saved, tmp_path, "gru", f"{HERE}:port_gru_reset_after")
+    err = capsys.readouterr().err
+    assert status == Exit.USAGE and err.count("\n") == 1, err
+    assert "model.rnn0 has its kernels and a bias of two rows: a Keras GRU with reset_after=True" in err
+
+
+SAME = 4  # a stacked program whose two cells have the same shapes: its input is as wide as its units
+
+
+@pytest.fixture(scope="module")
+def stacked(tmp_path_factory):
+    prefix = tmp_path_factory.mktemp("stacked") / "tf1"
+    tf1_save([("BasicLSTMCell", SAME, 1.0), ("BasicLSTMCell", SAME, 1.0)], str(prefix), inputs=SAME)
+    return prefix
+
+
+def port_stacked(reverse=False):
+    """Two Keras LSTM cells for the stacked program; ``reverse``: the second built first, so the
+    order the port made them is not the program's."""
+    import keras
+    import tensorflow as tf
+    layers = [keras.layers.LSTM(SAME, return_sequences=True) for _ in range(2)]
+    for layer in (layers[::-1] if reverse else layers):
+        layer.build((None, STEPS, SAME))
+    model = tf.Module()
+    model.rnn0, model.rnn1 = layers[0].cell, layers[1].cell
+    return {"model": model}
+
+
+def port_stacked_reversed():
+    return port_stacked(reverse=True)
+
+
+def test_auto_does_not_guess_between_cells_of_the_same_shapes(stacked, tmp_path, capsys):
+    """Paired by the order each side made them, a port that builds its second layer first would get
+    the cells swapped, and --verify (each cell alone) would pass them: --auto refuses both ports."""
+    for spec in ("port_stacked", "port_stacked_reversed"):
+        status = cli.main(["checkpoint", "convert", str(stacked), str(tmp_path / "tf2"), "--auto", f"{HERE}:{spec}",
+                           "--verify", f"{HERE}:{spec}"])
+        err = capsys.readouterr().err
+        assert status == Exit.USAGE and "the TF1 program has 2 such cells and the objects 2" in err, err
+        assert "a guess --verify cannot check" in err
+    from tfparity.checkpoint import matching
+    from tfparity.checkpoint.convert import paths
+    found = {n: (s, d) for n, (s, d, _) in _read(stacked).items()}
+    swapped = matching.cell_entries(found, dict(matching.in_order(paths(port_stacked_reversed()))))
+    assert [e["kernel"] for e in swapped.values()] == ["model.rnn1.kernel", "model.rnn0.kernel"]  # what order would do
+
+
+def test_auto_finds_the_cell_its_adam_slots_and_the_rest_by_name(adam_saved, tmp_path, capsys):
+    status = cli.main(["checkpoint", "convert", _adam_program.prefix, str(tmp_path / "tf2"), "--auto", f"{HERE}:adam_port",
+                       "--verify", f"{HERE}:adam_port", "--write-map", str(tmp_path / "auto.json")])
+    assert status == Exit.OK, capsys.readouterr().err
+    assert json.loads((tmp_path / "auto.json").read_text()) == adam_map()
+
+
+# --- convert --verify through the command: a port whose Keras cells end up computing another
+# function after the restore exits 1 at the first differing output, and nothing is written
+
+def port_hard_sigmoid():
+    """The basic program's port with Keras 2.0's default recurrent activation, hard_sigmoid."""
+    import keras
+    import tensorflow as tf
+    layer = keras.layers.LSTM(UNITS, recurrent_activation="hard_sigmoid", return_sequences=True)
+    layer.build((None, STEPS, INPUT))
+    model = tf.Module()
+    model.rnn0 = layer.cell
+    return {"model": model}
+
+
+def port_tf1_gate_order():
+    """A port whose cell reads its restored weights as TF1's gates (i, j, f, o), not Keras's."""
+    import keras
+    import tensorflow as tf
+
+    class TF1OrderLSTMCell(keras.layers.LSTMCell):
+        def _compute_carry_and_output_fused(self, z, c_tm1):
+            i, j, f, o = tf.split(z, 4, axis=-1)
+            return super()._compute_carry_and_output_fused(tf.concat([i, f, j, o], axis=-1), c_tm1)
+
+    cell = TF1OrderLSTMCell(UNITS)
+    cell.build((None, INPUT))
+    model = tf.Module()
+    model.rnn0 = cell
+    return {"model": model}
+
+
+@pytest.mark.parametrize("spec", ["port_hard_sigmoid", "port_tf1_gate_order"])
+def test_verify_through_the_command_fails_a_port_that_computes_another_function(saved, tmp_path, capsys, spec):
+    status = _convert(saved, tmp_path, "basic", cell_map("basic"), "--verify", f"{HERE}:{spec}")
+    err = capsys.readouterr().err
+    assert status == Exit.MISMATCH, err
+    assert f"MISMATCH under --verify, nothing written to {tmp_path / 'tf2'}: cell rnn/basic_lstm_cell" in err
+    assert re.search(r"differs at step \d+, row \d+, unit \d+: TF1 [-0-9.e]+, port [-0-9.e]+, [0-9.e+]+ ULP", err), err
+    assert "likely the weights are TF1's, converted: the port's cell computes otherwise" in err
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["map.json"]  # no DST, no staging left behind
+
+
+@pytest.fixture(scope="module")
+def peepholes(tmp_path_factory):
+    prefix = tmp_path_factory.mktemp("peep") / "tf1"
+    tf1_save([("LSTMCell", UNITS, "peep")], str(prefix))
+    return prefix
+
+
+@pytest.mark.parametrize("how", ["--map", "--auto"])
+@pytest.mark.parametrize("case, spec, message", [
+    ("peepholes", "port_lstm", "rnn/lstm_cell is an LSTMCell with use_peepholes (rnn/lstm_cell/w_f_diag)"),
+    ("gru", "port_gru_reset_after", "a Keras GRU with reset_after=True"),
+])
+def test_the_refusals_hold_through_the_command_with_verify(saved, peepholes, tmp_path, capsys, how, case, spec, message):
+    source, mapping = (peepholes, cell_map("lstm")) if case == "peepholes" else (saved / "gru", cell_map("gru"))
+    (tmp_path / "map.json").write_text(json.dumps(mapping))
+    given = ["--map", str(tmp_path / "map.json")] if how == "--map" else ["--auto", f"{HERE}:{spec}"]
+    status = cli.main(["checkpoint", "convert", str(source), str(tmp_path / "tf2"), *given, "--verify", f"{HERE}:{spec}"])
+    err = capsys.readouterr().err
+    assert status == Exit.USAGE and message in err and err.count("\n") == 1, err
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["map.json"]
+
+
+# --- the program's forget_bias, read from the MetaGraph the Saver writes beside the checkpoint
+
+MIXED = [("BasicLSTMCell", UNITS, 0.25), ("LSTMCell", UNITS, 0.75)]
+
+
+@pytest.mark.parametrize("loop, control_flow_v1", [("dynamic", False), ("dynamic", True), ("static", False)])
+def test_the_programs_forget_bias_is_read_from_its_graph(tmp_path, monkeypatch, loop, control_flow_v1):
+    """dynamic_rnn's adds in the loop body's function (TF2's control flow) or in the graph under
+    rnn/while/ (TF1's, as TF 1.x built it); static_rnn's in the graph, once per step."""
+    from tensorflow.python.ops import control_flow_util
+    from tfparity.checkpoint import convert
+    monkeypatch.setattr(control_flow_util, "ENABLE_CONTROL_FLOW_V2", not control_flow_v1)
+    tf1_save(MIXED, str(tmp_path / "tf1"), loop=loop, meta=True)
+    known, why = convert.program_forget_biases(str(tmp_path / "tf1"), _read(tmp_path / "tf1"))
+    assert {scope: float(value) for scope, value in known.items()} == {
+        "rnn/multi_rnn_cell/cell_0/basic_lstm_cell": 0.25, "rnn/multi_rnn_cell/cell_1/lstm_cell": 0.75} and why is None
+    for scope, value in known.items():
+        assert value.dtype == np.float32
+
+
+@pytest.mark.parametrize("backward, known", [(1.0, {"fw": 1.0, "bw": 1.0}), (0.5, {})])
+def test_two_cells_the_graph_cannot_tell_apart_are_known_only_where_they_agree(tmp_path, backward, known):
+    """A bidirectional RNN's two loop bodies both name their add basic_lstm_cell/Add."""
+    from tfparity.checkpoint import convert
+    tf1_save([("BasicLSTMCell", UNITS, 1.0), ("BasicLSTMCell", UNITS, backward)], str(tmp_path / "tf1"),
+             loop="bidirectional", meta=True)
+    found, why = convert.program_forget_biases(str(tmp_path / "tf1"), _read(tmp_path / "tf1"))
+    assert {scope.split("/")[1]: float(value) for scope, value in found.items()} == known
+    assert (why is None) == bool(known)
+
+
+@pytest.fixture(scope="module")
+def with_meta(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("meta")
+    for program in ("lstm", "multi"):
+        tf1_save(PROGRAMS[program][0], str(folder / program), meta=True)
+    return folder
+
+
+def test_a_map_whose_forget_bias_is_not_the_programs_is_refused_in_one_line(with_meta, tmp_path, capsys):
+    """The lstm program's LSTMCell has forget_bias 0.5: an entry stating none (the default, 1.0),
+    with or without --verify (which, told 1.0, would prove the conversion against 1.0)."""
+    entry = dict(cell_map("lstm")["rnn/lstm_cell"])
+    del entry["forget_bias"]
+    for extra in ([], ["--verify", f"{HERE}:port_lstm"]):
+        status = _convert(with_meta, tmp_path, "lstm", {"rnn/lstm_cell": entry}, *extra)
+        err = capsys.readouterr().err
+        assert status == Exit.USAGE and err.count("\n") == 1, err
+        assert ("cell entry rnn/lstm_cell: forget_bias 1.0 (the cell's default: the entry states none), but the "
+                "program's graph (lstm.meta) adds 0.5 to rnn/lstm_cell's forget gate: state \"forget_bias\": 0.5") in err
+        assert sorted(p.name for p in tmp_path.iterdir()) == ["map.json"]
+    assert _convert(with_meta, tmp_path, "lstm", cell_map("lstm"), "--verify", f"{HERE}:port_lstm") == Exit.OK
+
+
+@pytest.mark.parametrize("program", ["lstm", "multi"])
+def test_auto_states_the_programs_forget_bias_and_inspect_shows_it(with_meta, tmp_path, capsys, program):
+    status = _auto(with_meta, tmp_path, program, f"{HERE}:port_{program}", "--verify", f"{HERE}:port_{program}")
+    assert status == Exit.OK, capsys.readouterr().err
+    assert json.loads((tmp_path / "auto.json").read_text()) == cell_map(program)
+    capsys.readouterr()
+    assert cli.main(["checkpoint", "inspect", str(with_meta / program), "--json", str(tmp_path / "rows.json")]) == Exit.OK
+    scope, (_, _, forget_bias) = PROGRAMS[program][1][0], PROGRAMS[program][0][0]
+    assert f"{scope}: TF1 " in (out := capsys.readouterr().out)
+    assert f"forget_bias {forget_bias!r}, read from the program's graph (CKPT.meta)" in out, out
+    rows = json.loads((tmp_path / "rows.json").read_text())
+    assert [r["rnn_cell"].get("forget_bias") for r in rows if r["name"] == f"{scope}/kernel"] == [forget_bias]
+
+
+def test_a_meta_file_that_is_not_a_metagraph_leaves_the_forget_bias_unknown(with_meta, tmp_path, capsys):
+    import shutil
+    for path in with_meta.glob("lstm.*"):
+        shutil.copy(path, tmp_path / path.name)
+    (tmp_path / "lstm.meta").write_bytes(b"\xff" * 64)
+    assert cli.main(["checkpoint", "inspect", str(tmp_path / "lstm")]) == Exit.OK
+    assert "forget_bias is in no checkpoint" in capsys.readouterr().out

@@ -127,9 +127,9 @@ def refuse_plain_copies(mapping, shapes, keras_cell_of=None):
             + ("" if keras_cell_of else " (a port that keeps TF1's layout: give --into SPEC, and copies into it are kept)"))
 
 
-def describe(shapes):
+def describe(shapes, known=None):
     """inspect's lines on the cells among {TF1 name: shape}: each cell's layout, or why it cannot
-    be converted."""
+    be converted; ``known``: {scope: forget_bias} the program's graph states."""
     try:
         cells = rnn_cells.recognise(shapes)
     except LayoutError as error:
@@ -139,6 +139,8 @@ def describe(shapes):
         layout = LAYOUTS[cell]
         lines.append(f"{scope}: TF1 {cell}, input {inputs}, units {units}, gates {', '.join(layout['tf1_gates'])} "
                      f"-> Keras {layout['keras']}, gates {', '.join(layout['keras_gates'])}"
-                     + (f"; forget_bias is in no checkpoint (the cell's default {layout['forget_bias']}): "
-                        f"state the program's in the entry" if layout["forget_bias"] is not None else ""))
+                     + ("" if layout["forget_bias"] is None else
+                        f"; forget_bias {known[scope]!r}, read from the program's graph (CKPT.meta)" if scope in (known or {}) else
+                        f"; forget_bias is in no checkpoint (the cell's default {layout['forget_bias']}): "
+                        f"state the program's in the entry"))
     return lines

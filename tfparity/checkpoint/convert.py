@@ -7,13 +7,14 @@ value of None leaves a TF1 variable out on purpose (``global_step``); a value
 (TF1 Adam's ``beta1_power`` into a Keras 3 optimizer's ``iterations``). The TF2 checkpoint written
 restores with ``tf.train.Checkpoint(model=..., optimizer=...).restore(DST)`` for roots of those
 names (``tfparity.port.optimizers``' state: ``optimizer.checkpointable()``). ``auto_map`` derives the
-map from objects whose variables carry the TF1 names. Bad input raises ``CheckpointError`` with
+map from objects whose variables carry the TF1 names, and takes each TF1 RNN cell into the Keras
+cell ``matching`` finds for it. Bad input raises ``CheckpointError`` with
 one line naming the variable or file; DST is written in a temporary folder and renamed into place,
 never over the checkpoint being read, and over another only with ``force``.
 """
 import os
 
-from tfparity.checkpoint import cells, maps, prefixes
+from tfparity.checkpoint import cells, maps, matching, metagraph, prefixes
 from tfparity.checkpoint.files import staged, tree
 from tfparity.checkpoint.prefixes import CheckpointError  # noqa: F401 (raised here too)
 from tfparity.core.quiet import import_tensorflow
@@ -46,6 +47,12 @@ def read(path, what="checkpoint"):
                 raise CheckpointError(f"cannot read {name} from {path}: {_first_line(error)}") from None
         return get
     return {name: (tuple(shapes[name]), dtypes[name].name, getter(name)) for name in sorted(shapes) if name != GRAPH}
+
+
+def program_forget_biases(prefix, found):
+    """({scope: forget_bias} of the TF1 LSTM cells among ``found`` (``read``'s) that the program's
+    graph beside ``prefix`` states unambiguously, why the others are not known or None)."""
+    return metagraph.forget_biases(prefix, cells.recognised({name: shape for name, (shape, _, _) in found.items()}))
 
 
 def object_based(found):
@@ -99,16 +106,38 @@ def _keras_variable(obj):
     return type(obj).__name__ == "Variable" and callable(getattr(obj, "assign", None)) and hasattr(obj, "dtype")
 
 
-def auto_map(names, roots):
-    """The map for TF1 ``names`` onto the variables of ``roots`` whose ``.name`` is the TF1 name."""
+def auto_map(names, roots, signatures=None, forget_bias=None):
+    """The map for TF1 ``names`` onto the variables of ``roots``: each to the variable named as it
+    (its TensorFlow name, or a Keras variable's path). With ``signatures`` ({TF1 name: (shape,
+    dtype)}), each TF1 RNN cell whose variables are not so named goes to a Keras cell of the objects
+    by ``matching``'s rule (the replay's), as a cell entry with its slots, where no other cell has its
+    shapes (``--verify`` could not tell two alike swapped); ``forget_bias``: {scope: the program's
+    forget_bias} where known, else the cell's default."""
+    found = paths(roots)
     by_name = {}
-    for path, var in paths(roots).items():
-        by_name.setdefault(var.name.split(":")[0], path)
-    missing = [n for n in names if n not in by_name]
+    for path, var in found.items():  # shortest path first
+        for name in sorted(matching.names(var)):
+            by_name.setdefault(name, path)
+    plain = {name: by_name[name] for name in names if name in by_name}
+    entries, wanted, free = {}, {}, {}
+    if signatures is not None:
+        wanted = {name: signatures[name] for name in names if name not in plain}
+        taken = set(plain.values())
+        free = {path: var for path, var in matching.in_order(found) if path not in taken}
+        entries = matching.cell_entries(wanted, free, forget_bias, by_order=False)
+    held = {name: scope for scope, entry in entries.items() for name in cells.consumed(scope, entry)}
+    missing = [n for n in names if n not in plain and n not in held]
     if missing:
+        why = matching.unmatched_cell(missing[0], wanted, free, entries) if signatures is not None else None
         raise CheckpointError(f"TF1 variable {missing[0]} has no TF2 variable of that name in the objects "
-                              f"({len(missing)} unmatched): map it by hand with --map")
-    return {name: by_name[name] for name in names}
+                              f"({len(missing)} unmatched)" + (f": {why}" if why else "") + ": map it by hand with --map")
+    mapping = {}
+    for name in names:  # in the checkpoint's order, a cell's entry where its first variable is
+        if name in plain:
+            mapping[name] = plain[name]
+        elif held[name] not in mapping:
+            mapping[held[name]] = entries[held[name]]
+    return mapping
 
 
 def _check_map(found, mapping, src, keras_cell_of=None):
@@ -213,13 +242,18 @@ def convert(src, dst, mapping, into=None, force=False, verify=None, plain=False)
     port's): the checkpoint written is restored into them and proven before it is renamed into place
     (``tfparity.checkpoint.verify``; a failure raises ``verify.Mismatch`` and leaves nothing at DST).
     ``plain``: the map was derived from variables that carry the TF1 names (``auto_map``), so a
-    TF1 cell's weights copied as they are go to a port that keeps TF1's layout."""
+    TF1 cell's weights copied as they are go to a port that keeps TF1's layout. A cell entry whose
+    forget_bias is not the one the program's graph beside ``src`` adds (``metagraph``) is refused."""
     src = resolve(src)
     prefixes.check_target(dst, [src], force=force)
     found = read_tf1(src)
     objects = verify if verify is not None else into
     keras_cell_of = (lambda path: keras_cell(owner(objects, path))) if objects is not None else None
     mapping = _check_map(found, mapping, src, (lambda path: False) if plain else keras_cell_of)
+    known, _ = program_forget_biases(src, found)
+    for scope, entry in mapping.items():
+        if maps.is_cell(entry) and cells.forget_bias(entry) is not None:
+            metagraph.check(scope, entry, cells.forget_bias(entry), known, src)
     values = written(found, mapping)
     if objects is not None:
         _check_into(values, objects)

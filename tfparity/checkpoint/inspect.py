@@ -1,8 +1,8 @@
 """What is in a checkpoint: every variable with its shape and dtype, and for TF1 optimizer state
 which variable and which slot it belongs to, by the layout of ``tfparity.port.optimizers`` (TF1's
 names: ``var/Adam`` is Adam's ``m`` of ``var``, ``var/Adam_1`` its ``v``; ``beta1_power`` shared)."""
-from tfparity.checkpoint import cells
-from tfparity.checkpoint.convert import read
+from tfparity.checkpoint import cells, metagraph
+from tfparity.checkpoint.convert import program_forget_biases, read, resolve
 from tfparity.port import optimizers
 
 
@@ -31,24 +31,28 @@ def slots(names):
 
 def inspect(path):
     """One row per variable: name, shape, dtype, its optimizer, variable and slot if state, and the
-    TF1 RNN cell (``{"scope", "cell"}``) whose weight or slot it is, if one is recognised."""
+    TF1 RNN cell (``{"scope", "cell"}``, and ``"forget_bias"`` where the program's graph beside the
+    checkpoint states it) whose weight or slot it is, if one is recognised."""
     found = read(path)
     state = slots(found)
     try:
         recognised = cells.recognised({name: shape for name, (shape, _, _) in found.items()})
+        known, _ = program_forget_biases(resolve(path), found)
     except cells.CheckpointError:
-        recognised = {}  # its one line is cell_lines'
+        recognised, known = {}, {}  # its one line is cell_lines'
     rows = []
     for name, (shape, dtype, _) in found.items():
         cell = cells.cell_of(name, recognised)
+        program = {"forget_bias": metagraph.shown(known[cell[0]])} if cell and cell[0] in known else {}
         rows.append({"name": name, "shape": list(shape), "dtype": dtype, **state.get(name, {}),
-                     **({"rnn_cell": {"scope": cell[0], "cell": cell[1]}} if cell else {})})
+                     **({"rnn_cell": {"scope": cell[0], "cell": cell[1], **program}} if cell else {})})
     return rows
 
 
 def cell_lines(rows):
     """The TF1 RNN cells among the rows, each with its layout and the Keras layer that takes it."""
-    return cells.describe({row["name"]: tuple(row["shape"]) for row in rows})
+    known = {row["rnn_cell"]["scope"]: row["rnn_cell"]["forget_bias"] for row in rows if "forget_bias" in row.get("rnn_cell", {})}
+    return cells.describe({row["name"]: tuple(row["shape"]) for row in rows}, known)
 
 
 def lines(rows):

@@ -158,7 +158,7 @@ def run(args):
     except CheckpointError as error:
         raise UsageError(str(error)) from None
     quiet.import_tensorflow()
-    from tfparity.checkpoint import convert, inspect, verify
+    from tfparity.checkpoint import convert, inspect, metagraph, verify
     try:
         if args.verb == "inspect":
             rows = inspect.inspect(args.checkpoint)
@@ -168,7 +168,10 @@ def run(args):
             return Exit.OK
         into = _objects(args.into or args.auto, "--into" if args.into else "--auto") if (args.into or args.auto) else None
         if args.auto:
-            mapping = convert.auto_map(list(convert.read_tf1(convert.resolve(args.source))), into)
+            found = convert.read_tf1(convert.resolve(args.source))
+            known, _ = convert.program_forget_biases(convert.resolve(args.source), found)
+            mapping = convert.auto_map(list(found), into, {name: (shape, dtype) for name, (shape, dtype, _) in found.items()},
+                                       {scope: metagraph.shown(value) for scope, value in known.items()})
         port = _objects(args.verify, "--verify") if args.verify else None
         if args.reverse:
             convert.reverse(args.source, args.target, mapping, force=args.force)

@@ -42,14 +42,13 @@ import weakref
 
 import numpy as np
 
-from tfparity.checkpoint import maps
+from tfparity.checkpoint import cells, maps, matching
 from tfparity.checkpoint.convert import paths
 from tfparity.checkpoint.prefixes import CheckpointError
 from tfparity.core.compare import Verdict, compare
 from tfparity.core.confirm import confirm as confirm_rows
 from tfparity.core.tolerances import BIT_IDENTICAL, Tolerance
 from tfparity.port import rnn_cells
-from tfparity.port.optimizers_state import tf_variable
 
 # The recorded random op types a port's draw may take the value of, by the kind of draw: a
 # stateless draw of the port (Keras 3's dropout, initializers) stands for the TF1 run's stateful one.
@@ -77,34 +76,13 @@ class DrawMismatch(Exception):
 
 # --- the port's variables and the name map
 
-def _made(var):
-    """When the variable was made: TensorFlow numbers its variables' unique ids in creation order."""
-    found = re.search(r"(\d+)$", getattr(tf_variable(var), "_unique_id", ""))
-    return int(found.group(1)) if found else 0
-
-
-def _names(var):
-    """The names a port variable answers to: its TensorFlow name, and a Keras variable's path."""
-    found = {tf_variable(var).name.split(":")[0]}
-    if isinstance(getattr(var, "path", None), str):
-        found.add(var.path)
-    return found
-
-
 def port_variables(roots):
     """[(dotted path, variable)] of every variable under ``roots``, each once (at its shortest
     path), in the order they were made."""
     try:
-        found = {}
-        for path, var in paths(roots).items():
-            found.setdefault(id(tf_variable(var)), (path, var))
+        return matching.in_order(paths(roots))
     except CheckpointError as error:
         raise ReplayError(f"make_port's roots: {error}") from None
-    return sorted(found.values(), key=lambda item: _made(item[1]))
-
-
-def _signature(var):
-    return tuple(var.shape), np.dtype(tf_variable(var).dtype.as_numpy_dtype).name
 
 
 def name_map(recorded, ported, given=None):
@@ -132,13 +110,13 @@ def name_map(recorded, ported, given=None):
     wanted = {name: signature for name, signature in wanted.items() if _cell_of(name, mapping) is None}
 
     for name in wanted:
-        named = [p for p, var in free.items() if name in _names(var) and _signature(var) == wanted[name]]
+        named = [p for p, var in free.items() if name in matching.names(var) and matching.signature(var) == wanted[name]]
         if len(named) == 1:
             take(name, named[0], "name")
     slots = {n for n in wanted if any(n.startswith(other + "/") for other in wanted if other != n)}
-    port_names = {name for var in by_path.values() for name in _names(var)}
+    port_names = {name for var in by_path.values() for name in matching.names(var)}
     port_slots = {p for p, var in by_path.items()
-                  if any(n.startswith(other + "/") for n in _names(var) for other in port_names if other != n)}
+                  if any(n.startswith(other + "/") for n in matching.names(var) for other in port_names if other != n)}
     _by_order([n for n in wanted if n not in mapping and n not in slots], wanted,
               {p: var for p, var in free.items() if p not in port_slots}, take, slots=False)
     for name in [n for n in wanted if n in slots and n not in mapping]:
@@ -146,8 +124,8 @@ def name_map(recorded, ported, given=None):
         if owner is None:
             continue
         suffix = name[len(owner):]
-        named = [p for p, var in free.items() if _signature(var) == wanted[name]
-                 and any(n.endswith(suffix) and n[:-len(suffix)] in _names(by_path[mapping[owner]]) for n in _names(var))]
+        named = [p for p, var in free.items() if matching.signature(var) == wanted[name]
+                 and any(n.endswith(suffix) and n[:-len(suffix)] in matching.names(by_path[mapping[owner]]) for n in matching.names(var))]
         if len(named) == 1:
             take(name, named[0], f"slot of {owner}")
     _by_order([n for n in wanted if n not in mapping], wanted, free, take, slots=True)
@@ -159,65 +137,13 @@ def name_map(recorded, ported, given=None):
     return mapping, how
 
 
-def _keras_cells(free):
-    """{path of a Keras cell: (kernel, recurrent_kernel, bias) signatures} among the ``free`` variables:
-    a cell is the three weights of Keras's LSTM and GRU under one path."""
-    found = {}
-    for path in free:
-        if path.endswith(".recurrent_kernel"):
-            cell = path[:-len(".recurrent_kernel")]
-            weights = [f"{cell}.{w}" for w in rnn_cells.KERAS_WEIGHTS]
-            if all(w in free for w in weights):
-                found[cell] = tuple(_signature(free[w]) for w in weights)
-    return found
-
-
 def _cells(wanted, free):
-    """The map's cell entries for the TF1 cells among ``wanted`` matched to Keras cells of ``free``:
-    each TF1 cell (in the order the TF1 run made them) to the Keras cell of the same shapes once
-    transformed, where as many of each kind are on both sides; with each optimizer slot of the TF1
-    cell's variables whose three Keras counterparts are named as the weights' slots."""
+    """The map's cell entries for the TF1 cells among ``wanted`` matched to Keras cells of ``free``,
+    by ``tfparity.checkpoint.matching``'s rule (the one ``convert --auto`` follows)."""
     try:
-        tf1_cells = rnn_cells.recognise({name: shape for name, (shape, _) in wanted.items()})
-    except rnn_cells.LayoutError as error:
+        return matching.cell_entries(wanted, free)
+    except CheckpointError as error:
         raise ReplayError(str(error)) from None
-    keras_cells = _keras_cells(free)
-    groups = {}
-    for scope, (cell, inputs, units) in tf1_cells.items():
-        dtype = wanted[f"{scope}/{next(iter(rnn_cells.LAYOUTS[cell]['tf1']))}"][1]
-        shapes = {k: v.shape for k, v in rnn_cells.to_keras(cell, {
-            name: np.zeros(wanted[f"{scope}/{name}"][0], np.float32) for name in rnn_cells.LAYOUTS[cell]["tf1"]}, 0.0).items()}
-        groups.setdefault(tuple((tuple(shapes[w]), dtype) for w in rnn_cells.KERAS_WEIGHTS), []).append((scope, cell))
-    entries = {}
-    for signature, group in groups.items():
-        candidates = [path for path, theirs in keras_cells.items() if theirs == signature]
-        if len(candidates) != len(group):
-            continue
-        for (scope, cell), path in zip(group, candidates):
-            entry = {"cell": cell, **{w: f"{path}.{w}" for w in rnn_cells.KERAS_WEIGHTS}}
-            if rnn_cells.LAYOUTS[cell]["forget_bias"] is not None:
-                entry["forget_bias"] = rnn_cells.LAYOUTS[cell]["forget_bias"]  # the cell's default: in no variable
-            slots = _cell_slots(scope, cell, entry, wanted, free)
-            entries[scope] = dict(entry, slots=slots) if slots else entry
-    return entries
-
-
-def _cell_slots(scope, cell, entry, wanted, free):
-    """{TF1 slot suffix: {Keras weight: path}} for the slots of the cell's variables (``scope/kernel/Adam``)
-    that the port has for each of its three weights, named after them."""
-    first = f"{scope}/{next(iter(rnn_cells.LAYOUTS[cell]['tf1']))}/"
-    slots = {}
-    for suffix in sorted(n[len(first):] for n in wanted if n.startswith(first)):
-        found = {}
-        for weight in rnn_cells.KERAS_WEIGHTS:
-            names = _names(free[entry[weight]])
-            paths = [p for p, var in free.items() if any(n.endswith("/" + suffix) and n[:-len(suffix) - 1] in names
-                                                         for n in _names(var))]
-            if len(paths) == 1:
-                found[weight] = paths[0]
-        if len(found) == len(rnn_cells.KERAS_WEIGHTS):
-            slots[suffix] = found
-    return slots
 
 
 def held(mapping):
@@ -244,8 +170,7 @@ def _cell_of(name, mapping):
 
 def _cell_names(scope, entry):
     """The TF1 variables a cell entry holds: the cell's, and each slot's (``scope/kernel/Adam``)."""
-    names = [f"{scope}/{v}" for v in rnn_cells.LAYOUTS[entry["cell"]]["tf1"]]
-    return names + [f"{n}/{suffix}" for suffix in entry.get("slots") or {} for n in names]
+    return list(cells.consumed(scope, entry))
 
 
 def _by_order(names, wanted, free, take, slots):
@@ -255,7 +180,7 @@ def _by_order(names, wanted, free, take, slots):
     for name in names:
         groups.setdefault(wanted[name], []).append(name)
     for signature, group in groups.items():
-        candidates = [p for p, var in free.items() if _signature(var) == signature]
+        candidates = [p for p, var in free.items() if matching.signature(var) == signature]
         if len(candidates) != len(group) and not slots:
             continue
         for number, (name, path) in enumerate(zip(group, candidates)):
@@ -284,8 +209,8 @@ def _checked(given, wanted, by_path):
         if isinstance(path, dict) or path not in by_path:
             raise ReplayError(f"--map: entry {name}: no variable at {maps.path_of(path)} in make_port's roots "
                               f"(known: {', '.join(sorted(by_path)[:6])}...)")
-        if _signature(by_path[path]) != wanted[name]:
-            (shape, dtype), (theirs, their_dtype) = wanted[name], _signature(by_path[path])
+        if matching.signature(by_path[path]) != wanted[name]:
+            (shape, dtype), (theirs, their_dtype) = wanted[name], matching.signature(by_path[path])
             raise ReplayError(f"--map: {name} is {dtype} {list(shape)} in the recording, but {path} is "
                               f"{their_dtype} {list(theirs)}")
     return dict(given)
@@ -295,8 +220,7 @@ def _check_cell(scope, entry, wanted, by_path):
     """A cell entry of a given map: its Keras paths in the port, shaped as the TF1 cell's transform."""
     cell = entry["cell"]
     try:
-        values = {v: np.zeros(wanted[f"{scope}/{v}"][0], np.float32) for v in rnn_cells.LAYOUTS[cell]["tf1"]}
-        shapes = {w: v.shape for w, v in rnn_cells.to_keras(cell, values, 0.0).items()}
+        shapes = matching.keras_shapes(scope, cell, lambda name: wanted[name][0])
     except rnn_cells.LayoutError as error:
         raise ReplayError(f"--map: entry {scope}: {error}") from None
     for (suffix, weight), path in maps.cell_paths(entry).items():
