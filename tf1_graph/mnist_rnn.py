@@ -10,14 +10,18 @@ import numpy as np
 import tensorflow.compat.v1 as tf1
 from tf_keras.api._v1.keras.__internal__.legacy import rnn_cell
 
-from shared_data.mnist_rnn import CELLS, ROW, STEPS
+from shared_data.mnist_rnn import ROW, STEPS
+
+# TF1's cells by option. TF 1.x programs named them tf.nn.rnn_cell.BasicLSTMCell or
+# tf.contrib.rnn.BasicLSTMCell (one class); TF 2.x keeps them in tf-keras (legacy_cells.py).
+CELL_CLASSES = {"basic_lstm": rnn_cell.BasicLSTMCell, "lstm": rnn_cell.LSTMCell, "gru": rnn_cell.GRUCell}
 
 
 # %% model
 def make_cell(params):
     """TF1's cell for ``params``' settings: one, or ``layers`` of them in a MultiRNNCell."""
     def one():
-        kind = getattr(rnn_cell, CELLS[params["cell"]][0])
+        kind = CELL_CLASSES[params["cell"]]
         return kind(params["units"]) if params["cell"] == "gru" else kind(params["units"], forget_bias=params["forget_bias"])
     return one() if params["layers"] == 1 else rnn_cell.MultiRNNCell([one() for _ in range(params["layers"])])
 

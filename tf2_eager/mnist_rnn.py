@@ -27,7 +27,7 @@ class BasicLSTMCell(tf.Module):
     gates i, j, f, o from one product, forget_bias added to f at every step."""
 
     def __init__(self, scope, inputs):
-        super().__init__(name=scope.rsplit("/", 1)[-1])
+        tf.Module.__init__(self, name=scope.rsplit("/", 1)[-1])  # LSTMCell's too
         self.kernel = tf.Variable(inputs[f"{scope}/kernel"], name="kernel")
         self.bias = tf.Variable(inputs[f"{scope}/bias"], name="bias")
         self.forget_bias, self.units, self.scope = inputs["forget_bias"], inputs["units"], scope
