@@ -82,6 +82,31 @@ RULES = [
     ("GradientDescentOptimizer(python_float) on float64", r"tf1\.constant\(config\[\"learning_rate\"\]",
      "lr * grad in the variable's dtype", r"assign_sub\(learning_rate",
      "TF1 turns a Python learning rate into float32 first: 0.1 becomes 0.10000000149 in float64"),
+    ("tf.nn.rnn_cell.BasicLSTMCell(units, forget_bias)", r"rnn_cell\.BasicLSTMCell\b", "a tf.Module whose call is "
+     "BasicLSTMCell.call's ops in order: one matmul on concat([x, h]), bias_add, split into i, j, f, o, "
+     "sigmoid(f + forget_bias)", r"class BasicLSTMCell\(tf\.Module\)",
+     "the same ops in the same order: bit-identical; forget_bias is added at every step and is in no variable"),
+    ("tf.nn.rnn_cell.LSTMCell(units, forget_bias)", r"rnn_cell\.LSTMCell\b", "a tf.Module with LSTMCell.call's ops",
+     r"class LSTMCell\(tf\.Module\)", "BasicLSTMCell's variables and mathematics, its products written the "
+     "other way round; peepholes and num_proj add variables the twin does not have"),
+    ("tf.nn.rnn_cell.GRUCell(units)", r"rnn_cell\.GRUCell\b", "a tf.Module with GRUCell.call's ops",
+     r"class GRUCell\(tf\.Module\)", "the reset gate multiplies the state before the candidate's product "
+     "(Keras's reset_after=False); gates/ and candidate/ variables"),
+    ("tf.nn.rnn_cell.MultiRNNCell(cells)", r"rnn_cell\.MultiRNNCell\(", "a tf.Module calling each cell on the "
+     "output of the one below", r"class MultiRNNCell\(tf\.Module\)",
+     "the variables stay under multi_rnn_cell/cell_N/, the state a tuple of the cells' states"),
+    ("tf.contrib.rnn.* (BasicLSTMCell, LSTMCell, GRUCell, MultiRNNCell, static_rnn)", r"tf\.contrib\.rnn\.",
+     "as tf.nn.rnn_cell's and tf.nn's (rows above)", r"class BasicLSTMCell\(tf\.Module\)",
+     "TF 1.x's contrib.rnn re-exported the same classes and functions; TF 2 has no contrib"),
+    ("tf.nn.static_rnn(cell, inputs)", r"tf1\.nn\.static_rnn\(", "a Python loop over the steps, each variable read "
+     "once before it", r"weights = cell\.read\(\)", "static_rnn reads each variable once (a caching device) and its "
+     "gradient sums the steps' terms in one AddN, as the tape does for a tensor used at every step"),
+    ("tf.nn.dynamic_rnn(cell, inputs)", r"tf1\.nn\.dynamic_rnn\(", "the same loop, the weights handed on "
+     "through tf.identity", r"tf\.nest\.map_structure\(tf\.identity", "the while_loop's gradient adds each step's "
+     "term to a running sum, the last step first; a chain of identities passes the gradient back the same way"),
+    ("sequence_length=lengths", r"sequence_length=lengths", "tf.where(done, zeros, output) and tf.where(done, "
+     "state, new_state) at each step", r"tf\.where\(done", "TF1's _rnn_step: past a sequence's end the output "
+     "is zeros and the state is carried; its condition picks whole rows, tf.where broadcasts [batch, 1]"),
 ]
 
 # The Keras stage (the TF2 twin's ``# %% keras fit (TF2 only)`` section): each TF1 construct and
@@ -113,6 +138,18 @@ KERAS_RULES = [
     ("the loss each sess.run fetched with its step", r"sess\.run\(\[train_op, loss\]",
      "keras_trace.BatchLoss as a metric, keras_trace.Trace as a callback", r"BatchLoss\(",
      "fit's reported loss is the epoch's running mean, not the batch's (false_friends.md)"),
+    ("tf.nn.rnn_cell.BasicLSTMCell / LSTMCell", r"rnn_cell\.(Basic)?LSTMCell\b", "keras.layers.LSTM(units), "
+     "weights by tfparity.port.rnn_cells.to_keras", r"keras\.layers\.LSTM\(", "gates i, j, f, o become i, f, c, o, "
+     "x and h get a kernel each, and forget_bias is folded into f's bias: another formulation, within its "
+     "measured bound"),
+    ("tf.nn.rnn_cell.GRUCell", r"rnn_cell\.GRUCell\b", "keras.layers.GRU(units, reset_after=False)",
+     r"layers\.GRU\(.*reset_after=False", "Keras 3's default reset_after=True applies the reset gate after the product: "
+     "another function, with a bias of two rows"),
+    ("tf.nn.rnn_cell.MultiRNNCell", r"rnn_cell\.MultiRNNCell\(", "one Keras layer per cell, "
+     "return_sequences=True below the top", r"return_sequences=", "each layer reads the sequence of the one below"),
+    ("sequence_length=lengths", r"sequence_length=lengths", "a boolean mask input, layer(x, mask=mask)",
+     r"mask=mask", "past a sequence's end Keras repeats the last valid output where TF1 writes zeros; both "
+     "carry the state, so Keras's last output is TF1's final h"),
 ]
 
 

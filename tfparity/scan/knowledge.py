@@ -36,8 +36,11 @@ REPLACEMENTS = {
     "tf.disable_eager_execution": ("a tf.Graph() per run instead of switching eager off", PITFALLS),
     "tf.disable_v2_behavior": ("a tf.Graph() per run instead of switching TF2 off", PITFALLS),
     "tf.layers": ("tf.Variable and tf.matmul, as the twins write layers (or keras.layers)", PITFALLS),
-    "tf.nn.rnn_cell": ("a tf.Variable per weight and a loop over steps (the decoupled_rnn twin)", PITFALLS),
-    "tf.contrib.rnn": ("a tf.Variable per weight and a loop over steps (the decoupled_rnn twin)", PITFALLS),
+    "tf.nn.rnn_cell": ("a tf.Module cell with TF1's ops and a loop over steps, or keras.layers.LSTM / "
+                       "GRU(reset_after=False) with tfparity.port.rnn_cells' weights (the mnist_rnn twin)", "docs/mnist_rnn.md"),
+    "tf.contrib.rnn": ("as tf.nn.rnn_cell and tf.nn.static_rnn / dynamic_rnn (the mnist_rnn twin)", "docs/mnist_rnn.md"),
+    "tf.nn.static_rnn": ("a Python loop over the steps, each variable read once (the mnist_rnn twin)", "docs/mnist_rnn.md"),
+    "tf.nn.dynamic_rnn": ("a loop over the steps, tf.where past each sequence's end (the mnist_rnn twin)", "docs/mnist_rnn.md"),
     "tf.contrib": ("no TF2 module: tf.contrib was removed", NOT_COVERED),
     "tf.estimator": ("a tf.function training loop (tf.estimator is gone from TF 2.16 on)", NOT_COVERED),
     "tf.examples.tutorials.mnist": ("shared_data.mnist: the checksum-verified MNIST loader", "docs/mlp.md"),
