@@ -141,3 +141,20 @@ def test_another_installed_tensorflow_is_probed_instead_of_the_committed_table(m
     monkeypatch.setattr(statuses, "installed", lambda: "0.0.0")
     probed = statuses.table()
     assert probed["source"].endswith("probed for this scan") and probed["status"]["tf.placeholder"] == "only compat.v1"
+
+
+def test_every_page_and_function_the_advice_names_exists_and_the_rnn_cells_point_at_their_twin():
+    import importlib.util
+    import re
+
+    from tfparity.scan import knowledge
+    pages = {guide for _, guide in knowledge.REPLACEMENTS.values()} - {knowledge.NOT_COVERED}
+    assert [page for page in sorted(pages) if not (ROOT / page).is_file()] == []
+    named = {m for replacement, _ in knowledge.REPLACEMENTS.values() for m in re.findall(r"tfparity(?:\.\w+)+", replacement)}
+    for dotted in named:  # a module, or a module's attribute
+        module, _, attribute = dotted.rpartition(".")
+        assert importlib.util.find_spec(dotted) if importlib.util.find_spec(module).submodule_search_locations \
+            else hasattr(importlib.import_module(module), attribute), dotted
+    for symbol in ("tf.nn.rnn_cell.BasicLSTMCell", "tf.contrib.rnn.GRUCell", "tf.nn.rnn_cell.MultiRNNCell",
+                   "tf.nn.dynamic_rnn", "tf.contrib.rnn.static_rnn"):
+        assert findings.advice(symbol, "removed", None)[1] == knowledge.RNN

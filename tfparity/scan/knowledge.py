@@ -7,6 +7,7 @@ non-symbol idioms exist. Plain data; it imports nothing.
 """
 # Guide pages, relative to the checkout (findings and SARIF point at them).
 API_MAP, PITFALLS, FRIENDS = "docs/api_map.md", "docs/pitfalls.md", "docs/false_friends.md"
+RNN = "docs/mnist_rnn.md"  # the twin of TF1's cells, static_rnn and dynamic_rnn; stock Keras LSTM and GRU
 NOT_COVERED = "not covered yet"
 
 # TF1 symbol or prefix -> (TF2 replacement, the page that proves it). The longest prefix decides.
@@ -36,11 +37,27 @@ REPLACEMENTS = {
     "tf.disable_eager_execution": ("a tf.Graph() per run instead of switching eager off", PITFALLS),
     "tf.disable_v2_behavior": ("a tf.Graph() per run instead of switching TF2 off", PITFALLS),
     "tf.layers": ("tf.Variable and tf.matmul, as the twins write layers (or keras.layers)", PITFALLS),
+    **{f"{module}.{name}": advice for module in ("tf.nn.rnn_cell", "tf.contrib.rnn") for name, advice in {
+        "BasicLSTMCell": ("keras.layers.LSTM(units), weights by tfparity.port.rnn_cells.to_keras (gates i, f, c, o; "
+                          "forget_bias folded into the bias)", RNN),
+        "LSTMCell": ("keras.layers.LSTM(units), weights by tfparity.port.rnn_cells.to_keras (no peepholes, no "
+                     "num_proj: Keras's LSTM has neither)", RNN),
+        "GRUCell": ("keras.layers.GRU(units, reset_after=False), weights by tfparity.port.rnn_cells.to_keras "
+                    "(Keras 3's default reset_after=True is another function)", RNN),
+        "MultiRNNCell": ("one Keras LSTM/GRU layer per cell, return_sequences=True below the top", RNN),
+        "static_rnn": ("the Keras layer on [batch, time, features], or a loop over the steps", RNN),
+        "static_bidirectional_rnn": ("keras.layers.Bidirectional(keras.layers.LSTM(units, return_sequences=True))"
+                                     "(x)[:, -1] for TF1's outputs[-1]", "docs/porting.md"),
+    }.items()},
     "tf.nn.rnn_cell": ("a tf.Module cell with TF1's ops and a loop over steps, or keras.layers.LSTM / "
-                       "GRU(reset_after=False) with tfparity.port.rnn_cells' weights (the mnist_rnn twin)", "docs/mnist_rnn.md"),
-    "tf.contrib.rnn": ("as tf.nn.rnn_cell and tf.nn.static_rnn / dynamic_rnn (the mnist_rnn twin)", "docs/mnist_rnn.md"),
-    "tf.nn.static_rnn": ("a Python loop over the steps, each variable read once (the mnist_rnn twin)", "docs/mnist_rnn.md"),
-    "tf.nn.dynamic_rnn": ("a loop over the steps, tf.where past each sequence's end (the mnist_rnn twin)", "docs/mnist_rnn.md"),
+                       "GRU(reset_after=False) with tfparity.port.rnn_cells' weights (the mnist_rnn twin)", RNN),
+    "tf.contrib.rnn": ("as tf.nn.rnn_cell and tf.nn.static_rnn / dynamic_rnn (the mnist_rnn twin)", RNN),
+    "tf.nn.static_rnn": ("the Keras layer on [batch, time, features], or a loop over the steps", RNN),
+    "tf.nn.dynamic_rnn": ("the Keras layer on [batch, time, features], sequence_length as its mask "
+                          "(tf.sequence_mask) with zero_output_for_mask=True: TF1's zeros past a sequence's end",
+                          RNN),
+    "tf.nn.bidirectional_dynamic_rnn": ("keras.layers.Bidirectional(keras.layers.LSTM(units, return_sequences=True))",
+                                        "docs/porting.md"),
     "tf.contrib": ("no TF2 module: tf.contrib was removed", NOT_COVERED),
     "tf.estimator": ("a tf.function training loop (tf.estimator is gone from TF 2.16 on)", NOT_COVERED),
     "tf.examples.tutorials.mnist": ("shared_data.mnist: the checksum-verified MNIST loader", "docs/mlp.md"),
