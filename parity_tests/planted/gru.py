@@ -27,13 +27,11 @@ update 1: reset_after=True 3.2e6 ULP, the gate blocks swapped 1.1e7, the learnin
 """
 import keras
 import numpy as np
-import tensorflow as tf
-import tensorflow.compat.v1 as tf1
 from tf_keras.api._v1.keras.__internal__.legacy import rnn_cell
 
-from tfparity.port import rnn_cells, teacher
-
-TIME_STEPS, FEATURES, UNITS, CLASSES, BATCH, BATCHES, EPOCHS = 6, 4, 8, 3, 16, 4, 3
+from parity_tests.planted import rnn_pair
+from parity_tests.planted.rnn_pair import BATCH, BATCHES, CLASSES, FEATURES, TIME_STEPS, UNITS
+from tfparity.port import rnn_cells
 CELL, SCOPE = "GRUCell", "rnn/gru_cell"  # its layout in tfparity.port.rnn_cells; static_rnn's scope for it
 CELL_VARIABLES = tuple(rnn_cells.LAYOUTS[CELL]["tf1"])  # gates/kernel, gates/bias, candidate/kernel, candidate/bias
 NAMES = (*(f"{SCOPE}/{v}" for v in CELL_VARIABLES), "dense/kernel", "dense/bias")
@@ -64,53 +62,9 @@ def _initial(inputs):
             "dense/kernel": inputs["dense0"], "dense/bias": np.zeros(CLASSES, dtype)}
 
 
-def _batch(inputs, i):
-    return inputs["x"][i * BATCH:(i + 1) * BATCH], inputs["y"][i * BATCH:(i + 1) * BATCH]
-
-
-def _by_shape(values):
-    """An initializer giving each variable the one of ``values`` of its shape: the cell's two kernels
-    (shapes differ), made inside ``static_rnn`` with no initializer of their own, take their variable
-    scope's (the biases keep the cell's own)."""
-    arrays = {v.shape: v for v in values}
-    return lambda shape, dtype=None, partition_info=None: tf1.constant(arrays[tuple(shape)], dtype)
-
-
 def tf1_run(inputs, on_step=None):
-    start = _initial(inputs)
-    graph = tf1.Graph()
-    with graph.as_default():
-        x = tf1.placeholder(tf1.float32, [None, TIME_STEPS, FEATURES])
-        y = tf1.placeholder(tf1.float32, [None, CLASSES])
-        kernels = (start[f"{SCOPE}/gates/kernel"], start[f"{SCOPE}/candidate/kernel"])
-        with tf1.variable_scope("rnn", initializer=_by_shape(kernels)) as scope:
-            pass
-        cell = rnn_cell.GRUCell(UNITS)
-        outputs, _ = tf1.nn.static_rnn(cell, tf1.unstack(x, TIME_STEPS, axis=1), dtype=tf1.float32, scope=scope)
-        with tf1.variable_scope("dense"):  # tf.layers.dense: matmul, then bias_add
-            W = tf1.get_variable("kernel", initializer=start["dense/kernel"])
-            b = tf1.get_variable("bias", initializer=start["dense/bias"])
-        logits = tf1.nn.bias_add(tf1.matmul(outputs[-1], W), b)
-        loss = tf1.reduce_mean(tf1.nn.softmax_cross_entropy_with_logits_v2(labels=y, logits=logits))
-        train_op = tf1.train.GradientDescentOptimizer(inputs["learning_rate"]).minimize(loss)
-        init = tf1.global_variables_initializer()
-    variables = (*cell.variables, W, b)
-    assert [v.op.name for v in variables] == list(NAMES), [v.op.name for v in variables]
-    trace = {name: [] for name in ("loss", *NAMES)}
-    with tf1.Session(graph=graph) as sess:
-        sess.run(init)
-        read = lambda: dict(zip(NAMES, sess.run(variables)))  # noqa: E731
-        if on_step:
-            on_step(0, read)
-        for _ in range(EPOCHS):
-            for i in range(BATCHES):
-                x_i, y_i = _batch(inputs, i)
-                _, value = sess.run([train_op, loss], {x: x_i, y: y_i})
-                for name, now in zip(("loss", *NAMES), (value, *sess.run(variables))):
-                    trace[name].append(now)
-                if on_step:
-                    on_step(len(trace["loss"]), read)
-    return {name: np.array(values) for name, values in trace.items()}
+    kernels = (f"{SCOPE}/gates/kernel", f"{SCOPE}/candidate/kernel")  # their shapes differ
+    return rnn_pair.tf1_run(inputs, _initial(inputs), lambda: rnn_cell.GRUCell(UNITS), kernels, NAMES, on_step)
 
 
 def as_keras(values, reset_after=False, gates=False):
@@ -136,25 +90,6 @@ def as_tf1(weights, reset_after=False, gates=False):
     return rnn_cells.to_tf1(CELL, weights)
 
 
-class _Converted:
-    """The Keras GRU's weights seen by TF1 name: ``assign`` one of TF1's cell variables and read it
-    back with ``numpy``, through ``as_keras`` and ``as_tf1``, as ``teacher`` expects of a variable."""
-
-    def __init__(self, cell, name, slips):
-        self.cell, self.name, self.slips = cell, name, slips
-
-    def _tf1(self):
-        return as_tf1({n: getattr(self.cell, n).numpy() for n in rnn_cells.KERAS_WEIGHTS}, **self.slips)
-
-    def assign(self, value):
-        state = dict(self._tf1(), **{self.name: np.asarray(value)})
-        for name, now in as_keras(state, **self.slips).items():
-            getattr(self.cell, name).assign(now)
-
-    def numpy(self):
-        return self._tf1()[self.name]
-
-
 def _port(inputs, function, states, reset_after=False, gates=False, rate=1.0):
     """The stock Keras port's run, or with ``states`` its ``step_from``: one update from each state.
     Its layers and arithmetic follow the inputs' dtype (float64 for the confirmation)."""
@@ -164,31 +99,14 @@ def _port(inputs, function, states, reset_after=False, gates=False, rate=1.0):
     dense = keras.layers.Dense(CLASSES, dtype=dtype, kernel_initializer="zeros")
     model = keras.Sequential([keras.Input((TIME_STEPS, FEATURES), dtype=dtype), gru, dense])
     slips = {"reset_after": reset_after, "gates": gates}
-    variables = {f"{SCOPE}/{name}": _Converted(gru.cell, name, slips) for name in CELL_VARIABLES}
+    keras_of = lambda state: as_keras({n: state[f"{SCOPE}/{n}"] for n in CELL_VARIABLES}, **slips)  # noqa: E731
+    tf1_of = lambda weights: {f"{SCOPE}/{n}": v for n, v in as_tf1(weights, **slips).items()}  # noqa: E731
+    variables = {f"{SCOPE}/{name}": rnn_pair.Converted(gru.cell, f"{SCOPE}/{name}", keras_of, tf1_of)
+                 for name in CELL_VARIABLES}
     variables.update({"dense/kernel": dense.kernel, "dense/bias": dense.bias})
     for name, value in _initial(inputs).items():
         variables[name].assign(value)
-    learning_rate = tf.cast(inputs["learning_rate"] * np.float32(rate), dtype)
-
-    def step(x, y):
-        with tf.GradientTape() as tape:
-            value = tf.reduce_mean(tf.nn.softmax_cross_entropy_with_logits(labels=y, logits=model(x)))
-        for weight, gradient in zip(model.trainable_variables, tape.gradient(value, model.trainable_variables)):
-            weight.assign_sub(learning_rate * gradient)
-        return value
-    step = tf.function(step) if function else step
-    if states is not None:
-        after = {}
-        for k, _, i in teacher.each_update(states, variables, BATCHES):
-            after[k] = step(*map(tf.constant, _batch(inputs, i))).numpy(), teacher.values(variables)
-        return after
-    trace = {name: [] for name in ("loss", *NAMES)}
-    for _ in range(EPOCHS):
-        for i in range(BATCHES):
-            trace["loss"].append(step(*map(tf.constant, _batch(inputs, i))).numpy())
-            for name, now in teacher.values(variables).items():
-                trace[name].append(now)
-    return {name: np.array(values) for name, values in trace.items()}
+    return rnn_pair.port_run(inputs, function, states, model, variables, NAMES, rate)
 
 
 def keras_run(inputs, function=False):

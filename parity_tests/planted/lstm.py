@@ -28,13 +28,11 @@ gates in TF1's order 2.0e7 ULP, forget_bias dropped 5.3e6, the learning rate 10%
 """
 import keras
 import numpy as np
-import tensorflow as tf
-import tensorflow.compat.v1 as tf1
 from tf_keras.api._v1.keras.__internal__.legacy import rnn_cell
 
-from tfparity.port import rnn_cells, teacher
-
-TIME_STEPS, FEATURES, UNITS, CLASSES, BATCH, BATCHES, EPOCHS = 6, 4, 8, 3, 16, 4, 3
+from parity_tests.planted import rnn_pair
+from parity_tests.planted.rnn_pair import BATCH, BATCHES, CLASSES, FEATURES, TIME_STEPS, UNITS
+from tfparity.port import rnn_cells
 # BasicLSTMCell's default, added to the forget gate's pre-activation at every step.
 FORGET_BIAS = 1.0
 KERNEL, BIAS = "rnn/basic_lstm_cell/kernel", "rnn/basic_lstm_cell/bias"
@@ -60,52 +58,10 @@ def _initial(inputs):
             "dense/bias": np.zeros(CLASSES, kernel.dtype)}
 
 
-def _batch(inputs, i):
-    return inputs["x"][i * BATCH:(i + 1) * BATCH], inputs["y"][i * BATCH:(i + 1) * BATCH]
-
-
-def _by_shape(values):
-    """An initializer giving each variable the one of ``values`` ({TF1 name: array}) of its shape: the
-    cell's kernel, made by the cell inside ``static_rnn`` with no initializer of its own, takes its
-    variable scope's (its bias has the cell's zeros)."""
-    arrays = {v.shape: v for v in values.values()}
-    return lambda shape, dtype=None, partition_info=None: tf1.constant(arrays[tuple(shape)], dtype)
-
-
 def tf1_run(inputs, on_step=None):
     start = _initial(inputs)
-    graph = tf1.Graph()
-    with graph.as_default():
-        x = tf1.placeholder(tf1.float32, [None, TIME_STEPS, FEATURES])
-        y = tf1.placeholder(tf1.float32, [None, CLASSES])
-        with tf1.variable_scope("rnn", initializer=_by_shape({KERNEL: start[KERNEL]})) as scope:
-            pass
-        cell = rnn_cell.BasicLSTMCell(UNITS, forget_bias=FORGET_BIAS)
-        outputs, _ = tf1.nn.static_rnn(cell, tf1.unstack(x, TIME_STEPS, axis=1), dtype=tf1.float32, scope=scope)
-        with tf1.variable_scope("dense"):  # tf.layers.dense: matmul, then bias_add
-            W = tf1.get_variable("kernel", initializer=start["dense/kernel"])
-            b = tf1.get_variable("bias", initializer=start["dense/bias"])
-        logits = tf1.nn.bias_add(tf1.matmul(outputs[-1], W), b)
-        loss = tf1.reduce_mean(tf1.nn.softmax_cross_entropy_with_logits_v2(labels=y, logits=logits))
-        train_op = tf1.train.GradientDescentOptimizer(inputs["learning_rate"]).minimize(loss)
-        init = tf1.global_variables_initializer()
-    variables = (*cell.variables, W, b)
-    assert [v.op.name for v in variables] == list(NAMES), [v.op.name for v in variables]
-    trace = {name: [] for name in ("loss", *NAMES)}
-    with tf1.Session(graph=graph) as sess:
-        sess.run(init)
-        read = lambda: dict(zip(NAMES, sess.run(variables)))  # noqa: E731
-        if on_step:
-            on_step(0, read)
-        for _ in range(EPOCHS):
-            for i in range(BATCHES):
-                x_i, y_i = _batch(inputs, i)
-                _, value = sess.run([train_op, loss], {x: x_i, y: y_i})
-                for name, now in zip(("loss", *NAMES), (value, *sess.run(variables))):
-                    trace[name].append(now)
-                if on_step:
-                    on_step(len(trace["loss"]), read)
-    return {name: np.array(values) for name, values in trace.items()}
+    return rnn_pair.tf1_run(inputs, start, lambda: rnn_cell.BasicLSTMCell(UNITS, forget_bias=FORGET_BIAS), (KERNEL,),
+                            NAMES, on_step)
 
 
 def as_keras(kernel, bias, gates=False, forget_bias=FORGET_BIAS):
@@ -124,27 +80,6 @@ def as_tf1(weights, gates=False, forget_bias=FORGET_BIAS):
     return values["kernel"], values["bias"]
 
 
-class _Converted:
-    """The Keras LSTM's weights seen by TF1 name: ``assign`` one of TF1's (the kernel or the bias)
-    and read it back with ``numpy``, through ``as_keras`` and ``as_tf1``, as ``teacher`` expects of a
-    variable."""
-
-    def __init__(self, cell, name, gates, forget_bias):
-        self.cell, self.name, self.slips = cell, name, {"gates": gates, "forget_bias": forget_bias}
-
-    def _tf1(self):
-        return dict(zip((KERNEL, BIAS), as_tf1({n: getattr(self.cell, n).numpy() for n in rnn_cells.KERAS_WEIGHTS},
-                                               **self.slips)))
-
-    def assign(self, value):
-        state = dict(self._tf1(), **{self.name: np.asarray(value)})
-        for name, now in as_keras(state[KERNEL], state[BIAS], **self.slips).items():
-            getattr(self.cell, name).assign(now)
-
-    def numpy(self):
-        return self._tf1()[self.name]
-
-
 def _port(inputs, function, states, gates=False, forget_bias=FORGET_BIAS, rate=1.0):
     """The stock Keras port's run, or with ``states`` its ``step_from``: one update from each state.
     Its layers and arithmetic follow the inputs' dtype (float64 for the confirmation)."""
@@ -152,31 +87,14 @@ def _port(inputs, function, states, gates=False, forget_bias=FORGET_BIAS, rate=1
     lstm = keras.layers.LSTM(UNITS, dtype=dtype, kernel_initializer="zeros", recurrent_initializer="zeros")
     dense = keras.layers.Dense(CLASSES, dtype=dtype, kernel_initializer="zeros")
     model = keras.Sequential([keras.Input((TIME_STEPS, FEATURES), dtype=dtype), lstm, dense])
-    variables = {name: _Converted(lstm.cell, name, gates, forget_bias) for name in (KERNEL, BIAS)}
+    slips = {"gates": gates, "forget_bias": forget_bias}
+    keras_of = lambda state: as_keras(state[KERNEL], state[BIAS], **slips)  # noqa: E731
+    tf1_of = lambda weights: dict(zip((KERNEL, BIAS), as_tf1(weights, **slips)))  # noqa: E731
+    variables = {name: rnn_pair.Converted(lstm.cell, name, keras_of, tf1_of) for name in (KERNEL, BIAS)}
     variables.update({"dense/kernel": dense.kernel, "dense/bias": dense.bias})
     for name, value in _initial(inputs).items():
         variables[name].assign(value)
-    learning_rate = tf.cast(inputs["learning_rate"] * np.float32(rate), dtype)
-
-    def step(x, y):
-        with tf.GradientTape() as tape:
-            value = tf.reduce_mean(tf.nn.softmax_cross_entropy_with_logits(labels=y, logits=model(x)))
-        for weight, gradient in zip(model.trainable_variables, tape.gradient(value, model.trainable_variables)):
-            weight.assign_sub(learning_rate * gradient)
-        return value
-    step = tf.function(step) if function else step
-    if states is not None:
-        after = {}
-        for k, _, i in teacher.each_update(states, variables, BATCHES):
-            after[k] = step(*map(tf.constant, _batch(inputs, i))).numpy(), teacher.values(variables)
-        return after
-    trace = {name: [] for name in ("loss", *NAMES)}
-    for _ in range(EPOCHS):
-        for i in range(BATCHES):
-            trace["loss"].append(step(*map(tf.constant, _batch(inputs, i))).numpy())
-            for name, now in teacher.values(variables).items():
-                trace[name].append(now)
-    return {name: np.array(values) for name, values in trace.items()}
+    return rnn_pair.port_run(inputs, function, states, model, variables, NAMES, rate)
 
 
 def keras_run(inputs, function=False):
