@@ -266,7 +266,7 @@ def test_the_correct_port_passes_locally_and_the_control_is_bit_identical(correc
             mode, str(correct[mode]))
     if not onednn_active():
         exact = [m for m in modes(name) if m in LOCAL_MODES and m != "tf2_xla" and m not in NOT_ONEDNN.get(name, ())]
-        assert {correct[m].status for m in exact} == {"bit-identical"}, {
+        assert not exact or {correct[m].status for m in exact} == {"bit-identical"}, {
             m: str(correct[m]) for m in correct}
     if name in ("mlp", "regression"):  # every graph rounds alike: only eager (mlp, oneDNN) and XLA may differ
         assert {correct[m].status for m in ("tf2_function", "tf2_loop", "tf2_keras")} == {"bit-identical"}, {
