@@ -123,7 +123,7 @@ def run(args, recorded, bounds, user_error):
               f"{replay.keras_layer(entry['cell'])}: the same function summed in another order, if the float64 "
               "line says rounding (measure it: --write-bound FILE --reformulated TEXT); far off, it is another "
               "function: the forget_bias in the map must be the program's (no recording holds it), a GRU's "
-              "reset_after False (docs/mnist_rnn.md)")
+              "reset_after False (docs/pitfalls.md)")
     switchable = [name for name, on in (("oneDNN", recorded["machine"].get("onednn")),
                                         ("grappler's arithmetic optimizer", recorded["grappler"]["grappler_arithmetic"]),
                                         ("grappler's remapper", recorded["grappler"]["grappler_remapper"])) if on]
