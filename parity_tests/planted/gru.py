@@ -91,22 +91,13 @@ def as_tf1(weights, reset_after=False, gates=False):
 
 
 def _port(inputs, function, states, reset_after=False, gates=False, rate=1.0):
-    """The stock Keras port's run, or with ``states`` its ``step_from``: one update from each state.
-    Its layers and arithmetic follow the inputs' dtype (float64 for the confirmation)."""
-    dtype = inputs["x"].dtype
-    gru = keras.layers.GRU(UNITS, reset_after=reset_after, dtype=dtype, kernel_initializer="zeros",
+    """The stock Keras port's run, or with ``states`` its ``step_from``: one update from each state."""
+    gru = keras.layers.GRU(UNITS, reset_after=reset_after, dtype=inputs["x"].dtype, kernel_initializer="zeros",
                            recurrent_initializer="zeros")
-    dense = keras.layers.Dense(CLASSES, dtype=dtype, kernel_initializer="zeros")
-    model = keras.Sequential([keras.Input((TIME_STEPS, FEATURES), dtype=dtype), gru, dense])
     slips = {"reset_after": reset_after, "gates": gates}
     keras_of = lambda state: as_keras({n: state[f"{SCOPE}/{n}"] for n in CELL_VARIABLES}, **slips)  # noqa: E731
     tf1_of = lambda weights: {f"{SCOPE}/{n}": v for n, v in as_tf1(weights, **slips).items()}  # noqa: E731
-    variables = {f"{SCOPE}/{name}": rnn_pair.Converted(gru.cell, f"{SCOPE}/{name}", keras_of, tf1_of)
-                 for name in CELL_VARIABLES}
-    variables.update({"dense/kernel": dense.kernel, "dense/bias": dense.bias})
-    for name, value in _initial(inputs).items():
-        variables[name].assign(value)
-    return rnn_pair.port_run(inputs, function, states, model, variables, NAMES, rate)
+    return rnn_pair.stock_port(inputs, function, states, gru, keras_of, tf1_of, _initial(inputs), NAMES, rate)
 
 
 def keras_run(inputs, function=False):

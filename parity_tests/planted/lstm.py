@@ -35,7 +35,8 @@ from parity_tests.planted.rnn_pair import BATCH, BATCHES, CLASSES, FEATURES, TIM
 from tfparity.port import rnn_cells
 # BasicLSTMCell's default, added to the forget gate's pre-activation at every step.
 FORGET_BIAS = 1.0
-KERNEL, BIAS = "rnn/basic_lstm_cell/kernel", "rnn/basic_lstm_cell/bias"
+SCOPE = "rnn/basic_lstm_cell"  # static_rnn's scope and the cell's name
+KERNEL, BIAS = f"{SCOPE}/kernel", f"{SCOPE}/bias"
 NAMES = (KERNEL, BIAS, "dense/kernel", "dense/bias")
 CELL = "BasicLSTMCell"  # its layout in tfparity.port.rnn_cells
 
@@ -81,20 +82,12 @@ def as_tf1(weights, gates=False, forget_bias=FORGET_BIAS):
 
 
 def _port(inputs, function, states, gates=False, forget_bias=FORGET_BIAS, rate=1.0):
-    """The stock Keras port's run, or with ``states`` its ``step_from``: one update from each state.
-    Its layers and arithmetic follow the inputs' dtype (float64 for the confirmation)."""
-    dtype = inputs["x"].dtype
-    lstm = keras.layers.LSTM(UNITS, dtype=dtype, kernel_initializer="zeros", recurrent_initializer="zeros")
-    dense = keras.layers.Dense(CLASSES, dtype=dtype, kernel_initializer="zeros")
-    model = keras.Sequential([keras.Input((TIME_STEPS, FEATURES), dtype=dtype), lstm, dense])
+    """The stock Keras port's run, or with ``states`` its ``step_from``: one update from each state."""
+    lstm = keras.layers.LSTM(UNITS, dtype=inputs["x"].dtype, kernel_initializer="zeros", recurrent_initializer="zeros")
     slips = {"gates": gates, "forget_bias": forget_bias}
     keras_of = lambda state: as_keras(state[KERNEL], state[BIAS], **slips)  # noqa: E731
     tf1_of = lambda weights: dict(zip((KERNEL, BIAS), as_tf1(weights, **slips)))  # noqa: E731
-    variables = {name: rnn_pair.Converted(lstm.cell, name, keras_of, tf1_of) for name in (KERNEL, BIAS)}
-    variables.update({"dense/kernel": dense.kernel, "dense/bias": dense.bias})
-    for name, value in _initial(inputs).items():
-        variables[name].assign(value)
-    return rnn_pair.port_run(inputs, function, states, model, variables, NAMES, rate)
+    return rnn_pair.stock_port(inputs, function, states, lstm, keras_of, tf1_of, _initial(inputs), NAMES, rate)
 
 
 def keras_run(inputs, function=False):

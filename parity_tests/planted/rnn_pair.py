@@ -2,6 +2,7 @@
 around a real tf-keras cell under ``tf1.nn.static_rnn`` with a dense softmax head and gradient
 descent, and the stock Keras port's run and ``step_from`` with the cell's weights seen by TF1 name
 through the pair's own transform (``rnn_cells``' and its slips)."""
+import keras
 import numpy as np
 import tensorflow as tf
 import tensorflow.compat.v1 as tf1
@@ -78,6 +79,21 @@ class Converted:
 
     def numpy(self):
         return self._tf1()[self.name]
+
+
+def stock_port(inputs, function, states, layer, keras_of, tf1_of, initial, names, rate=1.0):
+    """The run (or with ``states`` the ``step_from``) of a stock Keras port: ``layer`` (a Keras LSTM
+    or GRU of UNITS, zero-initialized) and a Dense head, in the inputs' dtype (float64 for the
+    confirmation). Its cell's TF1 variables are ``Converted`` views by ``keras_of``/``tf1_of``; every
+    TF1 variable starts at ``initial`` ({TF1 name: value}); ``names``: the TF1 names traced."""
+    dtype = inputs["x"].dtype
+    dense = keras.layers.Dense(CLASSES, dtype=dtype, kernel_initializer="zeros")
+    model = keras.Sequential([keras.Input((TIME_STEPS, FEATURES), dtype=dtype), layer, dense])
+    variables = {name: Converted(layer.cell, name, keras_of, tf1_of) for name in names if name not in DENSE}
+    variables.update(dict(zip(DENSE, (dense.kernel, dense.bias))))
+    for name, value in initial.items():
+        variables[name].assign(value)
+    return port_run(inputs, function, states, model, variables, names, rate)
 
 
 def port_run(inputs, function, states, model, variables, names, rate=1.0):

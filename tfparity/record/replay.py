@@ -440,17 +440,16 @@ class _Port:
 
 
 def _views(scope, entry, by_path):
-    """{TF1 name: a view of it} for a cell entry: the cell's variables through its Keras weights
-    (forget_bias folded), each slot's through its three slots (nothing folded); None where the port
-    has no variable at a path."""
+    """{TF1 name: a view of it} for a cell entry (the names ``cells.consumed`` gives): the cell's
+    variables through its Keras weights (``cells.forget_bias`` folded), each slot's through its
+    three slots (nothing folded); None where the port has no variable at a path."""
     views = {}
     for suffix in [None, *(entry.get("slots") or {})]:
-        paths = {w: p for (s, w), p in maps.cell_paths(entry).items() if s == suffix}
-        weights = {w: by_path.get(p) for w, p in paths.items()}
-        forget_bias = entry.get("forget_bias") if suffix is None else 0.0
-        for name in rnn_cells.LAYOUTS[entry["cell"]]["tf1"]:
-            views[f"{scope}/{name}" + (f"/{suffix}" if suffix else "")] = None if any(w is None for w in weights.values()) else \
-                rnn_cells.TF1View(entry["cell"], name, weights, forget_bias)
+        weights = {w: by_path.get(p) for (s, w), p in maps.cell_paths(entry).items() if s == suffix}
+        made = None if any(w is None for w in weights.values()) else rnn_cells.tf1_views(
+            entry["cell"], weights, cells.forget_bias(entry) if suffix is None else 0.0)
+        views.update({name: made and made[variable]
+                      for name, (s, variable) in cells.consumed(scope, entry).items() if s == suffix})
     return views
 
 
