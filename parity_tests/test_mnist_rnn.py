@@ -21,17 +21,22 @@ pytestmark = pytest.mark.skipif(not os.environ.get("MNIST_DIR"), reason="needs t
 EVERY = ("tf1_graph", "tf2_eager", "tf2_function", "tf2_loop", "tf2_xla", "tf2_keras")
 # The variants beside the tutorial's BasicLSTMCell under static_rnn: a GRUCell under dynamic_rnn and
 # two stacked LSTMCells under static_rnn, each image its own number of rows (sequence_length).
+# A cell each way (bidirectional_dynamic_rnn) is checked in its strict run only.
 VARIANTS = {"basic_lstm, static": {}, "gru, dynamic, lengths": dict(cell="gru", rnn="dynamic", lengths="variable"),
-            "2 lstm, static, lengths": dict(cell="lstm", layers=2, lengths="variable")}
+            "2 lstm, static, lengths": dict(cell="lstm", layers=2, lengths="variable"),
+            "bidirectional basic_lstm, dynamic, lengths": dict(direction="bidirectional", rnn="dynamic", lengths="variable")}
+BIDIRECTIONAL = "bidirectional basic_lstm, dynamic, lengths"
 # The modes each variant runs here: every mode for the tutorial's cell; for the others the ones that
 # carry their claims (the module twin eager and traced, the stock Keras layers), since compiling the
 # whole loop and XLA for 28 unrolled steps of two cells costs minutes (`tfparity docs` runs them all).
 MODES = {name: EVERY if name == "basic_lstm, static" else ("tf1_graph", "tf2_eager", "tf2_function", "tf2_keras")
-         for name in VARIANTS}
+         for name in VARIANTS if name != BIDIRECTIONAL}
 # The strict runs (fresh processes): the static and the dynamic unrolling, each with its own order of
-# the gradient's sums (the stacked cells add no third order), in the modes the test asserts on.
-STRICT = ("basic_lstm, static", "gru, dynamic, lengths")
+# the gradient's sums (the stacked cells add no third order), in the modes the test asserts on; and
+# the bidirectional pair, whose backward cell reads each sequence's rows reversed, without the loop.
 STRICT_MODES = ("tf1_graph", "tf2_eager", "tf2_function", "tf2_loop", "tf2_keras")
+STRICT = {"basic_lstm, static": STRICT_MODES, "gru, dynamic, lengths": STRICT_MODES,
+          BIDIRECTIONAL: ("tf1_graph", "tf2_eager", "tf2_function", "tf2_keras")}
 # The causes each mode may differ by (BOUNDS in shared_data/mnist_rnn.py): grappler's arithmetic
 # optimizer rewrites the Session's sums of the steps' gradient terms (and tf.function's, otherwise),
 # oneDNN where it is on, the Keras layers' other formulation, XLA's fusion.
@@ -42,7 +47,7 @@ ALLOWED = {"tf2_eager": {"grappler_arithmetic", "onednn"}, "tf2_function": {"gra
 MARGIN = 100
 
 
-@pytest.fixture(scope="module", params=list(VARIANTS))
+@pytest.fixture(scope="module", params=list(MODES))
 def variant(request):
     options = dict(quick_options("mnist_rnn"), **VARIANTS[request.param])
     return request.param, harness.run_example("mnist_rnn", 0, modes=list(MODES[request.param]), **options)
@@ -64,10 +69,10 @@ def test_with_grapplers_arithmetic_optimizer_off_the_module_twin_is_bit_identica
     optimizer (and oneDNN) off, eager, tf.function and the loop are TF1's bits, trajectory and local
     steps; the stock Keras layers still differ, by their formulation only (nothing switches it off)."""
     options = dict(quick_options("mnist_rnn"), **VARIANTS[name])
-    found = fresh.call("tfparity.core.harness:verdict_summaries", dict(name="mnist_rnn", modes=list(STRICT_MODES), strict=True, **options),
+    found = fresh.call("tfparity.core.harness:verdict_summaries", dict(name="mnist_rnn", modes=list(STRICT[name]), strict=True, **options),
                        {"TF_ENABLE_ONEDNN_OPTS": "0"})
     statuses = found["statuses"]
-    for mode in ("tf2_eager", "tf2_function", "tf2_loop"):
+    for mode in {"tf2_eager", "tf2_function", "tf2_loop"} & set(STRICT[name]):
         assert statuses[mode] == statuses[f"{mode}, local"] == "bit-identical", (name, mode, found["verdicts"][mode])
     assert statuses["tf2_keras, local"] == "within" and found["causes"]["tf2_keras"] == ["reformulation"], (name, found["local"])
 
@@ -80,7 +85,7 @@ def test_the_variables_keep_their_tf1_names_in_every_variant():
             tf1_twin.train_step(inputs)
             names = [v.op.name for v in tf1.trainable_variables()]
         net = tf2_twin.RNNClassifier(inputs)
-        assert names == list(net.names) == list(shapes(inputs["cell"], inputs["layers"], inputs["units"])), options
+        assert names == list(net.names) == list(shapes(inputs["cell"], inputs["layers"], inputs["units"], inputs["direction"])), options
         assert all(tuple(v.shape) == inputs[n].shape for n, v in net.names.items())
 
 
@@ -155,6 +160,18 @@ def _forget_bias_dropped(module_init=tf2_twin.BasicLSTMCell.__init__):
     return init
 
 
+def _one_way_reversed(rows, lengths, seq_axis, batch_axis, reverse=tf.reverse):
+    return reverse(rows, [seq_axis])
+
+
+def _directions_swapped(cells=tf2_twin.tf1_cells):
+    def swapped(net, inputs):
+        (forward, one), (backward, other) = cells(net, inputs).items()
+        return {forward: other, backward: one}
+    return swapped
+
+
+BOTH_WAYS = dict(direction="bidirectional", rnn="dynamic", lengths="variable")
 SLIPS = {  # name: ([(object, attribute, replacement)], the mode it acts in, options)
     "Keras port: the gates in TF1's order (i, j, f, o)": ([(rnn_cells, "LSTM_ORDER", (0, 1, 2, 3))], "tf2_keras", {}),
     "Keras port: forget_bias not folded into f's bias": (
@@ -164,6 +181,10 @@ SLIPS = {  # name: ([(object, attribute, replacement)], the mode it acts in, opt
         [(rnn_cells, "_blocks", lambda a, count, order, blocks=rnn_cells._blocks: blocks(a, count, (0, 1) if count == 2 else order))],
         "tf2_keras", dict(cell="gru", rnn="dynamic", lengths="variable")),
     "tf.Module twin: forget_bias dropped": ([(tf2_twin.BasicLSTMCell, "__init__", _forget_bias_dropped())], "tf2_eager", {}),
+    "tf.Module twin: the backward cell reads the padding first (tf.reverse for tf.reverse_sequence)": (
+        [(tf, "reverse_sequence", _one_way_reversed)], "tf2_eager", BOTH_WAYS),
+    "Keras port: the forward and backward cells' weights swapped": (
+        [(tf2_twin, "tf1_cells", _directions_swapped())], "tf2_keras", BOTH_WAYS),
 }
 
 

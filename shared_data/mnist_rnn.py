@@ -16,6 +16,11 @@ CELLS = {"basic_lstm": ("BasicLSTMCell", "basic_lstm_cell"), "lstm": ("LSTMCell"
          "gru": ("GRUCell", "gru_cell")}
 # The two ways TF1 unrolled a cell: static_rnn builds 28 copies of the step, dynamic_rnn a while_loop.
 RNNS = ("static", "dynamic")
+# One cell reading the rows in order (the tutorial's), or one cell each way, as TF1's
+# static_bidirectional_rnn and bidirectional_dynamic_rnn run a pair (TensorFlow-Examples'
+# bidirectional_rnn.py): the backward cell reads each sequence's rows last to first; the head reads
+# both cells' final outputs side by side.
+DIRECTIONS = ("forward", "bidirectional")
 # Every sequence 28 rows long (the tutorial's), or each image its own first rows, at least MIN_ROWS
 # of them, passed as sequence_length.
 LENGTHS = ("full", "variable")
@@ -68,6 +73,8 @@ MODES = ("tf2_keras",)
 OPTIONS = {"cell": {"choices": tuple(CELLS), "help": "TF1's cell: BasicLSTMCell (the tutorial's), LSTMCell or GRUCell"},
            "rnn": {"choices": RNNS, "help": "unroll with tf.nn.static_rnn (the tutorial's) or tf.nn.dynamic_rnn"},
            "lengths": {"choices": LENGTHS, "help": "every image's 28 rows, or each its own first rows (sequence_length)"},
+           "direction": {"choices": DIRECTIONS, "help": "one cell over the rows in order (the tutorial's), or one "
+                         "each way (static_bidirectional_rnn / bidirectional_dynamic_rnn)"},
            "layers": {"type": int, "help": "cells stacked in a MultiRNNCell (default 1: the cell alone)"},
            "forget_bias": {"type": float, "help": "the LSTM cells' forget_bias (TF1's default 1.0)"},
            "train_size": {"type": int, "help": "train on the first N images (MNIST has 60,000)"},
@@ -87,6 +94,14 @@ def cell_scope(layers, cell, layer):
     return f"rnn/{name}" if layers == 1 else f"rnn/multi_rnn_cell/cell_{layer}/{name}"
 
 
+def cell_scopes(cell, layers, direction="forward"):
+    """The scope of each of TF1's cells in the order TF1 makes them: the layers' (``cell_scope``), or
+    a bidirectional run's forward and backward cell, each under bidirectional_rnn/fw and /bw."""
+    if direction == "bidirectional":
+        return [f"bidirectional_rnn/{side}/{CELLS[cell][1]}" for side in ("fw", "bw")]
+    return [cell_scope(layers, cell, layer) for layer in range(layers)]
+
+
 def cell_shapes(cell, inputs, units):
     """A cell's variables (under its scope) and their shapes, TF1's layout
     (tfparity.port.rnn_cells.LAYOUTS)."""
@@ -96,25 +111,30 @@ def cell_shapes(cell, inputs, units):
     return {"kernel": (inputs + units, 4 * units), "bias": (4 * units,)}
 
 
-def shapes(cell, layers, units):
-    """Every variable by its TF1 name and shape: each layer's cell, then the dense head."""
+def shapes(cell, layers, units, direction="forward"):
+    """Every variable by its TF1 name and shape: each cell (a layer reads the one below; both cells
+    of a bidirectional run read the rows), then the dense head (on both final outputs if two)."""
     found = {}
-    for layer in range(layers):
-        for name, shape in cell_shapes(cell, ROW if layer == 0 else units, units).items():
-            found[f"{cell_scope(layers, cell, layer)}/{name}"] = shape
-    return dict(found, **{"output/weights": (units, CLASSES), "output/biases": (CLASSES,)})
+    for layer, scope in enumerate(cell_scopes(cell, layers, direction)):
+        below = units if layer > 0 and direction == "forward" else ROW
+        found.update({f"{scope}/{name}": shape for name, shape in cell_shapes(cell, below, units).items()})
+    head = 2 * units if direction == "bidirectional" else units
+    return dict(found, **{"output/weights": (head, CLASSES), "output/biases": (CLASSES,)})
 
 
 def make_inputs(seed=0, epochs=EPOCHS, batch_size=BATCH_SIZE, learning_rate=LEARNING_RATE, units=UNITS,
                 train_size=TRAIN_SIZE, test_size=None, cell="basic_lstm", rnn="static", lengths="full",
-                layers=1, forget_bias=1.0, data_dir=None, download=False):
+                layers=1, forget_bias=1.0, direction="forward", data_dir=None, download=False):
     """Tests pass ``train_size``/``test_size`` to train on the first images only."""
     epochs, batch_size = positive_int("epochs", epochs), positive_int("batch size", batch_size)
     units, layers = positive_int("units", units), positive_int("layers", layers)
     learning_rate = positive_float("learning rate", learning_rate)
-    for name, value, allowed in (("cell", cell, CELLS), ("rnn", rnn, RNNS), ("lengths", lengths, LENGTHS)):
+    for name, value, allowed in (("cell", cell, CELLS), ("rnn", rnn, RNNS), ("lengths", lengths, LENGTHS),
+                                 ("direction", direction, DIRECTIONS)):
         if value not in allowed:
             raise ValueError(f"{name} must be one of {', '.join(allowed)}, got {value!r}")
+    if direction == "bidirectional" and layers != 1:
+        raise ValueError(f"a bidirectional run has one cell each way: layers must be 1, got {layers}")
     try:
         forget_bias = float(forget_bias)
     except (TypeError, ValueError):
@@ -131,7 +151,7 @@ def make_inputs(seed=0, epochs=EPOCHS, batch_size=BATCH_SIZE, learning_rate=LEAR
         raise ValueError(f"batch size {batch_size} exceeds the {train_size} training images")
     steps = train_size // batch_size  # the last partial batch of an epoch is dropped
     initial = {name: glorot_uniform(draw, shape) if len(shape) == 2 else np.zeros(shape, np.float32)
-               for name, shape in shapes(cell, layers, units).items()}
+               for name, shape in shapes(cell, layers, units, direction).items()}
     schedule = np.stack([draw.permutation(train_size)[:steps * batch_size].reshape(steps, batch_size)
                          for _ in range(epochs)])
     # Drawn after everything else, so the full-length inputs stay what they are: each image's rows.
@@ -142,7 +162,7 @@ def make_inputs(seed=0, epochs=EPOCHS, batch_size=BATCH_SIZE, learning_rate=LEAR
         "test_x": data["test_x"][:test_size], "test_y": data["test_y"][:test_size],
         "train_lengths": rows["train"], "test_lengths": rows["test"],
         "schedule": schedule, "epochs": epochs, "batch_size": batch_size, "learning_rate": learning_rate,
-        "units": units, "cell": cell, "rnn": rnn, "lengths": lengths, "layers": layers,
+        "units": units, "cell": cell, "rnn": rnn, "lengths": lengths, "layers": layers, "direction": direction,
         "forget_bias": np.float32(forget_bias),
         "parameter_count": int(sum(np.prod(v.shape) for v in initial.values())),
         "report_every": 1,  # the table shows every epoch

@@ -2,7 +2,8 @@
 
 BasicLSTMCell (or LSTMCell, GRUCell, a MultiRNNCell of them) unrolled by tf.nn.static_rnn over the
 28 rows, or by tf.nn.dynamic_rnn, with sequence_length where each image has its own number of rows;
-a dense layer reads the last valid output, plain gradient descent. The cells are tf-keras's, where
+or a cell each way (static_bidirectional_rnn, bidirectional_dynamic_rnn); a dense layer reads the
+last valid output, plain gradient descent. The cells are tf-keras's, where
 TF 2.x keeps TF1's (tf1.nn.rnn_cell is them with TF_USE_LEGACY_KERAS=1); their initial weights are
 shared_data's, loaded into the cells' variables after the initializer runs.
 """
@@ -19,10 +20,13 @@ CELL_CLASSES = {"basic_lstm": rnn_cell.BasicLSTMCell, "lstm": rnn_cell.LSTMCell,
 
 # %% model
 def make_cell(params):
-    """TF1's cell for ``params``' settings: one, or ``layers`` of them in a MultiRNNCell."""
+    """TF1's cell for ``params``' settings: one, ``layers`` of them in a MultiRNNCell, or a
+    bidirectional run's (forward, backward) pair."""
     def one():
         kind = CELL_CLASSES[params["cell"]]
         return kind(params["units"]) if params["cell"] == "gru" else kind(params["units"], forget_bias=params["forget_bias"])
+    if params["direction"] == "bidirectional":
+        return one(), one()
     return one() if params["layers"] == 1 else rnn_cell.MultiRNNCell([one() for _ in range(params["layers"])])
 
 
@@ -30,6 +34,8 @@ def unroll(cell, x, lengths, params):
     """(outputs, final state) of ``cell`` over the rows of ``x`` [batch, 28, 28]: static_rnn on the
     28 rows as a list, or dynamic_rnn; with ``lengths`` (None: every row), each sequence's outputs
     past its end are zeros and its state is carried (tensorflow/python/ops/rnn.py, ``_rnn_step``)."""
+    if params["direction"] == "bidirectional":
+        return unroll_both(cell, x, lengths, params)
     if params["rnn"] == "static":
         outputs, state = tf1.nn.static_rnn(cell, tf1.unstack(x, STEPS, 1), sequence_length=lengths, dtype=tf1.float32)
     else:
@@ -37,11 +43,34 @@ def unroll(cell, x, lengths, params):
     return outputs, state
 
 
-def last_output(state):
-    """The last valid output: the top cell's h in its final state (an LSTM's state is (c, h), a
-    GRU's is h); with every row read, the tutorial's outputs[-1]."""
+def unroll_both(cells, x, lengths, params):
+    """(outputs, (the forward cell's final state, the backward's)) of a cell each way: the backward
+    cell reads each sequence's rows last to first (reverse_sequence where lengths are given, then
+    its steps past the end as above) and its outputs are turned back (rnn.py, ``_reverse_seq``,
+    ``bidirectional_dynamic_rnn``'s ``_reverse``)."""
+    forward, backward = cells
+    if params["rnn"] == "static":
+        outputs, state_fw, state_bw = tf1.nn.static_bidirectional_rnn(
+            forward, backward, tf1.unstack(x, STEPS, 1), sequence_length=lengths, dtype=tf1.float32)
+    else:
+        outputs, (state_fw, state_bw) = tf1.nn.bidirectional_dynamic_rnn(
+            forward, backward, x, sequence_length=lengths, dtype=tf1.float32)
+    return outputs, (state_fw, state_bw)
+
+
+def top_output(state):
+    """A cell's (or the top cell's of a stack) output in its final state: an LSTM's state is (c, h),
+    a GRU's is h."""
     top = state[-1] if isinstance(state, tuple) and not hasattr(state, "h") else state
     return top.h if hasattr(top, "h") else top
+
+
+def last_output(state, params):
+    """The last valid output: the top cell's in its final state, with every row read the tutorial's
+    outputs[-1]; a bidirectional run's is both cells' side by side, each after its last row."""
+    if params["direction"] == "bidirectional":
+        return tf1.concat([top_output(one) for one in state], 1)
+    return top_output(state)
 
 
 def model(x, lengths, params):
@@ -50,7 +79,7 @@ def model(x, lengths, params):
     with tf1.variable_scope("output"):
         weights = tf1.get_variable("weights", initializer=params["output/weights"])
         biases = tf1.get_variable("biases", initializer=params["output/biases"])
-    return tf1.matmul(last_output(state), weights) + biases
+    return tf1.matmul(last_output(state, params), weights) + biases
 
 
 # %% loss

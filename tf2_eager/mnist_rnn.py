@@ -13,7 +13,7 @@ import keras
 import numpy as np
 import tensorflow as tf
 
-from shared_data.mnist_rnn import CELLS, ROW, STEPS, cell_scope
+from shared_data.mnist_rnn import CELLS, ROW, STEPS, cell_scopes
 from tfparity.port import keras_optimizers, keras_trace, optimizers, rnn_cells, teacher
 from tfparity.port.keras_layers import TF1Dense
 
@@ -112,9 +112,13 @@ class MultiRNNCell(tf.Module):
 
 
 def make_cell(params):
-    """The cell for ``params``' settings, each variable from shared_data under its TF1 name."""
+    """The cell for ``params``' settings, each variable from shared_data under its TF1 name: one,
+    ``layers`` of them in a MultiRNNCell, or a bidirectional run's (forward, backward) pair."""
     kind = {"basic_lstm": BasicLSTMCell, "lstm": LSTMCell, "gru": GRUCell}[params["cell"]]
-    cells = [kind(cell_scope(params["layers"], params["cell"], layer), params) for layer in range(params["layers"])]
+    cells = [kind(scope, params) for scope in cell_scopes(params["cell"], params["layers"], params["direction"])]
+    if params["direction"] == "bidirectional":
+        forward, backward = cells
+        return forward, backward
     return cells[0] if params["layers"] == 1 else MultiRNNCell(cells)
 
 
@@ -129,6 +133,8 @@ def unroll(cell, x, lengths, params):
     each variable once (``static_rnn`` sets a caching device) and sums the 28 terms in one AddN, as
     the tape does for a tensor used 28 times; dynamic_rnn's while_loop adds each step's term to a
     running sum, the last step first (its gradient loop), as a chain of identities passes it back."""
+    if params["direction"] == "bidirectional":
+        return unroll_both(cell, x, lengths, params)
     state, outputs = cell.zero_state(tf.shape(x)[0], x.dtype), []
     weights = cell.read()
     for t in range(STEPS):
@@ -144,17 +150,41 @@ def unroll(cell, x, lengths, params):
     return outputs, state
 
 
-def last_output(state):
-    """The last valid output: the top cell's h in its final state (an LSTM's state is (c, h), a
-    GRU's is h); with every row read, the tutorial's outputs[-1]."""
+def unroll_both(cells, x, lengths, params):
+    """(outputs, (the forward cell's final state, the backward's)) of a cell each way: the backward
+    cell reads each sequence's rows last to first (tf.reverse_sequence where lengths are given, then
+    its steps past the end as above) and its outputs are turned back, as TF1's bidirectional rnns
+    did (rnn.py, ``_reverse_seq``, ``bidirectional_dynamic_rnn``'s ``_reverse``)."""
+    forward, backward = cells
+    one_way = dict(params, direction="forward")
+
+    def reverse(rows):
+        return tf.reverse(rows, [1]) if lengths is None else tf.reverse_sequence(rows, lengths, seq_axis=1, batch_axis=0)
+    outputs_fw, state_fw = unroll(forward, x, lengths, one_way)
+    outputs_bw, state_bw = unroll(backward, reverse(x), lengths, one_way)
+    outputs_bw = tf.unstack(reverse(tf.stack(outputs_bw, 1)), axis=1)
+    return [tf.concat(both, 1) for both in zip(outputs_fw, outputs_bw)], (state_fw, state_bw)
+
+
+def top_output(state):
+    """A cell's (or the top cell's of a stack) output in its final state: an LSTM's state is (c, h),
+    a GRU's is h."""
     top = state[-1] if isinstance(state, tuple) and not hasattr(state, "h") else state
     return top.h if hasattr(top, "h") else top
+
+
+def last_output(state, params):
+    """The last valid output: the top cell's in its final state, with every row read the tutorial's
+    outputs[-1]; a bidirectional run's is both cells' side by side, each after its last row."""
+    if params["direction"] == "bidirectional":
+        return tf.concat([top_output(one) for one in state], 1)
+    return top_output(state)
 
 
 def model(x, lengths, params):
     """Logits of the images ``x`` [batch, 784], each read as 28 rows of 28 pixels."""
     outputs, state = unroll(params.cell, tf.reshape(x, [-1, STEPS, ROW]), lengths, params.options)
-    return tf.matmul(last_output(state), params.weights) + params.biases
+    return tf.matmul(last_output(state, params.options), params.weights) + params.biases
 
 
 class RNNClassifier(tf.Module):
@@ -163,10 +193,12 @@ class RNNClassifier(tf.Module):
     def __init__(self, inputs):
         super().__init__(name="mnist_rnn")
         self.cell = make_cell(inputs)
-        self.options = {name: inputs[name] for name in ("cell", "rnn", "layers")}  # what unroll reads
+        self.options = {name: inputs[name] for name in ("cell", "rnn", "layers", "direction")}  # what unroll reads
         self.weights = tf.Variable(inputs["output/weights"], name="weights")
         self.biases = tf.Variable(inputs["output/biases"], name="biases")
-        self.names = dict(self.cell.names, **{"output/weights": self.weights, "output/biases": self.biases})
+        cells = self.cell if isinstance(self.cell, tuple) else (self.cell,)
+        self.names = {name: v for cell in cells for name, v in cell.names.items()}
+        self.names.update({"output/weights": self.weights, "output/biases": self.biases})
         # TF1's order of creation (minimize's var_list): the cells', then the head's.
         self.ordered = list(self.names.values())
 
@@ -293,15 +325,18 @@ def keras_layers(inputs):
     """The stock Keras 3 layer for each TF1 cell, named by the cell's scope: LSTM for BasicLSTMCell and
     LSTMCell, GRU(reset_after=False) for GRUCell (Keras's default, reset_after=True, applies the reset
     gate after the recurrent product: another function; tfparity/port/rnn_cells.py). A stack returns
-    sequences to the layer above, as MultiRNNCell hands each cell's output on."""
-    dtype, layers = inputs["output/weights"].dtype.name, inputs["layers"]
-    found = []
-    for layer in range(layers):
-        scope = cell_scope(layers, inputs["cell"], layer)
-        options = dict(return_sequences=layer < layers - 1, name=scope.replace("/", "."), dtype=dtype)
-        found.append(keras.layers.GRU(inputs["units"], reset_after=False, **options) if inputs["cell"] == "gru"
-                     else keras.layers.LSTM(inputs["units"], **options))
-    return found
+    sequences to the layer above, as MultiRNNCell hands each cell's output on; a bidirectional run is
+    keras.layers.Bidirectional of the forward cell's layer (a copy of it reads the rows backwards),
+    the two final outputs side by side."""
+    dtype, scopes = inputs["output/weights"].dtype.name, cell_scopes(inputs["cell"], inputs["layers"], inputs["direction"])
+
+    def stock(scope, return_sequences):
+        options = dict(return_sequences=return_sequences, name=scope.replace("/", "."), dtype=dtype)
+        return (keras.layers.GRU(inputs["units"], reset_after=False, **options) if inputs["cell"] == "gru"
+                else keras.layers.LSTM(inputs["units"], **options))
+    if inputs["direction"] == "bidirectional":
+        return [keras.layers.Bidirectional(stock(scopes[0], False), name="bidirectional_rnn", dtype=dtype)]
+    return [stock(scope, layer < len(scopes) - 1) for layer, scope in enumerate(scopes)]
 
 
 def keras_model(inputs):
@@ -323,9 +358,11 @@ def keras_model(inputs):
 
 def tf1_cells(net, inputs):
     """{cell scope: (TF1 class name, the Keras layer)} of ``net``."""
-    return {cell_scope(inputs["layers"], inputs["cell"], layer):
-            (CELLS[inputs["cell"]][0], net.get_layer(cell_scope(inputs["layers"], inputs["cell"], layer).replace("/", ".")))
-            for layer in range(inputs["layers"])}
+    kind, scopes = CELLS[inputs["cell"]][0], cell_scopes(inputs["cell"], inputs["layers"], inputs["direction"])
+    if inputs["direction"] == "bidirectional":
+        both = net.get_layer("bidirectional_rnn")
+        return {scopes[0]: (kind, both.forward_layer), scopes[1]: (kind, both.backward_layer)}
+    return {scope: (kind, net.get_layer(scope.replace("/", "."))) for scope in scopes}
 
 
 def set_tf1_state(net, values, inputs):
