@@ -48,10 +48,25 @@ def test_slope_sizes_differ_by_an_epoch_or_by_a_factor_of_steps():
     assert worker.sizes(regression.make_inputs, quick=False, mode="tf2_loop")[1] == {"steps": 100000}
 
 
+def test_a_variant_is_timed_with_its_own_inputs_and_named_in_the_report():
+    """An example's own option (`--rnn dynamic`, as `tfparity run` takes it) reaches the worker's
+    make_inputs: the variant's run has the updates its own sizes give, and the report names it."""
+    plain, _ = worker.time_mode("mlp", "tf1_graph", quick=True, repeats=1)
+    halved, _ = worker.time_mode("mlp", "tf1_graph", quick=True, repeats=1, variant={"batch_size": 16})
+    assert halved["updates"] == [2 * n for n in plain["updates"]], (plain["updates"], halved["updates"])
+    from tfparity.core.machine import fingerprint
+    text = report.markdown({"machine": fingerprint(), "python": "3.11", "repeats": 1, "quick": True, "determinism": {},
+                            "examples": {"mlp": {"tf1_graph": dict(halved, parity="reference", ratio_to_session=1.0)}}, "options": {"mlp": {"batch_size": 16}}})
+    assert "### mlp (--batch-size 16)" in text
+
+
 @pytest.mark.parametrize("args, message", [
     (["bench", "nosuch"], "unknown example 'nosuch'"),
     (["bench", "regression", "--repeats", "0"], "--repeats must be at least 1"),
     (["bench", "regression", "--out", "/nonexistent/folder"], "not a folder"),
+    (["bench", "regression", "--rnn", "dynamic", "--no-determinism"], "--rnn does not apply to example regression"),
+    (["bench", "mnist_rnn", "--rnn", "dynamic"], "--rnn times that variant only: add --no-determinism"),
+    (["bench", "mnist_rnn", "--rnn", "sideways", "--no-determinism"], "invalid choice: 'sideways'"),
 ])
 def test_bench_bad_input_is_one_line_and_exit_2(args, message, capsys):
     assert main(args) == 2

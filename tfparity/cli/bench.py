@@ -8,7 +8,8 @@ Every argument is checked before TensorFlow loads: a bench takes minutes, a full
 import sys
 from pathlib import Path
 
-from tfparity.cli.arguments import UsageError, check_known, check_mnist, check_writable, output, path
+from tfparity.cli import arguments
+from tfparity.cli.arguments import UsageError, check_known, check_mnist, check_writable, number, output, path
 from tfparity.core import harness, quiet
 from tfparity.core.exits import Exit
 from tfparity.core.files import NotWritable, check_target, kind_of, thawed
@@ -45,6 +46,10 @@ def add_parser(sub):
                        help="try tfparity record on every program of the legacy corpus, each in a fresh process: "
                             "what happens to it and a recorded training run's time against an unrecorded one's "
                             "(with --docs: docs/results/record.json, quoted by docs/porting.md)")
+    for option, settings in arguments.declared().items():  # each example's own options, as `run` takes them
+        if settings.get("type") in (int, float):
+            settings["type"] = number(settings["type"])
+        bench.add_argument(f"--{option.replace('_', '-')}", **dict(settings, help="time this variant: " + settings["help"]))
     output(bench, "--json", "write the measurements as JSON")
     bench.add_argument("--out", metavar="DIR", type=path, help=f"write {REPORT} and {CHART} into DIR")
     bench.add_argument("--docs", action="store_true",
@@ -74,6 +79,14 @@ def run(args):
                          "example; the full run's 5 take about half an hour)")
     if args.determinism_only and args.no_determinism:
         raise UsageError("--determinism-only and --no-determinism exclude each other")
+    args.options = {name: arguments.options(name, args) for name in names}
+    given = sorted({key for found in args.options.values() for key in found})
+    if given and not args.no_determinism:
+        raise UsageError(f"--{given[0].replace('_', '-')} times that variant only: add --no-determinism (the "
+                         "determinism matrix runs every example as it is by default)")
+    if given and args.docs:
+        raise UsageError(f"--{given[0].replace('_', '-')} with --docs: the committed record is every example as it is "
+                         "by default")
     quiet.import_tensorflow()
     try:
         return _run(args, names)
@@ -137,7 +150,7 @@ def _run(args, names):
     if args.main_job:
         return _main_job(args)
     from tfparity.studies.performance import merged, render, report, runner
-    result = runner.bench(names, args.quick, args.repeats, not args.no_determinism,
+    result = runner.bench(names, args.quick, args.repeats, not args.no_determinism, options=args.options,
                           progress=lambda line: print(f"  {line}", flush=True), with_timing=not args.determinism_only)
     text = report.markdown(result)
     print(text)

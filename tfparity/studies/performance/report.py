@@ -89,7 +89,8 @@ def markdown(result):
     parts = [f"Timed on {describe(result['machine'])}, Python {result['python']}, "
              f"{result['repeats']} repeats" + (", --quick" if result["quick"] else "") + "."]
     for name, modes in result["examples"].items():
-        parts += [f"### {name}", example_table(modes)]
+        variant = ", ".join(f"--{k.replace('_', '-')} {v}" for k, v in result.get("options", {}).get(name, {}).items())
+        parts += [f"### {name}" + (f" ({variant})" if variant else ""), example_table(modes)]
     if result["examples"]:
         parts += ["### Targets", "\n".join(f"- {'PASS' if ok else 'MISS'}: {line}" for ok, line in targets(result))]
     for where, measured in result["determinism"].items():

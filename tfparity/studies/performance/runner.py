@@ -4,6 +4,7 @@ with its parity class against the TF1 Session trace; then the determinism matrix
 Timing and tracing run in child processes (``tfparity.studies.performance.worker``) so that each mode's peak memory
 is its own and each setting of the determinism matrix starts TensorFlow afresh.
 """
+import json
 import os
 import pickle
 import platform
@@ -62,8 +63,11 @@ def parity_class(verdict):
     return text if verdict.ok else text + " (beyond the tolerance table)"
 
 
-def time_example(name, quick, repeats, folder, progress):
-    flags = ["--repeats", str(repeats)] + (["--quick"] if quick else [])
+def time_example(name, quick, repeats, folder, progress, options=None):
+    """Each mode of example ``name`` timed in a worker process; ``options``: make_inputs options of a
+    variant (None: the example as it is by default)."""
+    flags = ["--repeats", str(repeats)] + (["--quick"] if quick else []) + (
+        ["--options", json.dumps(options)] if options else [])
     modes, traces = {}, {}
     # The Keras fit stage, timed too where an example declares it (the example's other own modes, such
     # as data_parallel's worker processes, are timed on their own pages).
@@ -133,7 +137,8 @@ def main_job():
 
 
 def bench(names, quick=False, repeats=None, with_determinism=True, progress=lambda line: None,
-          with_timing=True):
+          with_timing=True, options=None):
+    """``options``: {example: its make_inputs options} for variants (timing only)."""
     repeats = repeats or (QUICK_REPEATS if quick else FULL_REPEATS)
     here = fingerprint()
     result = {"tensorflow": here["tensorflow"], "python": platform.python_version(), "machine": here,
@@ -141,7 +146,10 @@ def bench(names, quick=False, repeats=None, with_determinism=True, progress=lamb
     references = {}
     with tempfile.TemporaryDirectory(prefix="tfparity-bench-") as folder:
         for name in names if with_timing else ():
-            result["examples"][name], references[name] = time_example(name, quick, repeats, folder, progress)
+            result["examples"][name], references[name] = time_example(name, quick, repeats, folder, progress,
+                                                                      (options or {}).get(name))
+            if (options or {}).get(name):
+                result.setdefault("options", {})[name] = options[name]
         if with_determinism:
             complete = [n for n in names if references.get(n) is not None] if with_timing else names
             matrix = determinism(complete, references if with_timing else None, quick, folder, progress)

@@ -8,6 +8,7 @@ had before the first run (TensorFlow imported, inputs made).
 """
 import argparse
 import inspect
+import json
 import os
 import pickle
 import resource
@@ -53,14 +54,15 @@ def _spread(values):
     return {"median": statistics.median(values), "min": min(values), "max": max(values)}
 
 
-def time_mode(name, mode, quick, repeats):
+def time_mode(name, mode, quick, repeats, variant=None):
+    """``variant``: make_inputs options beyond the sizes (an example's own, such as mnist_rnn's rnn)."""
     import tensorflow as tf
 
     from tfparity.core.harness import load, run_mode
     tf.get_logger().setLevel("ERROR")  # each run makes its own tf.function: retracing is meant
     data, *twins = load(name)
     options = sizes(data.make_inputs, quick, mode)
-    short, long = (data.make_inputs(0, **o) for o in options)
+    short, long = (data.make_inputs(0, **dict(o, **(variant or {}))) for o in options)
     base_rss = _rss_mib()
 
     def timed(inputs):
@@ -107,9 +109,10 @@ def main(argv=None):
     parser.add_argument("--repeats", type=int, default=5)
     parser.add_argument("--quick", action="store_true")
     parser.add_argument("--out", required=True)
+    parser.add_argument("--options", type=json.loads, default=None, help="make_inputs options of a variant, as JSON")
     args = parser.parse_args(argv)
     if args.what == "time":
-        result = time_mode(args.names[0], args.modes[0], args.quick, args.repeats)
+        result = time_mode(args.names[0], args.modes[0], args.quick, args.repeats, args.options)
     else:
         result = trace_all(args.names, args.modes, args.quick)
     with open(args.out, "wb") as file:  # a private temporary file the runner reads back
