@@ -116,8 +116,9 @@ def test_the_ports_evaluation_is_the_eval_specs_and_evaluating_on_the_training_s
 def test_the_program_recorded_afresh_on_tensorflow_215_passes_its_port(tmp_path, monkeypatch):
     """The committed files made again (``estimator_checks.make``): the program runs to its end twice
     (the second time resumed from the first's checkpoint), and the port passes both new recordings
-    and resumes from the new checkpoint. numpy_input_fn(shuffle=True) starts each epoch at a random
-    row drawn from Python's unseeded ``random``, so the batches, and the recordings, differ from
+    and resumes from the new checkpoint. numpy_input_fn(shuffle=True) starts at a row drawn from
+    Python's ``random`` after ``random.seed(None)`` (tensorflow_estimator's feeding_functions.py,
+    _OrderedDictNumpyFeedFn), so the batches, and the recordings, differ from
     the committed ones: their values are not compared, the port is checked against them."""
     monkeypatch.chdir(tmp_path)
     assert checks.make(tmp_path) == [0, 0]
