@@ -9,6 +9,9 @@ recordings were made (``--strict``). Where the 2.15 runtime is made, the program
 and its port checked against that recording too."""
 import os
 import pathlib
+import shutil
+import subprocess
+import sys
 
 import pytest
 
@@ -21,6 +24,7 @@ needs_215 = pytest.mark.skipif(
     not (os.environ.get("TFPARITY_RUNTIME_215") == "1" or runtimes.ready("2.15")),
     reason=f"the TensorFlow 2.15 runtime is not made ({runtimes.folder('2.15')}); TFPARITY_RUNTIME_215=1 makes "
            "it: a 240 MB download, 1.3 GB on disk")
+HERE = pathlib.Path(__file__).parent
 TARGET = "parity_tests.estimator_checks"
 TEACHER = "teacher-forced (tf2_eager, each step from the TF1 run's state before it): "
 FREE = "free-running (tf2_eager, {} steps from the TF1 run's initial state): "
@@ -127,3 +131,32 @@ def test_the_program_recorded_afresh_on_tensorflow_215_passes_its_port(tmp_path,
                  [("resume", {"folder": str(tmp_path), "into": str(tmp_path / "tf2")})])
     assert [status for status, _ in said[:2]] == [0, 0], said
     assert said[2]["resumed"] == [[], []] and said[2]["uninterrupted"] == []
+
+
+TUTORIAL_MODEL_DIR = pathlib.Path("/tmp/mnist_convnet_model")  # fixed in the tutorial's code
+
+
+@needs_215
+@needs_mnist
+@pytest.mark.skipif(TUTORIAL_MODEL_DIR.exists(), reason=f"{TUTORIAL_MODEL_DIR} exists: the tutorial would resume from it")
+def test_the_tf_layers_tutorials_estimator_recorded_on_215_passes_its_keras_fit_port_dropout_included(tmp_path):
+    """TensorFlow's own "A Guide to TF Layers" tutorial (cnn_mnist.py: an Estimator, a convnet with
+    dropout, a LoggingTensorHook), recorded unmodified but for where its data comes from, against
+    its Keras 3 port trained by fit: bit-identical, Keras's Dropout taking the recorded draws; a
+    port with another dropout rate fails."""
+    out = tmp_path / "cnn.npz"
+    try:
+        done = subprocess.run([sys.executable, "-m", "tfparity.cli", "record", "--runtime", "2.15", "--strict", "--steps",
+                               "2", "--stop", "--out", str(out), "--", str(HERE / "record_cases" / "cnn_mnist.py")],
+                              capture_output=True, text=True, cwd=tmp_path)
+        assert done.returncode == 0, done.stderr[-2000:]
+    finally:
+        shutil.rmtree(TUTORIAL_MODEL_DIR, ignore_errors=True)
+    port = HERE / "ports" / "cnn_mnist.py"
+    slipped = _planted(tmp_path, "rate.py", port.read_text(), "LEARNING_RATE, DROPOUT = 0.001, 0.4",
+                       "LEARNING_RATE, DROPOUT = 0.001, 0.5")  # keep_prob's 0.6 read as the rate
+    said = [subprocess.run([sys.executable, "-m", "tfparity.cli", "check", "--recording", str(out), "--tf2",
+                            f"{spec}:make_port"], capture_output=True, text=True) for spec in (port, slipped)]
+    assert said[0].returncode == 0, said[0].stdout + said[0].stderr[-2000:]
+    assert TEACHER + "bit-identical" in said[0].stdout and FREE.format(2) + "bit-identical" in said[0].stdout, said[0].stdout
+    assert said[1].returncode == 1 and TEACHER + "MISMATCH at step 1" in said[1].stdout, said[1].stdout
