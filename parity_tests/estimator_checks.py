@@ -94,6 +94,15 @@ def _same_bits(actual, desired):
         np.ascontiguousarray(actual).tobytes() == np.ascontiguousarray(desired).tobytes()
 
 
+def convert(folder=str(FOLDER), port=str(PORT), map_file=str(MAP), into=None):
+    """``tfparity checkpoint convert FOLDER/model.ckpt-3 INTO/ckpt --map MAP_FILE --verify PORT:fresh_roots``:
+    its exit status."""
+    from tfparity.cli import main
+    with contextlib.redirect_stdout(io.StringIO()):
+        return int(main(["checkpoint", "convert", str(pathlib.Path(folder) / CHECKPOINT), str(pathlib.Path(into) / "ckpt"),
+                         "--force", "--map", map_file, "--verify", f"{port}:fresh_roots"]))
+
+
 def resume(folder=str(FOLDER), port=str(PORT), map_file=str(MAP), into=None):
     """Estimator's checkpoint converted by ``tfparity checkpoint convert --map MAP_FILE --verify`` into
     ``into``, restored into a new port and trained on the resumed run's batches: {"converted": the
@@ -102,15 +111,12 @@ def resume(folder=str(FOLDER), port=str(PORT), map_file=str(MAP), into=None):
     the first recording's initial state over both runs' batches}."""
     import tensorflow as tf
 
-    from tfparity.cli import main
     from tfparity.record import recording, replay
     folder, module = pathlib.Path(folder), _module(port)
     with open(MAP) as file:  # the right map, to read the port's variables by: map_file may be a slipped one
         mapping = json.load(file)
+    converted = convert(str(folder), port, map_file, into)
     into = pathlib.Path(into) / "ckpt"
-    with contextlib.redirect_stdout(io.StringIO()):
-        converted = main(["checkpoint", "convert", str(folder / CHECKPOINT), str(into), "--force", "--map", map_file,
-                          "--verify", f"{port}:fresh_roots"])
     if converted != 0:
         return {"converted": int(converted)}
     trained, resumed = (recording.load(folder / f"{name}.npz") for name, _, _ in RUNS)
@@ -140,7 +146,7 @@ def resume(folder=str(FOLDER), port=str(PORT), map_file=str(MAP), into=None):
 
 
 def evaluate(folder=str(FOLDER), port=str(PORT), into=None):
-    """The port restored from the converted checkpoint in ``into`` (``resume``'s) and evaluated by
+    """The port restored from the converted checkpoint in ``into`` (``convert``'s) and evaluated by
     its ``evaluate`` on MNIST as input_data gave it: {its metrics, and Estimator's (eval.json)}."""
     import tensorflow as tf
 

@@ -107,9 +107,9 @@ def test_the_ports_evaluation_is_the_eval_specs_and_evaluating_on_the_training_s
     8, is a power of two (a product by it is exact) and every batch is full."""
     slipped = _planted(tmp_path, "train_set.py", checks.PORT.read_text(), "datasets.test.images, datasets.test.labels",
                        "datasets.train.images, datasets.train.labels")
-    _, right, wrong = _each([("resume", {"into": str(tmp_path)}), ("evaluate", {"into": str(tmp_path)}),
+    converted, right, wrong = _each([("convert", {"into": str(tmp_path)}), ("evaluate", {"into": str(tmp_path)}),
                              ("evaluate", {"into": str(tmp_path), "port": slipped})])
-    assert right["estimator"]["global_step"] == 3
+    assert converted == 0 and right["estimator"]["global_step"] == 3
     for metric in ("accuracy", "loss"):
         assert right["port"][metric] == right["estimator"][metric], (metric, right)
     assert wrong["port"]["accuracy"] != wrong["estimator"]["accuracy"], wrong
