@@ -1,4 +1,4 @@
-"""The scan study's record: the probed status table, the corpus score, tf_upgrade_v2 on the corpus.
+"""The scan study's record: the probed status table, both corpora's scores, tf_upgrade_v2 on the corpus.
 
 Loads TensorFlow (the probe); ``tfparity docs`` saves the record as docs/results/scan.json, and
 the scanner reads its table from there.
@@ -23,5 +23,6 @@ def measure():
     probed = probe.probe()
     table = statuses.index(probed)
     return {"example": "scan", "machine": fingerprint(), "table": probed, "corpus": corpus.score(table),
+            "public": corpus.score_public(table),
             "upgrade": compare_on_corpus(table), "speed": corpus.speed(table),
             "suffixes": list(sources.SUFFIXES)}
