@@ -156,7 +156,14 @@ def test_recall_precision_and_speed_on_the_real_public_programs():
     assert scored["files"] >= 40 and scored["expected"] > 0
     assert scored["recall"] >= RECALL, scored["missed"]
     assert scored["precision"] >= PRECISION, scored["spurious"]
-    assert corpus.speed(table, lines=5_000)["lines_per_second"] >= SPEED
+    committed = records.load_plain(DOCS, "scan")
+    assert committed["speed"]["lines_per_second"] >= SPEED  # measured by tfparity docs, on one core
+    # A fresh, short timing on a machine the suite shares: a gross slowdown fails, not a busy neighbour.
+    assert corpus.speed(table, lines=5_000)["lines_per_second"] >= SPEED / 2
+    fresh = {k: v for k, v in scored.items()}
+    assert {k: committed["public"][k] for k in fresh} == fresh, (
+        "docs/results/scan.json's public corpus score is stale: python -m tfparity.scan.measurement, "
+        "then tfparity docs --render-only")
 
 
 def test_every_public_program_has_its_source_commit_and_a_permissive_licence():
@@ -201,24 +208,40 @@ def _rule_symbol(rule):
     return f"tf.{match.group(1).rstrip('.')}" if match else None
 
 
-def test_the_scanner_and_the_pages_agree_on_what_is_proven():
-    """A page that proves a symbol the scanner calls uncovered, or a row that names a page whose twin
-    does not use the symbol, fails here."""
+def _disagreements(table):
+    """Rows naming an example page whose TF1 twin does not use the symbol, and symbols an example page
+    proves (an API-map rule that applies to it) that the scanner does not call proven."""
     from tfparity.core.harness import examples
     from tfparity.guide import book, mapping
-    table = statuses.table()
-    rows = table["advice"]
-    claimed = [f"{s}: {r['page']} does not use it" for s, r in rows.items()
-               if r["page"].removeprefix("docs/").removesuffix(".md") in examples() and r["page"] not in _examples_using(s)]
-    assert claimed == []
-    unclaimed = []
+    found = [f"{s}: {r['page']} does not use it" for s, r in table["advice"].items()
+             if r["page"].removeprefix("docs/").removesuffix(".md") in examples() and r["page"] not in _examples_using(s)]
     for example in examples():
         for rule, _, _ in mapping.rows(*book.sources(example)):
             symbol = _rule_symbol(rule)
             if symbol and findings.status(symbol, table) != findings.NATIVE:
                 if findings.advice(symbol, "only compat.v1", table)[2]["proof"] != scan_advice.PROVEN:
-                    unclaimed.append(f"{symbol}: proven by docs/{example}.md, the scanner says not")
-    assert sorted(set(unclaimed)) == []
+                    found.append(f"{symbol}: proven by docs/{example}.md, the scanner says not")
+    return sorted(set(found))
+
+
+def test_the_scanner_and_the_pages_agree_on_what_is_proven():
+    """A page that proves a symbol the scanner calls uncovered, or a row that names a page whose twin
+    does not use the symbol, fails here."""
+    assert _disagreements(statuses.table()) == []
+
+
+def test_a_planted_disagreement_is_caught(tmp_path, monkeypatch):
+    # variable_scope's row loses its page (so the convnet page proves what the scanner calls uncovered);
+    # assign_add's names the MLP's page, whose TF1 twin has no assign_add.
+    rows = [r.split("\t") for r in scan_advice.TABLE.read_text().splitlines()]
+    planted = ["\t".join(r[:3] + ["", "", "", ""] if r[0] == "tf.variable_scope" else r) for r in rows]
+    planted.append("tf.assign_add\tvariable.assign_add(delta)\t\tdocs/mlp.md\tNotes\tmlp:verdicts/tf2_function\t")
+    (tmp_path / "api_map.tsv").write_text("\n".join(planted) + "\n")
+    monkeypatch.setattr(scan_advice, "TABLE", tmp_path / "api_map.tsv")
+    found = _disagreements(statuses.table())
+    assert {"tf.assign_add: docs/mlp.md does not use it",
+            "tf.variable_scope: proven by docs/convnet.md, the scanner says not"} <= set(found)
+    assert {f.split(":")[0] for f in found} == {"tf.assign_add", "tf.variable_scope"}
 
 
 def test_every_row_names_an_existing_page_and_section_and_a_recorded_verdict():
