@@ -195,17 +195,21 @@ def _examples_using(symbol):
     found = set()
     for example in examples():
         tf1_source, tf2_source = book.sources(example)
-        named = {_rule_symbol(rule) for rule, _, _ in mapping.rows(tf1_source, tf2_source)}
+        named = {s for rule, _, _ in mapping.rows(tf1_source, tf2_source) for s in _rule_symbols(rule)}
         if symbol in named or re.search(rf"\b{re.escape(name)}\b", tf1_source):
             found.add(f"docs/{example}.md")
     return found
 
 
-def _rule_symbol(rule):
-    """The TF1 symbol an API-map rule's construct names (``tf1.variable_scope(name)`` ->
-    ``tf.variable_scope``), or None where it names none."""
-    match = re.match(r"(?:tf1|tf)\.([\w.]+)", rule[0])
-    return f"tf.{match.group(1).rstrip('.')}" if match else None
+def _rule_symbols(rule):
+    """The TF1 symbols an API-map rule's construct names: ``tf1.variable_scope(name)`` ->
+    [``tf.variable_scope``]; ``tf.contrib.rnn.* (A, B)`` -> [``tf.contrib.rnn.A``, ``tf.contrib.rnn.B``]."""
+    match = re.match(r"(?:tf1|tf)\.([\w.]+?)(\.\* \(([^)]*)\))?(?:[^\w.]|$)", rule[0])
+    if not match:
+        return []
+    if match.group(2):
+        return [f"tf.{match.group(1)}.{name.strip()}" for name in match.group(3).split(",")]
+    return [f"tf.{match.group(1)}"]
 
 
 def _disagreements(table):
@@ -217,8 +221,7 @@ def _disagreements(table):
              if r["page"].removeprefix("docs/").removesuffix(".md") in examples() and r["page"] not in _examples_using(s)]
     for example in examples():
         for rule, _, _ in mapping.rows(*book.sources(example)):
-            symbol = _rule_symbol(rule)
-            if symbol and findings.status(symbol, table) != findings.NATIVE:
+            for symbol in [s for s in _rule_symbols(rule) if findings.status(s, table) != findings.NATIVE]:
                 if findings.advice(symbol, "only compat.v1", table)[2]["proof"] != scan_advice.PROVEN:
                     found.append(f"{symbol}: proven by docs/{example}.md, the scanner says not")
     return sorted(set(found))
