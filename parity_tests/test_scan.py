@@ -287,6 +287,18 @@ def test_every_replacement_is_tf2_code_whose_names_exist():
         assert "compat" not in row["replacement"], row["symbol"]
 
 
+def test_every_finding_offers_a_line_of_code_or_none():
+    # Keyword and positional findings too: a call that parses, never prose in place of code.
+    import ast
+    files, found = findings.scan_paths([corpus.CORPUS, corpus.PUBLIC], statuses.table())
+    assert found
+    for finding in found:
+        if finding["replacement"]:
+            ast.parse(finding["replacement"])
+        else:
+            assert finding["note"] and finding["proof"] == scan_advice.NOT_COVERED, finding
+
+
 def test_a_false_friend_only_where_its_namesake_was_measured_to_differ():
     table = statuses.table()
     sgd = findings.advice("tf.train.GradientDescentOptimizer", "only compat.v1", table)

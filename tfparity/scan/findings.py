@@ -34,15 +34,14 @@ def advice(symbol, found_status, table):
     (``tfparity.scan.advice``), or what the status implies; ``extra``: the row's note, section,
     verdict and proof."""
     row = scan_advice.find(symbol, table["advice"]) if table else None
-    if row is None or not row["replacement"] and not row["page"]:
-        replacement = knowledge.DEFAULT_REPLACEMENT.get(found_status, "same name in TF2")
-        return replacement, knowledge.NOT_COVERED, {"note": row["note"] if row else "", "section": "",
-                                                    "verdict": "", "proof": knowledge.NOT_COVERED}
+    if row is None:
+        note = knowledge.DEFAULT_REPLACEMENT.get(found_status, "the same name in TF2")
+        return "", knowledge.NOT_COVERED, {"note": note, "section": "", "verdict": "", "proof": knowledge.NOT_COVERED}
     note = row["note"]
     if row["false_friend"]:
         note = (f"{note}; " if note else "") + (f"its namesake {row['namesake_name'] or 'in Keras'} "
                                                  f"{row['namesake_verdict']}")
-    return (row["replacement"] or knowledge.DEFAULT_REPLACEMENT.get(found_status, ""), row["page"] or knowledge.NOT_COVERED,
+    return (row["replacement"], row["page"] or knowledge.NOT_COVERED,
             {"note": note, "section": row["section"], "verdict": row["verdict"], "proof": row["proof"]})
 
 
@@ -69,9 +68,10 @@ def _checks(what, symbol, call, table):
         return found
     for keyword in call.keywords:
         if keyword.arg in table["keywords"].get(symbol, ()):
+            spelled = knowledge.KEYWORDS.get(keyword.arg)
             found.append(("keyword", f"{symbol}({keyword.arg}=)", "only compat.v1",
-                          knowledge.KEYWORDS.get(keyword.arg, "drop it (no TF2 parameter of that name)"),
-                          knowledge.NOT_COVERED, NO_PROOF))
+                          f"{symbol}(..., {spelled})" if spelled else "", knowledge.NOT_COVERED,
+                          dict(NO_PROOF, note="" if spelled else "drop it: TF2 has no parameter of that name")))
     moved = table["positional"].get(symbol)
     if moved and len(call.args) > moved["position"] and not any(isinstance(a, ast.Starred) for a in call.args):
         argument = call.args[moved["position"]]
@@ -104,7 +104,7 @@ def scan_units(path, units, table):
             column = max(getattr(error, "offset", None) or getattr(error, "colno", None) or 1, 1)  # colno: JSON's
             first = "notebook JSON" if isinstance(code, ValueError) else "Python 3"
             found.append(_finding(path, cell, offset, line, column, "syntax", "(does not parse)", UNPARSED,
-                                  f"{first} first: {_why(error)}", knowledge.NOT_COVERED, NO_PROOF))
+                                  "", knowledge.NOT_COVERED, dict(NO_PROOF, note=f"{first} first: {_why(error)}")))
     names = resolve.bindings([tree for _, _, tree in trees])
     for cell, offset, tree in trees:
         for line, column, what, symbol, call in resolve.uses(tree, names):

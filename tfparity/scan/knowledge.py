@@ -15,11 +15,13 @@ NOT_COVERED = "not covered yet"  # the guide of a finding no page proves (as tfp
 PRIVATE = {"tf.python.framework.ops.reset_default_graph": "tf.reset_default_graph"}
 
 # TF1 keyword -> its TF2 spelling, for keywords the probe finds only in the compat.v1 signature.
-KEYWORDS = {"reduction_indices": "axis=", "keep_dims": "keepdims=", "dimension": "axis=", "dim": "axis=",
-            "keep_prob": "rate=1 - keep_prob", "filter": "filters=", "squeeze_dims": "axis=",
-            "batch_dim": "batch_axis=", "seq_dim": "seq_axis="}
+# The finding's replacement is the call with it: tf.reduce_sum(..., axis=...).
+KEYWORDS = {"reduction_indices": "axis=...", "keep_dims": "keepdims=...", "dimension": "axis=...", "dim": "axis=...",
+            "keep_prob": "rate=1 - keep_prob", "filter": "filters=...", "squeeze_dims": "axis=...",
+            "batch_dim": "batch_axis=...", "seq_dim": "seq_axis=...", "targets": "labels=..."}
 
-# The replacement a finding gets from its status alone, where REPLACEMENTS names nothing.
+# The note a finding gets from its status alone, where the API map's table has no row for it (its
+# replacement is then empty: no line of TF2 code is offered that nothing here proves).
 DEFAULT_REPLACEMENT = {
     "only compat.v1": "tf.compat.v1 keeps it running; no TF2 port of it is proven here",
     "raises under Keras 3": "none in TF 2.21 with Keras 3: rewrite it, or install tf_keras",

@@ -49,8 +49,9 @@ def _where(finding):
 
 
 def text(findings, summary):
-    lines = [f"{_where(f)}: {f['status']}: {f['symbol']} [{f['kind']}] -> {f['replacement']}"
-             + (f" ({f['note']})" if f.get("note") else "") + f" [{_proof(f)}]" for f in findings]
+    lines = [f"{_where(f)}: {f['status']}: {f['symbol']} [{f['kind']}] -> "
+             + "; ".join(filter(None, [f"`{f['replacement']}`" if f["replacement"] else "", f.get("note")]))
+             + f" [{_proof(f)}]" for f in findings]
     lines.append(f"{summary['findings']} findings in {summary['files']} files"
                  + "".join(f"; {n} {s}" for s, n in summary["per_status"].items()))
     for step, entry in enumerate(summary["port_order"], 1):
@@ -89,7 +90,8 @@ def sarif(findings):
         results.append({
             "ruleId": _rule_id(f["status"]), "ruleIndex": statuses.index(f["status"]),
             "level": LEVELS.get(f["status"], "error"),
-            "message": {"text": f"{f['symbol']} ({f['kind']}, {f['status']}): {f['replacement']}; {_proof(f)}"},
+            "message": {"text": f"{f['symbol']} ({f['kind']}, {f['status']}): "
+                                + "; ".join(filter(None, [f["replacement"], f.get("note"), _proof(f)]))},
             "locations": [{"physicalLocation": {"artifactLocation": {"uri": uri},
                                                 "region": {"startLine": f["line"], "startColumn": f["column"]}}}],
             "properties": {k: v for k, v in f.items() if k not in ("path", "line", "column")}})
