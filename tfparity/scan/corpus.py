@@ -21,6 +21,7 @@ CORPUS = ROOT / "parity_tests" / "scan_corpus"
 PUBLIC = ROOT / "parity_tests" / "scan_public"  # real public TF1 programs, labelled in LABELS
 LABELS = "labels.tsv"
 MARK = "# expect:"  # a trailing comment: pytest and the scanner both ignore it
+REPEATS = 3  # the fastest of these is reported
 SPEED_LINES = 40_000  # lines timed: a few seconds of CPU, so the rate is not a timer's rounding
 
 
@@ -99,18 +100,22 @@ def _count(found):
 
 
 def speed(table, lines=SPEED_LINES, folder=PUBLIC):
-    """Seconds to scan ``lines`` lines of the corpus's .py files (repeated), parse to findings."""
+    """Seconds to scan ``lines`` lines of the corpus's .py files (repeated), parse to findings: the
+    fastest of ``REPEATS`` timings."""
     texts = [p.read_bytes() for p in sorted(folder.rglob("*.py"))]
     units, count = [], 0
     while count < lines:
         for text in texts:
             units.append(text)
             count += text.count(b"\n")
-    start = time.process_time()  # CPU time of this process: one core, whatever else runs
-    total = sum(len(findings.scan_units(f"unit{i}.py", [(None, 0, u)], table)) for i, u in enumerate(units))
-    seconds = time.process_time() - start
+    timings = []
+    for _ in range(REPEATS):
+        start = time.process_time()  # CPU time of this process: one core, whatever else runs
+        total = sum(len(findings.scan_units(f"unit{i}.py", [(None, 0, u)], table)) for i, u in enumerate(units))
+        timings.append(time.process_time() - start)
+    seconds = min(timings)  # a neighbour's load only ever adds time (shared caches, frequency)
     return {"lines": count, "seconds": round(seconds, 3), "lines_per_second": round(count / seconds),
-            "findings": total}
+            "findings": total, "repeats": len(timings)}
 
 
 def benchmark():
