@@ -1,7 +1,9 @@
 """``tfparity scan`` through the real entry point, on the corpus of parity_tests/scan_corpus/.
 
-Recall and precision are measured against the ``# expect:`` comments there; the committed status
-table is re-probed from the installed TensorFlow and must agree with it.
+Recall and precision are measured against the ``# expect:`` comments there and against the hand
+labels of the real public programs in parity_tests/scan_public/; the committed status table is
+re-probed from the installed TensorFlow and must agree with it; the advice comes from the API
+map's table (docs/notes/api_map.tsv), which must agree with the pages that prove it.
 """
 import json
 import pathlib
@@ -13,11 +15,16 @@ import pytest
 from tfparity import cli
 from tfparity.core import records
 from tfparity.core.paths import DOCS, ROOT
-from tfparity.scan import corpus, findings, probe, statuses
+import re
+
+from tfparity.scan import advice as scan_advice
+from tfparity.scan import corpus, findings, probe, resolve, statuses
 
 TF1, NEGATIVE = corpus.CORPUS / "tf1", corpus.CORPUS / "negative"
-RECALL, PRECISION = 0.95, 0.90  # the issue's targets
-KEYS = {"path", "line", "column", "symbol", "kind", "status", "replacement", "guide"}
+RECALL, PRECISION = 0.97, 0.95  # issue 32's targets, on the public corpus (the written one is held to them too)
+SPEED = 20_000  # issue 32's target, lines per second of CPU on one core
+KEYS = {"path", "line", "column", "symbol", "kind", "status", "replacement", "guide", "note", "section", "verdict",
+        "proof"}
 STATUSES = {"native TF2", "only compat.v1", "raises under Keras 3", "removed", "meaning changed", "does not parse"}
 
 
@@ -143,18 +150,186 @@ def test_another_installed_tensorflow_is_probed_instead_of_the_committed_table(m
     assert probed["source"].endswith("probed for this scan") and probed["status"]["tf.placeholder"] == "only compat.v1"
 
 
-def test_every_page_and_function_the_advice_names_exists_and_the_rnn_cells_point_at_their_twin():
-    import importlib.util
-    import re
+def test_recall_precision_and_speed_on_the_real_public_programs():
+    table = statuses.table()
+    scored = corpus.score_public(table)
+    assert scored["files"] >= 40 and scored["expected"] > 0
+    assert scored["recall"] >= RECALL, scored["missed"]
+    assert scored["precision"] >= PRECISION, scored["spurious"]
+    committed = records.load_plain(DOCS, "scan")
+    assert committed["speed"]["lines_per_second"] >= SPEED  # measured by tfparity docs, on one core
+    # A fresh, short timing on a machine the suite shares: a gross slowdown fails, not a busy neighbour.
+    assert corpus.speed(table, lines=5_000)["lines_per_second"] >= SPEED / 2
+    fresh = {k: v for k, v in scored.items()}
+    assert {k: committed["public"][k] for k in fresh} == fresh, (
+        "docs/results/scan.json's public corpus score is stale: python -m tfparity.scan.measurement, "
+        "then tfparity docs --render-only")
 
-    from tfparity.scan import knowledge
-    pages = {guide for _, guide in knowledge.REPLACEMENTS.values()} - {knowledge.NOT_COVERED}
-    assert [page for page in sorted(pages) if not (ROOT / page).is_file()] == []
-    named = {m for replacement, _ in knowledge.REPLACEMENTS.values() for m in re.findall(r"tfparity(?:\.\w+)+", replacement)}
-    for dotted in named:  # a module, or a module's attribute
-        module, _, attribute = dotted.rpartition(".")
-        assert importlib.util.find_spec(dotted) if importlib.util.find_spec(module).submodule_search_locations \
-            else hasattr(importlib.import_module(module), attribute), dotted
-    for symbol in ("tf.nn.rnn_cell.BasicLSTMCell", "tf.contrib.rnn.GRUCell", "tf.nn.rnn_cell.MultiRNNCell",
-                   "tf.nn.dynamic_rnn", "tf.contrib.rnn.static_rnn"):
-        assert findings.advice(symbol, "removed", None)[1] == knowledge.RNN
+
+def test_every_public_program_has_its_source_commit_and_a_permissive_licence():
+    readme = (corpus.PUBLIC / "README.md").read_text()
+    programs = sorted(p.relative_to(corpus.PUBLIC).as_posix() for p in corpus.PUBLIC.rglob("*.py"))
+    assert programs and all(f"`{p}`" in readme for p in programs)
+    for folder in {p.split("/")[0] for p in programs}:
+        licence = (corpus.PUBLIC / folder / "LICENSE").read_text()
+        assert licence.startswith(("The MIT License", "MIT License", "Apache License")), folder
+    labelled = {pathlib.Path(p).relative_to(corpus.PUBLIC).as_posix() for p, _, _ in corpus.labelled()}
+    assert labelled <= set(programs)
+
+
+def test_a_label_the_scanner_does_not_find_counts_against_it(tmp_path):
+    # The scorer itself: a planted label on a line with no TF1 use is missed, a removed one is spurious.
+    for name in ("one.py", "LICENSE"):
+        (tmp_path / name).write_text("import tensorflow as tf\nx = tf.placeholder(tf.float32)\ny = 1\n")
+    (tmp_path / "LICENSE").unlink()
+    (tmp_path / "labels.tsv").write_text("file\tline\tsymbol\none.py\t3\ttf.placeholder\n")
+    scored = corpus.score_public(statuses.table(), tmp_path)
+    assert (scored["recall"], scored["precision"], len(scored["missed"]), len(scored["spurious"])) == (0.0, 0.0, 1, 1)
+
+
+def _examples_using(symbol):
+    """Example pages whose TF1 twin uses ``symbol`` (by its last name, or a mapping rule naming it)."""
+    from tfparity.core.harness import examples
+    from tfparity.guide import book, mapping
+    name = symbol.rsplit(".", 1)[-1]
+    found = set()
+    for example in examples():
+        tf1_source, tf2_source = book.sources(example)
+        named = {s for rule, _, _ in mapping.rows(tf1_source, tf2_source) for s in _rule_symbols(rule)}
+        if symbol in named or re.search(rf"\b{re.escape(name)}\b", tf1_source):
+            found.add(f"docs/{example}.md")
+    return found
+
+
+def _rule_symbols(rule):
+    """The TF1 symbols an API-map rule's construct names: ``tf1.variable_scope(name)`` ->
+    [``tf.variable_scope``]; ``tf.contrib.rnn.* (A, B)`` -> [``tf.contrib.rnn.A``, ``tf.contrib.rnn.B``]."""
+    match = re.match(r"(?:tf1|tf)\.([\w.]+?)(\.\* \(([^)]*)\))?(?:[^\w.]|$)", rule[0])
+    if not match:
+        return []
+    if match.group(2):
+        return [f"tf.{match.group(1)}.{name.strip()}" for name in match.group(3).split(",")]
+    return [f"tf.{match.group(1)}"]
+
+
+def _disagreements(table):
+    """Rows naming an example page whose TF1 twin does not use the symbol, and symbols an example page
+    proves (an API-map rule that applies to it) that the scanner does not call proven."""
+    from tfparity.core.harness import examples
+    from tfparity.guide import book, mapping
+    found = [f"{s}: {r['page']} does not use it" for s, r in table["advice"].items()
+             if r["page"].removeprefix("docs/").removesuffix(".md") in examples() and r["page"] not in _examples_using(s)]
+    for example in examples():
+        for rule, _, _ in mapping.rows(*book.sources(example)):
+            for symbol in [s for s in _rule_symbols(rule) if findings.status(s, table) != findings.NATIVE]:
+                if findings.advice(symbol, "only compat.v1", table)[2]["proof"] != scan_advice.PROVEN:
+                    found.append(f"{symbol}: proven by docs/{example}.md, the scanner says not")
+    return sorted(set(found))
+
+
+def test_the_scanner_and_the_pages_agree_on_what_is_proven():
+    """A page that proves a symbol the scanner calls uncovered, or a row that names a page whose twin
+    does not use the symbol, fails here."""
+    assert _disagreements(statuses.table()) == []
+
+
+def test_a_planted_disagreement_is_caught(tmp_path, monkeypatch):
+    # variable_scope's row loses its page (so the convnet page proves what the scanner calls uncovered);
+    # assign_add's names the MLP's page, whose TF1 twin has no assign_add.
+    rows = [r.split("\t") for r in scan_advice.TABLE.read_text().splitlines()]
+    planted = ["\t".join(r[:3] + ["", "", "", ""] if r[0] == "tf.variable_scope" else r) for r in rows]
+    planted.append("tf.assign_add\tvariable.assign_add(delta)\t\tdocs/mlp.md\tNotes\tmlp:verdicts/tf2_function\t")
+    (tmp_path / "api_map.tsv").write_text("\n".join(planted) + "\n")
+    monkeypatch.setattr(scan_advice, "TABLE", tmp_path / "api_map.tsv")
+    found = _disagreements(statuses.table())
+    assert {"tf.assign_add: docs/mlp.md does not use it",
+            "tf.variable_scope: proven by docs/convnet.md, the scanner says not"} <= set(found)
+    assert {f.split(":")[0] for f in found} == {"tf.assign_add", "tf.variable_scope"}
+
+
+def test_every_row_names_an_existing_page_and_section_and_a_recorded_verdict():
+    for symbol, row in statuses.table()["advice"].items():
+        if row["page"]:
+            headings = [line.lstrip("#").strip() for line in (ROOT / row["page"]).read_text().splitlines()
+                        if line.startswith("#")]
+            assert any(h.startswith(row["section"]) for h in headings), (symbol, row["section"])
+        if row["evidence"]:
+            assert row["verdict"] == "measured" or row["verdict"] == "bit-identical" or \
+                row["verdict"].startswith("within the "), (symbol, row["verdict"])
+
+
+def test_every_replacement_is_tf2_code_whose_names_exist():
+    import ast
+    import importlib
+
+    import keras  # noqa: F401 (names below resolve against it)
+    import tensorflow as tf
+    roots = {"tf": tf, "keras": keras}
+    for row in scan_advice.rows():
+        if not row["replacement"]:
+            assert not row["page"], f"{row['symbol']}: a page with no replacement"
+            continue
+        tree = ast.parse(row["replacement"])  # a line of Python, or a dotted name
+        inner = {id(node.value) for node in ast.walk(tree) if isinstance(node, ast.Attribute)}
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Attribute) and id(node) not in inner:  # a whole chain
+                chain = resolve.dotted(node)
+                if chain is None:
+                    continue
+                head, *rest = chain.split(".")
+                if head == "tfparity":
+                    module, _, attribute = chain.rpartition(".")
+                    assert hasattr(importlib.import_module(module), attribute), chain
+                elif head in roots:
+                    value = roots[head]
+                    for part in rest:
+                        value = getattr(value, part)  # AttributeError names what does not exist
+        assert "compat" not in row["replacement"], row["symbol"]
+
+
+def test_every_finding_offers_a_line_of_code_or_none():
+    # Keyword and positional findings too: a call that parses, never prose in place of code.
+    import ast
+    files, found = findings.scan_paths([corpus.CORPUS, corpus.PUBLIC], statuses.table())
+    assert found
+    for finding in found:
+        if finding["replacement"]:
+            ast.parse(finding["replacement"])
+        else:
+            assert finding["note"] and finding["proof"] == scan_advice.NOT_COVERED, finding
+
+
+def test_a_false_friend_only_where_its_namesake_was_measured_to_differ():
+    table = statuses.table()
+    sgd = findings.advice("tf.train.GradientDescentOptimizer", "only compat.v1", table)
+    adam = findings.advice("tf.train.AdamOptimizer", "only compat.v1", table)
+    assert sgd[0] == "keras.optimizers.SGD(learning_rate)" and sgd[2]["verdict"] == "bit-identical"
+    assert "tfparity.port.optimizers.Adam" in adam[0] and "differs" in adam[2]["note"]
+    kinds = {f["symbol"]: f["kind"] for f in findings.scan_units("x.py", [(None, 0, (
+        "import tensorflow as tf\na = tf.train.GradientDescentOptimizer(0.1)\nb = tf.train.AdamOptimizer(0.1)\n"))],
+        table)}
+    assert kinds == {"tf.train.GradientDescentOptimizer": "symbol", "tf.train.AdamOptimizer": "false friend"}
+
+
+def test_the_advice_the_issue_found_wrong_is_right():
+    table = statuses.table()
+    for symbol, page in (("tf.variable_scope", "docs/convnet.md"), ("tf.get_variable", "docs/convnet.md"),
+                         ("tf.train.Saver", "docs/checkpoints.md"), ("tf.nn.dropout", "docs/pitfalls.md"),
+                         ("tf.nn.rnn_cell.BasicLSTMCell", "docs/mnist_rnn.md"),
+                         ("tf.contrib.rnn.GRUCell", "docs/mnist_rnn.md"), ("tf.nn.dynamic_rnn", "docs/mnist_rnn.md")):
+        assert findings.advice(symbol, "only compat.v1", table)[1] == page, symbol
+    replacement = findings.advice("tf.examples.tutorials.mnist.input_data", "removed", table)[0]
+    from tfparity.record import input_data
+    assert replacement == "tfparity.record.input_data.read_data_sets" and hasattr(input_data.DataSet, "next_batch")
+
+
+def test_a_row_added_to_the_table_is_what_the_scanner_says(tmp_path, monkeypatch):
+    # The one place: a new row changes the scanner's advice and verdict, with nothing else edited.
+    text = scan_advice.TABLE.read_text() + ("tf.train.exponential_decay\tkeras.optimizers.schedules.ExponentialDecay"
+                                            "\t\tdocs/regression.md\tMeasured parity\tregression:verdicts/tf2_eager\t\n")
+    (tmp_path / "api_map.tsv").write_text(text)
+    monkeypatch.setattr(scan_advice, "TABLE", tmp_path / "api_map.tsv")
+    table = statuses.table()
+    replacement, guide, extra = findings.advice("tf.train.exponential_decay", "only compat.v1", table)
+    assert (replacement, guide, extra["verdict"]) == ("keras.optimizers.schedules.ExponentialDecay",
+                                                      "docs/regression.md", "bit-identical")

@@ -25,7 +25,7 @@ HOUSE = {  # package: the project's packages it may import, listed from the grou
     "tfparity.checkpoint": ("tfparity.core", "tfparity.port"),
     "tfparity.scan": ("tfparity.core", "tfparity.render"),
     "tfparity.record": ("tfparity.core", "tfparity.port", "tfparity.checkpoint", "shared_data"),  # shared_data: the verified MNIST input_data reads; checkpoint: the name maps a replay shares; port: the rules a port emitted uses
-    "tfparity.guide": ("tfparity", "tfparity.core", "tfparity.render"),  # tfparity: the house, for its page
+    "tfparity.guide": ("tfparity", "tfparity.core", "tfparity.render", "tfparity.scan"),  # tfparity: the house, for its page; scan: the API map's table
     "tfparity.studies.strict_record": ("tfparity.core",),
     **{f"tfparity.studies.{room}": _ROOM for room in STUDIES},
     "tfparity.studies": tuple(f"tfparity.studies.{room}" for room in STUDIES) + ("tfparity.scan",),

@@ -82,7 +82,7 @@ def page(name, record, images, notes="", printed=()):
     return "\n\n".join(parts) + "\n"
 
 
-def api_map(names):
+def api_map(names, folder):
     def shown(rules):
         """A row per rule some example uses: the rule, its replacement, the examples, why."""
         used = {}
@@ -96,7 +96,13 @@ def api_map(names):
     return "\n\n".join(["# TF1 → TF2: every construct the twins use", GENERATED,
                         table(["TF1", "TF2 replacement", "shown in", "why"], rows),
                         "## TF1 → Keras 3 `model.fit`: the Keras stage's constructs",
-                        table(["TF1", "in a Keras fit port", "shown in", "why"], keras_rows)]) + "\n"
+                        table(["TF1", "in a Keras fit port", "shown in", "why"], keras_rows),
+                        "## Every TF1 symbol `tfparity scan` reports, and what proves its replacement",
+                        "One table, `docs/notes/api_map.tsv`, gives the scanner its advice and this section its rows "
+                        "([scan](scan.md)); each verdict is read from the committed record of the twin or "
+                        "measurement that proves it. A namesake measured to compute something else is a false friend.",
+                        table(["TF1", "TF2 replacement", "proven on", "verdict", "its namesake"],
+                              mapping.symbol_rows(folder))]) + "\n"
 
 
 def index(names, folder):
@@ -150,5 +156,5 @@ def build(folder, measure=True, names=None, progress=None):
     for name in examples():
         write_atomic(folder / "notebooks" / f"{name}.ipynb", notebooks.notebook(name))
     everything = [n for n in examples() if records.record_path(folder, n).exists()]
-    write_atomic(folder / "api_map.md", api_map(everything))
+    write_atomic(folder / "api_map.md", api_map(everything, folder))
     write_atomic(folder / "README.md", index(everything, folder))

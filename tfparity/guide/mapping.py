@@ -2,8 +2,13 @@
 
 A rule is (TF1 construct, TF1 pattern, TF2 replacement, TF2 pattern, why). Pages list the rules
 whose TF1 pattern occurs in the example's TF1 twin, with the first matching line in each twin.
+``symbol_rows`` renders the other half of the API map: every TF1 symbol of the scanner's table
+(docs/notes/api_map.tsv, ``tfparity.scan.advice``) with the page and verdict that prove it, the
+same rows ``tfparity scan`` reports from.
 """
 import re
+
+from tfparity.scan import advice
 
 RULES = [
     ("tf1.Graph() / graph.as_default()", r"tf1\.Graph\(\)", "nothing: eager runs ops at once; "
@@ -169,4 +174,25 @@ def rows(tf1_source, tf2_source, rules=RULES):
         tf1_line, tf2_line = first_line(tf1_source, rule[1]), first_line(tf2_source, rule[3])
         if tf1_line and (tf2_line or rules is RULES):
             found.append((rule, tf1_line, tf2_line))
+    return found
+
+
+def _link(row):
+    """The row's page, linked, and the section (the start of a heading) that proves it there."""
+    if not row["page"]:
+        return advice.NOT_COVERED
+    page = row["page"].removeprefix("docs/")
+    return f"[{page.removesuffix('.md')}]({page})" + (f" § {row['section']}" if row["section"] else "")
+
+
+def symbol_rows(folder):
+    """[TF1 symbol, TF2 replacement, proven on, verdict, its namesake] for every row of the
+    scanner's table, the verdicts read from the records in ``folder``/results."""
+    found = []
+    for symbol, row in advice.resolved(folder).items():
+        replacement = f"`{row['replacement']}`" + (f" — {row['note']}" if row["note"] else "") if row["replacement"] \
+            else row["note"]
+        namesake = (f"{row['namesake_name'] or 'the namesake'}: {row['namesake_verdict']}"
+                    + (" (**false friend**)" if row["false_friend"] else "")) if row["namesake"] else ""
+        found.append([f"`{symbol}`", replacement, _link(row), row["verdict"] or "—", namesake or "—"])
     return found

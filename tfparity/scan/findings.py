@@ -6,10 +6,12 @@ status table from ``tfparity.scan.table``.
 import ast
 import json
 
+from tfparity.scan import advice as scan_advice
 from tfparity.scan import knowledge, resolve, sources
 
 NATIVE, MEANING, UNPARSED = "native TF2", "meaning changed", "does not parse"
 # The statuses in porting order: what cannot run at all first, what still runs as it did last.
+NO_PROOF = {"note": "", "section": "", "verdict": "", "proof": "not covered yet"}
 ORDER = ("does not parse", "removed", "raises under Keras 3", "meaning changed", "only compat.v1")
 
 
@@ -28,24 +30,19 @@ def status(symbol, table):
 
 
 def advice(symbol, found_status, table):
-    """(replacement, guide) from the longest known prefix, or what the status implies."""
-    parts = symbol.split(".")
-    for end in range(len(parts), 0, -1):
-        known = knowledge.REPLACEMENTS.get(".".join(parts[:end]))
-        if known:
-            return known
-    return knowledge.DEFAULT_REPLACEMENT.get(found_status, "same name in TF2"), knowledge.NOT_COVERED
-
-
-def _friend(symbol, table):
-    row = table["friends"].get(symbol)
-    if not row:
-        return None
-    naive, exact = row["naive"], row["exact"]
-    distance = naive["mlp"]["class"] if naive["mlp"]["class"] == "bit-identical" else \
-        f"{naive['mlp']['final']['ulp']:.3g} ULP on the MLP after {table['steps']} steps"
-    return (f"{exact['rule']} ({exact['mlp']['class']} to TF1 on the MLP); its Keras 3 namesake "
-            f"{naive['keras']} gives {distance}"), knowledge.FRIENDS
+    """(replacement, guide, extra) from the API map's row of the longest known prefix
+    (``tfparity.scan.advice``), or what the status implies; ``extra``: the row's note, section,
+    verdict and proof."""
+    row = scan_advice.find(symbol, table["advice"]) if table else None
+    if row is None:
+        note = knowledge.DEFAULT_REPLACEMENT.get(found_status, "the same name in TF2")
+        return "", knowledge.NOT_COVERED, {"note": note, "section": "", "verdict": "", "proof": knowledge.NOT_COVERED}
+    note = row["note"]
+    if row["false_friend"]:
+        note = (f"{note}; " if note else "") + (f"its namesake {row['namesake_name'] or 'in Keras'} "
+                                                 f"{row['namesake_verdict']}")
+    return (row["replacement"], row["page"] or knowledge.NOT_COVERED,
+            {"note": note, "section": row["section"], "verdict": row["verdict"], "proof": row["proof"]})
 
 
 def _stopped(call):
@@ -64,17 +61,17 @@ def _checks(what, symbol, call, table):
     found_status = status(symbol, table)
     found = []
     if found_status != NATIVE:
-        name = symbol.rsplit(".", 1)[-1].removesuffix("Optimizer")
-        friend = _friend(symbol, table) if name in knowledge.OPTIMIZERS else None
-        found.append(("false friend" if friend else "symbol", symbol, found_status)
-                     + (friend or advice(symbol, found_status, table)))
+        row = scan_advice.find(symbol, table["advice"])
+        found.append(("false friend" if row and row["false_friend"] else "symbol", symbol, found_status)
+                     + advice(symbol, found_status, table))
     if call is None:
         return found
     for keyword in call.keywords:
         if keyword.arg in table["keywords"].get(symbol, ()):
+            spelled = knowledge.KEYWORDS.get(keyword.arg)
             found.append(("keyword", f"{symbol}({keyword.arg}=)", "only compat.v1",
-                          knowledge.KEYWORDS.get(keyword.arg, "drop it (no TF2 parameter of that name)"),
-                          knowledge.NOT_COVERED))
+                          f"{symbol}(..., {spelled})" if spelled else "", knowledge.NOT_COVERED,
+                          dict(NO_PROOF, note="" if spelled else "drop it: TF2 has no parameter of that name")))
     moved = table["positional"].get(symbol)
     if moved and len(call.args) > moved["position"] and not any(isinstance(a, ast.Starred) for a in call.args):
         argument = call.args[moved["position"]]
@@ -107,7 +104,7 @@ def scan_units(path, units, table):
             column = max(getattr(error, "offset", None) or getattr(error, "colno", None) or 1, 1)  # colno: JSON's
             first = "notebook JSON" if isinstance(code, ValueError) else "Python 3"
             found.append(_finding(path, cell, offset, line, column, "syntax", "(does not parse)", UNPARSED,
-                                  f"{first} first: {_why(error)}", knowledge.NOT_COVERED))
+                                  "", knowledge.NOT_COVERED, dict(NO_PROOF, note=f"{first} first: {_why(error)}")))
     names = resolve.bindings([tree for _, _, tree in trees])
     for cell, offset, tree in trees:
         for line, column, what, symbol, call in resolve.uses(tree, names):
@@ -120,10 +117,10 @@ def scan_units(path, units, table):
     return sorted(unique.values(), key=lambda f: (f["line"], f["column"], f["symbol"]))
 
 
-def _finding(path, cell, offset, line, column, kind, symbol, found_status, replacement, guide):
+def _finding(path, cell, offset, line, column, kind, symbol, found_status, replacement, guide, extra):
     where = {"cell": cell, "cell_line": line - offset} if cell is not None else {}
     return {"path": path, "line": line, "column": column, **where, "symbol": symbol, "kind": kind,
-            "status": found_status, "replacement": replacement, "guide": guide}
+            "status": found_status, "replacement": replacement, "guide": guide, **extra}
 
 
 def scan_file(path, table):

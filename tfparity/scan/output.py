@@ -9,6 +9,7 @@ import urllib.parse
 import pathlib
 
 from tfparity.scan.findings import ORDER
+from tfparity.scan.knowledge import NOT_COVERED
 
 # The schema URI SARIF 2.1.0 logs name, so validators and viewers know the version.
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
@@ -48,8 +49,9 @@ def _where(finding):
 
 
 def text(findings, summary):
-    lines = [f"{_where(f)}: {f['status']}: {f['symbol']} [{f['kind']}] -> {f['replacement']} ({f['guide']})"
-             for f in findings]
+    lines = [f"{_where(f)}: {f['status']}: {f['symbol']} [{f['kind']}] -> "
+             + "; ".join(filter(None, [f"`{f['replacement']}`" if f["replacement"] else "", f.get("note")]))
+             + f" [{_proof(f)}]" for f in findings]
     lines.append(f"{summary['findings']} findings in {summary['files']} files"
                  + "".join(f"; {n} {s}" for s, n in summary["per_status"].items()))
     for step, entry in enumerate(summary["port_order"], 1):
@@ -60,6 +62,15 @@ def text(findings, summary):
     if summary["top_symbols"]:
         lines.append("top symbols: " + ", ".join(f"{name} ({count})" for name, count in summary["top_symbols"]))
     return "\n".join(lines) + "\n"
+
+
+def _proof(finding):
+    """Where the replacement is proven: page#section and the measured verdict, or not covered yet."""
+    if finding.get("guide") in (None, NOT_COVERED):
+        return NOT_COVERED
+    section = f" § {finding['section']}" if finding.get("section") else ""
+    verdict = f": {finding['verdict']}" if finding.get("verdict") else ""
+    return f"{finding['guide']}{section}{verdict}"
 
 
 def _rule_id(status):
@@ -79,7 +90,8 @@ def sarif(findings):
         results.append({
             "ruleId": _rule_id(f["status"]), "ruleIndex": statuses.index(f["status"]),
             "level": LEVELS.get(f["status"], "error"),
-            "message": {"text": f"{f['symbol']} ({f['kind']}, {f['status']}): {f['replacement']}; see {f['guide']}"},
+            "message": {"text": f"{f['symbol']} ({f['kind']}, {f['status']}): "
+                                + "; ".join(filter(None, [f["replacement"], f.get("note"), _proof(f)]))},
             "locations": [{"physicalLocation": {"artifactLocation": {"uri": uri},
                                                 "region": {"startLine": f["line"], "startColumn": f["column"]}}}],
             "properties": {k: v for k, v in f.items() if k not in ("path", "line", "column")}})

@@ -4,7 +4,7 @@ from tfparity.core.files import write_atomic
 from tfparity.core.machine import describe
 from tfparity.core.paths import NOTES
 from tfparity.render.pages import GENERATED, table
-from tfparity.scan import knowledge
+from tfparity.scan import advice
 
 NAME = "scan"  # the record's and the page's name
 EXAMPLES = 4  # names shown per status
@@ -12,7 +12,7 @@ EXAMPLES = 4  # names shown per status
 
 def _statuses(record):
     probed = record["table"]
-    known = [n for n in knowledge.REPLACEMENTS if n.startswith("tf.")]  # familiar names first
+    known = [r["symbol"] for r in advice.rows() if r["symbol"].startswith("tf.")]  # familiar names first
 
     def examples(names):
         chosen = [n for n in known if n in set(names)] + [n for n in names if n not in known]
@@ -43,7 +43,39 @@ def _corpus(record):
     rows += [[f"found with status {s}", n] for s, n in score["per_status"].items()]
     missed = "\n".join(f"- missed: `{m}`" for m in score["missed"]) or "- missed: none"
     spurious = "\n".join(f"- not expected: `{m}`" for m in score["spurious"]) or "- not expected: none"
-    return ["## The corpus (`parity_tests/scan_corpus/`)", table(["", "value"], rows), missed, spurious]
+    return ["## The written corpus (`parity_tests/scan_corpus/`)",
+            "Files written with the scanner, one per idiom class, with files that must give no finding:",
+            table(["", "value"], rows), missed, spurious]
+
+
+def _public(record):
+    """The coverage figure: the public corpus's recall, precision and how each finding is proven."""
+    score = record["public"]
+    total = score["found"]
+    rows = [["programs", score["files"]], ["lines", f"{score['lines']:,}"],
+            ["sources", ", ".join(f"`{s}`" for s in score["sources"])],
+            ["labels (file, line, symbol)", score["expected"]], ["found", total],
+            ["found and labelled", score["true_positives"]],
+            ["**recall**", f"**{score['recall']:.1%}**"], ["**precision**", f"**{score['precision']:.1%}**"]]
+    proofs = [[proof, count, f"{count / total:.0%}"] for proof, count in score["per_proof"].items()]
+    symbols = [[f"`{s['symbol']}`", s["findings"], s["status"], s["proof"],
+                f"{s['guide']} § {s['section']}" if s["section"] else s["guide"], s["verdict"] or "—"]
+               for s in score["per_symbol"]]
+    uncovered = [s for s in score["per_symbol"] if s["proof"] == advice.NOT_COVERED]
+    proven = score["per_proof"].get(advice.PROVEN, 0)
+    missed = "\n".join(f"- missed: `{m}`" for m in score["missed"]) or "- missed: none"
+    spurious = "\n".join(f"- not labelled: `{m}`" for m in score["spurious"]) or "- not labelled: none"
+    return ["## Real public TF1 programs (`parity_tests/scan_public/`): the coverage figure",
+            "Programs written by others, vendored as they are with their licences and labelled by hand "
+            "([how](../parity_tests/scan_public/README.md)):", table(["", "value"], rows), missed, spurious,
+            f"**{proven} of {total} findings ({proven / total:.0%}) have a replacement proven by a twin** "
+            "(bit-identical, or within a named cause's bound on local steps); each finding's proof, from "
+            "the API map's table ([api_map](api_map.md#every-tf1-symbol-tfparity-scan-reports-and-what-proves-its-replacement)):",
+            table(["proof", "findings", "share"], proofs),
+            f"Not covered yet, by frequency ({len(uncovered)} symbols, {sum(s['findings'] for s in uncovered)} "
+            "findings): " + ", ".join(f"`{s['symbol']}` ({s['findings']})" for s in uncovered) + ".",
+            "Every symbol found, by frequency:",
+            table(["symbol", "findings", "status", "proof", "page § section", "verdict"], symbols)]
 
 
 def _upgrade(record):
@@ -66,14 +98,15 @@ def _upgrade(record):
 
 def _speed(record):
     speed = record["speed"]
-    return ["## Speed", f"{speed['lines']:,} lines of the corpus's `.py` files (repeated), parsed and resolved "
-            f"to {speed['findings']:,} findings in {speed['seconds']} s of CPU time on one core: "
+    return ["## Speed", f"{speed['lines']:,} lines of the public corpus's programs (repeated), parsed and resolved "
+            f"to {speed['findings']:,} findings in {speed['seconds']} s of CPU time on one core (the fastest of "
+            f"{speed.get('repeats', 1)} runs): "
             f"{speed['lines_per_second']:,} lines per second."]
 
 
 def page(record, notes):
-    return "\n\n".join([notes.strip(), GENERATED] + _statuses(record) + _corpus(record) + _upgrade(record)
-                       + _speed(record)) + "\n"
+    return "\n\n".join([notes.strip(), GENERATED] + _public(record) + _speed(record) + _statuses(record)
+                       + _corpus(record) + _upgrade(record)) + "\n"
 
 
 def render(folder):

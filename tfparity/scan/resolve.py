@@ -9,7 +9,7 @@ docstrings are not in the tree, so TF1 names there are never seen.
 """
 import ast
 
-from tfparity.scan.knowledge import ITERATOR_MAKERS, SESSION_MAKERS
+from tfparity.scan.knowledge import ITERATOR_MAKERS, PRIVATE, SESSION_MAKERS
 
 V1, V2 = "tf.compat.v1", "tf.compat.v2"
 # Method names that make a call an idiom whatever the receiver (a tensor, a scope, a dataset).
@@ -74,8 +74,10 @@ def _targets(node):
 def bindings(trees):
     """{"aliases": local name -> TF path, "sessions", "iterators": names bound to those, "compat_v1"}."""
     names = {"aliases": {}, "sessions": set(), "iterators": set(), "compat_v1": False}
-    nodes = [n for tree in trees for n in ast.walk(tree)]
+    nodes = [n for tree in trees for n in _statements(tree)]
     for node in nodes:
+        if not isinstance(node, (ast.Import, ast.ImportFrom)):
+            continue
         for name, path in _imported(node):
             names["aliases"][name] = canonical(path)
             names["compat_v1"] |= path.startswith("tensorflow.compat.v1")
@@ -140,20 +142,55 @@ def uses(tree, names):
     stack, calls = [tree], {}
     while stack:
         node = stack.pop()
-        for name, path in _imported(node):
-            if not canonical(path).startswith("tf.python"):  # TF's private modules: not its API
-                yield node.lineno, node.col_offset + 1, "symbol", canonical(path), None
+        if isinstance(node, (ast.Import, ast.ImportFrom)):
+            for name, path in _imported(node):
+                if not canonical(path).startswith("tf.python"):  # TF's private modules: not its API
+                    yield node.lineno, node.col_offset + 1, "symbol", canonical(path), None
+            continue
         if isinstance(node, ast.Call):
             calls[id(node.func)] = node
             for keyword in node.keywords:
                 if keyword.arg == "feed_dict":
                     yield keyword.lineno, keyword.col_offset + 1, "idiom", "feed_dict", None
-        idiom = _idiom(node, names)
+        idiom = _idiom(node, names) if isinstance(node, (ast.Call, ast.Attribute)) else None
         if idiom:
             yield node.lineno, node.col_offset + 1, idiom[0], idiom[1], node
         if isinstance(node, (ast.Attribute, ast.Name)) and isinstance(node.ctx, ast.Load):
             path = resolve(node, names)
+            path = PRIVATE.get(path, path)
             if path and path != "tf" and not path.startswith((V2, "tf.python")) and ".__" not in path:
                 yield node.lineno, node.col_offset + 1, "symbol", path, calls.get(id(node))
                 continue  # the chain's inner links are not uses of their own
-        stack.extend(reversed(list(ast.iter_child_nodes(node))))
+        stack.extend(reversed(_children(node)))
+
+
+# Nodes that hold no name: never pushed on the walk's stack (most of a tree's nodes are these).
+LEAVES = (ast.expr_context, ast.operator, ast.cmpop, ast.unaryop, ast.boolop, ast.Constant)
+
+
+# The fields that hold statements (an except clause's and a match case's body among them).
+BODIES = ("body", "orelse", "finalbody", "handlers", "cases")
+
+
+def _statements(tree):
+    """Every statement of ``tree``, at any depth, without entering expressions: imports,
+    assignments and with-statements are all ``bindings`` reads, and no expression holds one."""
+    found, stack = [], [tree]
+    while stack:
+        node = stack.pop()
+        found.append(node)
+        for field in BODIES:
+            stack += getattr(node, field, ())
+    return found
+
+
+def _children(node):
+    """``ast.iter_child_nodes`` without the leaves, as a list (the scan's inner loop)."""
+    found = []
+    for field in node._fields:
+        value = getattr(node, field, None)
+        if isinstance(value, list):
+            found += [item for item in value if isinstance(item, ast.AST) and not isinstance(item, LEAVES)]
+        elif isinstance(value, ast.AST) and not isinstance(value, LEAVES):
+            found.append(value)
+    return found

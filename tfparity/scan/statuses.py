@@ -8,6 +8,7 @@ import importlib.metadata
 
 from tfparity.core.paths import DOCS
 from tfparity.core.records import load_plain, record_path
+from tfparity.scan import advice
 
 # The names TensorFlow's CPU and GPU builds are installed under.
 DISTRIBUTIONS = ("tensorflow", "tensorflow-cpu", "tensorflow-gpu", "tensorflow-intel", "tf-nightly")
@@ -39,8 +40,9 @@ def table(folder=DOCS):
 
 
 def index(probed, folder=DOCS):
-    """A probed table with {"status": {symbol: status}} and the false-friends rows by TF1 name."""
+    """A probed table with {"status": {symbol: status}}, the API map's rows with their verdicts
+    (``advice``) and the false-friends rows by TF1 name."""
     statuses = {symbol: status for status, symbols in probed["statuses"].items() for symbol in symbols}
     friends = load_plain(folder, "false_friends") if record_path(folder, "false_friends").exists() else {}
-    return dict(probed, status=statuses, steps=friends.get("steps"),
+    return dict(probed, status=statuses, steps=friends.get("steps"), advice=advice.resolved(folder),
                 friends={r["tf1"].replace("tf1.", "tf."): r for r in reversed(friends.get("optimizers", []))})
