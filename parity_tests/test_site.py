@@ -211,3 +211,30 @@ def test_a_search_for_saver_finds_the_checkpoint_page_in_chromium(browser, serve
     browser.save_screenshot(str(screenshots / "search.png"))
     assert any("/checkpoints/" in link for link in links), links
     assert [e["message"] for e in browser.get_log("browser") if e["level"] == "SEVERE"] == []
+
+
+# --- the command: `tfparity docs --site DIR` ---
+
+def test_docs_site_refuses_a_folder_it_would_clobber_and_options_it_does_not_take(tmp_path, capsys):
+    from tfparity.cli import main
+    other = tmp_path / "other"
+    other.mkdir()
+    (other / "notes.txt").write_text("mine\n")
+    cases = [(["--site", str(other)], "holds other files"),
+             (["--site", str(DOCS / "site")], "inside the guide"),
+             (["--site", str(other / "notes.txt")], "not a folder"),
+             (["--site", str(tmp_path / "s"), "--render-only"], "drop --render-only"),
+             (["--site", str(tmp_path / "s"), "regression"], "drop EXAMPLE")]
+    for options, message in cases:
+        assert main(["docs", *options]) == 2, options
+        err = capsys.readouterr().err
+        assert message in err and "Traceback" not in err and len(err.strip().splitlines()) == 1, err
+    assert (other / "notes.txt").read_text() == "mine\n" and sorted(p.name for p in other.iterdir()) == ["notes.txt"]
+    assert not (tmp_path / "s").exists() and not (DOCS / "site").exists()
+
+
+def test_docs_site_names_the_extra_when_the_generator_is_missing(tmp_path, capsys, monkeypatch):
+    from tfparity.cli import main
+    monkeypatch.setattr(site, "GENERATOR", site.GENERATOR + ("no_such_generator_module",))
+    assert main(["docs", "--site", str(tmp_path / "s")]) == 2
+    assert "pip install -e '.[site]'" in capsys.readouterr().err and not (tmp_path / "s").exists()

@@ -29,6 +29,7 @@ from tfparity.core.paths import ROOT
 from tfparity.house import STUDIES
 
 CONFIG = ROOT / "mkdocs.yml"
+GENERATOR = ("mkdocs", "material", "mkdocs_jupyter", "pymdownx")  # the modules the `site` extra installs
 # The navigation's sections besides the examples and the studies, by page name (a page's stem).
 METHOD = ("api_map", "pitfalls")  # how to port: every construct, and what breaks parity
 TOOLS = ("porting", "scan", "checkpoints", "upgrade")  # check and record (porting), scan, checkpoint, the upgrade path
@@ -220,6 +221,13 @@ def on_page_content(html, page, config, files):
 
 
 # --- the build `tfparity docs --site` runs ---
+
+def is_site(folder):
+    """Whether ``folder`` holds a site MkDocs built (its search index and sitemap), which a new build
+    may replace."""
+    folder = pathlib.Path(folder)
+    return (folder / "search" / "search_index.json").is_file() and (folder / "sitemap.xml").is_file()
+
 
 class Warnings(logging.Handler):
     """Every warning MkDocs and its plugins log during a build, kept to be printed."""
