@@ -42,7 +42,7 @@ PAIR = re.compile(r"^(?P<tf1>TF1 — [^\n]*:)\n\n(?P<code1>```[^\n]*\n.*?\n```)\
 # A Markdown link out of docs/ to a file of the checkout, with an optional line anchor (#L34).
 OUTSIDE = re.compile(r"\]\(\.\./(?P<path>[\w./-]+?)(?:#L(?P<line>\d+))?\)")
 RECORD_NAMED = re.compile(r"results/(\w+)\.json")
-# A link of a notebook's Markdown cell to a page of the guide (``../regression.md``): mkdocs-jupyter
+# A link of a notebook's Markdown cell to a page of the guide (``../X.md``): mkdocs-jupyter
 # renders the notebook to HTML itself, so MkDocs neither rewrites nor checks it.
 NOTEBOOK_LINK = re.compile(r'href="\.\./(?P<page>\w+)\.md(?P<anchor>#[^"]*)?"')
 log = logging.getLogger("mkdocs.hooks.tfparity")
