@@ -43,11 +43,12 @@ def built(tmp_path_factory):
     return out, warnings, time.perf_counter() - start
 
 
-def test_the_site_builds_strictly_without_a_warning(built):
+def test_the_site_builds_strictly_without_a_warning(built, capsys):
     out, warnings, seconds = built
     assert warnings == []
     pages = sorted(p.relative_to(out).parent.as_posix() for p in out.rglob("index.html"))
-    print(f"site built in {seconds:.1f} s: {len(pages)} pages")
+    with capsys.disabled():
+        print(f"\n  site built in {seconds:.1f} s: {len(pages)} pages ({len(_guide_pages())} of the guide)")
     assert (out / "index.html").is_file() and (out / "regression" / "index.html").is_file()
 
 
@@ -174,6 +175,9 @@ def test_each_kind_of_page_loads_in_chromium_without_errors(kind, browser, serve
     assert [src for src, width in images if width == 0] == []
     if kind in ("example", "notebook"):
         assert images, f"{kind}: the page shows no plot"
+    scope = browser.find_element("css selector", "article .admonition").text
+    expected = {"api_map": "No measurement", "notebook": "Run as this site was built, on TensorFlow"}  # EXECUTED: it ran
+    assert scope.startswith("Measured scope") and expected.get(kind, "Measured on:\nTensorFlow") in scope, scope
     if kind == "notebook":
         cells = browser.find_elements("css selector", ".jp-Cell, .jp-CodeCell, .jp-MarkdownCell")
         assert len(cells) > 5 and "%%twin tf1" in browser.find_element("css selector", "article").text
@@ -183,8 +187,13 @@ def test_each_kind_of_page_loads_in_chromium_without_errors(kind, browser, serve
     inside = sorted({link.split("#")[0] for link in links if link.startswith(served)})
     assert [link for link in inside if _status(link) != 200] == []
     browser.save_screenshot(str(screenshots / f"{kind}.png"))
+    shots = [f"{kind}.png"]
+    if images:  # and the first plot, in view
+        browser.execute_script("document.images[0].scrollIntoView({block: 'center'})")
+        browser.save_screenshot(str(screenshots / f"{kind}-plot.png"))
+        shots.append(f"{kind}-plot.png")
     with capsys.disabled():
-        print(f"\n  screenshot: {screenshots / f'{kind}.png'} ({len(images)} images)")
+        print(f"\n  screenshots in {screenshots}: {', '.join(shots)} ({len(images)} images, all loaded)")
 
 
 def test_the_twins_sit_side_by_side_in_chromium(browser, served, screenshots):

@@ -210,6 +210,7 @@ def on_page_content(html, page, config, files):
     if not page.file.src_uri.endswith(".ipynb"):
         return html
     docs = pathlib.Path(config["docs_dir"])
+    html = _notebook_scope(html, page, config)
 
     def link(m):
         if not (docs / f"{m['page']}.md").is_file():
@@ -218,6 +219,23 @@ def on_page_content(html, page, config, files):
         target = "../.." if m["page"] == "README" else f"../../{m['page']}/"
         return f'href="{target}{m["anchor"] or ""}"'
     return NOTEBOOK_LINK.sub(link, html)
+
+
+def _notebook_scope(html, page, config):
+    """A notebook's scope under its title: the machine it ran on as the site was built, or that it
+    is shown as committed, without output (the twins' numbers are on the example's page)."""
+    from tfparity.core.machine import fingerprint
+    jupyter = config["plugins"]["mkdocs-jupyter"].config
+    ran = jupyter["execute"] and not any(pathlib.PurePath(page.file.abs_src_path).match(pattern)
+                                         for pattern in jupyter["execute_ignore"])
+    text = (f"Run as this site was built, on {describe(fingerprint())}." if ran else
+            "Not run: shown as committed, without output (<code>tfparity docs --site DIR --execute</code> "
+            "runs every notebook as the site is built); the measured numbers are on the example's page.")
+    box = (f'<div class="admonition {"info" if ran else "note"}"><p class="admonition-title">Measured scope</p>'
+           f"<p>{text}</p></div>")
+    title = html.find("</h1>")
+    cut = title + len("</h1>") if title >= 0 else 0
+    return html[:cut] + box + html[cut:]
 
 
 # --- the build `tfparity docs --site` runs ---
