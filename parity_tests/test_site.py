@@ -37,6 +37,8 @@ WAIT = 10  # seconds a page, its images or the search results may take to appear
 
 @pytest.fixture(scope="module")
 def built(tmp_path_factory):
+    """The site as `tfparity docs --site DIR --execute NOTEBOOK` builds it (the command's own
+    folder handling is tested below, on a stand-in build)."""
     out = tmp_path_factory.mktemp("site") / "site"
     start = time.perf_counter()
     warnings = site.build(out, execute=EXECUTED)
@@ -233,7 +235,9 @@ def test_docs_site_refuses_a_folder_it_would_clobber_and_options_it_does_not_tak
              (["--site", str(DOCS / "site")], "inside the guide"),
              (["--site", str(other / "notes.txt")], "not a folder"),
              (["--site", str(tmp_path / "s"), "--render-only"], "drop --render-only"),
-             (["--site", str(tmp_path / "s"), "regression"], "drop EXAMPLE")]
+             (["--site", str(tmp_path / "s"), "regression"], "drop EXAMPLE"),
+             (["--site", str(tmp_path / "s"), "--execute", "no_such_notebook"], "no notebook no_such_notebook"),
+             (["--execute"], "give --site DIR too")]
     for options, message in cases:
         assert main(["docs", *options]) == 2, options
         err = capsys.readouterr().err
@@ -247,3 +251,31 @@ def test_docs_site_names_the_extra_when_the_generator_is_missing(tmp_path, capsy
     monkeypatch.setattr(site, "GENERATOR", site.GENERATOR + ("no_such_generator_module",))
     assert main(["docs", "--site", str(tmp_path / "s")]) == 2
     assert "pip install -e '.[site]'" in capsys.readouterr().err and not (tmp_path / "s").exists()
+
+
+def _stand_in(warnings):
+    """A build that writes a site of one page (and the files that mark a site), or only warns."""
+    def build(folder, execute=(), docs_dir=None):
+        if not warnings:
+            (folder / "search").mkdir(exist_ok=True)  # the copy of a site before has it (MkDocs empties it first)
+            for name in ("index.html", "sitemap.xml", "search/search_index.json"):
+                (folder / name).write_text("new\n")
+        return list(warnings)
+    return build
+
+
+def test_docs_site_swaps_the_new_site_in_and_keeps_the_old_one_when_the_build_warns(tmp_path, capsys, monkeypatch):
+    from tfparity.cli import main
+    out = tmp_path / "s"
+    monkeypatch.setattr(site, "build", _stand_in([]))
+    assert main(["docs", "--site", str(out)]) == 0
+    assert (out / "index.html").read_text() == "new\n" and "python -m http.server -d" in capsys.readouterr().out
+    (out / "index.html").write_text("old\n")
+    monkeypatch.setattr(site, "build", _stand_in(["Doc file 'x.md' contains a link 'y.md', but the target is not found"]))
+    assert main(["docs", "--site", str(out)]) == 1
+    err = capsys.readouterr().err
+    assert "warning: Doc file 'x.md'" in err and "1 warning(s) in strict mode" in err
+    assert (out / "index.html").read_text() == "old\n"  # the site before, as it was
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["s"]  # no staging folder left
+    monkeypatch.setattr(site, "build", _stand_in([]))
+    assert main(["docs", "--site", str(out)]) == 0 and (out / "index.html").read_text() == "new\n"  # a site is replaced

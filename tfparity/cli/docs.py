@@ -28,8 +28,9 @@ def add_parser(sub):
                       "empty folder, or a site built before), strictly: a broken link, a missing image or "
                       "anchor fails it (exit 1, the warnings printed); needs the `site` extra. Serve it with "
                       "`python -m http.server -d DIR`")
-    docs.add_argument("--execute", action="store_true",
-                      help="with --site: run every notebook as it is rendered, so the site shows its output")
+    docs.add_argument("--execute", nargs="*", default=None, metavar="NOTEBOOK",
+                      help="with --site: run the notebooks (these, by name; default: every one) as they "
+                      "are rendered, so the site shows their output")
     docs.add_argument("examples", nargs="*", metavar="EXAMPLE", help="only these (default: all)")
 
 
@@ -68,6 +69,10 @@ def build(folder, measure=True, names=None, progress=None):
 
 def website(args):
     """``--site DIR``: the strict build, staged beside DIR and swapped in when it is complete."""
+    notebooks = {p.stem for p in DOCS.glob("notebooks/*.ipynb")}
+    unknown = sorted(set(args.execute or ()) - notebooks)
+    if unknown:
+        raise UsageError(f"--execute: no notebook {', '.join(unknown)}; there are: {', '.join(sorted(notebooks))}")
     others = [option for option, given in (("--out", args.out), ("--render-only", args.render_only),
                                            ("EXAMPLE", args.examples), ("--force", args.force)) if given]
     if others:
@@ -91,7 +96,7 @@ def website(args):
     warnings = []
     try:
         with staged_folder(target) as staging:
-            warnings = site.build(staging, execute=args.execute)
+            warnings = site.build(staging, execute=True if args.execute == [] else tuple(args.execute or ()))
             if warnings:
                 raise _NotBuilt
     except _NotBuilt:
@@ -114,6 +119,8 @@ class _NotBuilt(Exception):
 def run(args):
     if args.site is not None:
         return website(args)
+    if args.execute is not None:
+        raise UsageError("--execute runs the notebooks as the website is built: give --site DIR too")
     check_known(args.examples)
     out = str(DOCS) if args.out is None else args.out
     target = check_folder(out)
