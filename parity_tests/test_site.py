@@ -68,6 +68,7 @@ def test_navigation_and_search_reach_every_page_of_the_guide(built):
         assert (out / page / "index.html").is_file(), page
         assert f'href="{page or "."}"' in index or f'href="./{page}"' in index, f"{page} not in the navigation"
         assert page in search, f"{page} not in the search index"
+        assert "Measured scope" in (out / page / "index.html").read_text(), f"{page} shows no measured scope"
 
 
 def test_the_twins_and_the_measured_scope_are_in_the_example_page(built):
@@ -209,6 +210,22 @@ def test_the_twins_sit_side_by_side_in_chromium(browser, served, screenshots):
     assert tf1.text.startswith("TF1 — ") and tf2.text.startswith("TF2 — ")
     assert "def model" in tf1.text and "def model" in tf2.text
     browser.save_screenshot(str(screenshots / "twins.png"))
+
+
+def test_the_browser_checks_see_a_planted_console_error_and_a_broken_image(browser, served, built):
+    out, _, _ = built
+    planted = out / "planted-check"
+    planted.mkdir(exist_ok=True)
+    (planted / "index.html").write_text('<!doctype html><title>planted</title><img src="missing.png">'
+                                        '<script>throw new Error("planted error")</script>')
+    try:
+        logs = _open(browser, served + "planted-check/")
+        severe = " ".join(entry["message"] for entry in logs if entry["level"] == "SEVERE")
+        assert "planted error" in severe and "missing.png" in severe
+        widths = browser.execute_script("return [...document.images].map(i => i.naturalWidth)")
+        assert widths == [0]
+    finally:
+        shutil.rmtree(planted)
 
 
 def test_a_search_for_saver_finds_the_checkpoint_page_in_chromium(browser, served, screenshots):
