@@ -1,11 +1,15 @@
 """``tfparity docs``: re-measure every example and study and regenerate the guide in docs/
 (``--render-only``: redraw the pages, plots and notebooks from docs/results); building this
-checkout's docs/ also rewrites the README's line on the main job's time from docs/results."""
+checkout's docs/ also rewrites the README's line on the main job's time from docs/results.
+``--site DIR``: the guide in docs/, as it stands, built into DIR as a website (``guide.site``)."""
+import importlib.util
 import os
+import sys
 import time
 
 from tfparity.cli.arguments import UsageError, check_folder, check_known, path
 from tfparity.core import quiet, records
+from tfparity.core.exits import Exit
 from tfparity.core.files import read_only_files, staged_folder, write_atomic
 from tfparity.core.paths import DOCS, README
 
@@ -19,6 +23,14 @@ def add_parser(sub):
                       "folder (their mode is kept)")
     docs.add_argument("--render-only", action="store_true",
                       help="redraw pages and plots from the records in OUT/results without training")
+    docs.add_argument("--site", default=None, type=path, metavar="DIR",
+                      help="instead: build the guide in docs/, as it stands, as a website into DIR (a new or "
+                      "empty folder, or a site built before), strictly: a broken link, a missing image or "
+                      "anchor fails it (exit 1, the warnings printed); needs the `site` extra. Serve it with "
+                      "`python -m http.server -d DIR`")
+    docs.add_argument("--execute", nargs="*", default=None, metavar="NOTEBOOK",
+                      help="with --site: run the notebooks (these, by name; default: every one) as they "
+                      "are rendered, so the site shows their output")
     docs.add_argument("examples", nargs="*", metavar="EXAMPLE", help="only these (default: all)")
 
 
@@ -55,7 +67,60 @@ def build(folder, measure=True, names=None, progress=None):
         study.render(folder)
 
 
+def website(args):
+    """``--site DIR``: the strict build, staged beside DIR and swapped in when it is complete."""
+    notebooks = {p.stem for p in DOCS.glob("notebooks/*.ipynb")}
+    unknown = sorted(set(args.execute or ()) - notebooks)
+    if unknown:
+        raise UsageError(f"--execute: no notebook {', '.join(unknown)}; there are: {', '.join(sorted(notebooks))}")
+    others = [option for option, given in (("--out", args.out), ("--render-only", args.render_only),
+                                           ("EXAMPLE", args.examples), ("--force", args.force)) if given]
+    if others:
+        raise UsageError(f"--site builds the guide in docs/ as it stands; drop {', '.join(others)} "
+                         "(run `tfparity docs --render-only` first to redraw it)")
+    from tfparity.guide import site
+    missing = [name for name in site.GENERATOR if importlib.util.find_spec(name) is None]
+    if missing:
+        raise UsageError(f"--site needs the site generator ({', '.join(missing)} not installed): "
+                         "pip install -e '.[site]'")
+    target = os.path.realpath(args.site)
+    if os.path.dirname(target) == target or not os.path.isdir(os.path.dirname(target)):
+        raise UsageError(f"cannot write --site {args.site}: not a folder in an existing folder")
+    if os.path.commonpath([target, os.path.realpath(DOCS)]) == os.path.realpath(DOCS):
+        raise UsageError(f"cannot write --site {args.site}: it lies inside the guide it is built from ({DOCS})")
+    if os.path.exists(target) and not os.path.isdir(target):
+        raise UsageError(f"cannot write --site {args.site}: not a folder")
+    if os.path.isdir(target) and os.listdir(target) and not site.is_site(target):
+        raise UsageError(f"cannot write --site {args.site}: it holds other files than a site built before; "
+                         "give a new or empty folder")
+    warnings = []
+    try:
+        with staged_folder(target) as staging:
+            warnings = site.build(staging, execute=True if args.execute == [] else tuple(args.execute or ()))
+            if warnings:
+                raise _NotBuilt
+    except _NotBuilt:
+        for warning in warnings:
+            print(f"warning: {warning}", file=sys.stderr)
+        print(f"tfparity: the site was not built: {len(warnings)} warning(s) in strict mode; "
+              f"{args.site} is left as it was", file=sys.stderr)
+        return Exit.MISMATCH
+    except OSError as error:
+        raise UsageError(f"cannot write --site {args.site}: {error.strerror or error}") from None
+    print(f"site written to {args.site}: serve it with `python -m http.server -d {args.site}` and open "
+          "http://127.0.0.1:8000/ (the search needs a server; file:// does not run it)")
+    return Exit.OK
+
+
+class _NotBuilt(Exception):
+    """The strict build stopped on a warning: the staged folder is dropped, DIR left as it was."""
+
+
 def run(args):
+    if args.site is not None:
+        return website(args)
+    if args.execute is not None:
+        raise UsageError("--execute runs the notebooks as the website is built: give --site DIR too")
     check_known(args.examples)
     out = str(DOCS) if args.out is None else args.out
     target = check_folder(out)
