@@ -9,8 +9,9 @@ from shared_data import mnist, positive_float, positive_int, rng
 # smallest convnet that has a batch-norm layer with moving statistics per channel.
 SHAPES = {"conv1/kernel": (3, 3, 1, 8), "logits/weights": (14 * 14 * 8, 10), "logits/biases": (10,)}
 CHANNELS = SHAPES["conv1/kernel"][-1]
-# Momentum SGD with the rate halved every DECAY_STEPS updates (exponential_decay, staircase=True).
-EPOCHS, BATCH_SIZE, TRAIN_SIZE, LEARNING_RATE, MOMENTUM = 2, 50, 2000, 0.1, 0.9
+# Momentum SGD with the rate halved every DECAY_STEPS updates (exponential_decay, staircase=True); at a
+# starting rate of 0.1 the run fell to chance accuracy, at 0.01 it learns (seed 0, measured while building this example).
+EPOCHS, BATCH_SIZE, TRAIN_SIZE, LEARNING_RATE, MOMENTUM = 2, 50, 2000, 0.01, 0.9
 DECAY_STEPS, DECAY_RATE = 20, 0.5
 # tf.layers.batch_normalization's defaults (tf-keras legacy_tf_layers/normalization.py).
 BN_MOMENTUM, BN_EPSILON = 0.99, 1e-3
