@@ -182,3 +182,65 @@ def test_tf1s_checkpoint_after_epoch_1_resumed_in_tf2_is_the_uninterrupted_sessi
     resumed, whole = _resume_in_tf2(inputs, checkpoint, files), runs["tf1"][1]
     for field, values in resumed.items():
         np.testing.assert_array_equal(values, whole[field][steps:], err_msg=field)
+
+
+class _FrozenBatchNorm(BatchNorm):
+    """A slip: batch norm trains on the batch but its moving statistics are never updated (TF1's
+    UPDATE_OPS not run; in TF2, a layer whose updates are dropped)."""
+
+    def __call__(self, x, training):
+        return tf.raw_ops.FusedBatchNormV3(x=x, scale=self.gamma, offset=self.beta, mean=self.moving_mean,
+                                           variance=self.moving_variance, epsilon=self.epsilon,
+                                           exponential_avg_factor=1.0, is_training=training)[0]
+
+
+class _KerasBatchNorm:
+    """Keras 3's BatchNormalization (the same momentum and epsilon) where the port's BatchNorm was."""
+
+    def __init__(self, channels, momentum, epsilon, name):
+        self.layer = keras.layers.BatchNormalization(momentum=momentum, epsilon=epsilon)
+        self.layer.build((None, 28, 28, channels))
+        self.gamma, self.beta = self.layer.gamma.value, self.layer.beta.value
+        self.moving_mean, self.moving_variance = self.layer.moving_mean.value, self.layer.moving_variance.value
+
+    def __call__(self, x, training):
+        return self.layer(x, training=training)
+
+
+def _without_staircase(*args, **options):
+    return _EXPONENTIAL_DECAY(*args, **dict(options, staircase=False))
+
+
+_EXPONENTIAL_DECAY = keras.optimizers.schedules.ExponentialDecay
+# Each slip a port makes, planted in the TF2 twin: the first update, field it fails at.
+SLIPS = {
+    "the training flag forgotten": ("model", lambda images, is_training, params: _MODEL(images, False, params), 1, "loss"),
+    "UPDATE_OPS not run (moving statistics never updated)": ("BatchNorm", _FrozenBatchNorm, 1, "moving_mean"),
+    "momentum read as decay": ("BatchNorm", lambda channels, momentum, epsilon, name: BatchNorm(
+        channels, 1 - momentum, epsilon, name=name), 1, "moving_mean"),
+    "Keras 3 BatchNormalization for TF1's layer": ("BatchNorm", _KerasBatchNorm, 1, "moving_mean"),
+    "staircase dropped": (None, None, 2, "learning_rate"),
+}
+_MODEL = tf2_twin.model
+
+
+@pytest.mark.parametrize("slip", list(SLIPS))
+def test_every_planted_slip_fails_at_its_first_update(slip, inputs, runs, monkeypatch, tmp_path):
+    from tfparity.core.compare import compare
+    name, replacement, step, field = SLIPS[slip]
+    if name:
+        monkeypatch.setattr(tf2_twin, name, replacement)
+    else:
+        monkeypatch.setattr(keras.optimizers.schedules, "ExponentialDecay", _without_staircase)
+    per_step = lambda trace: {f: v for f, v in trace.items() if f != "test_accuracy"}  # noqa: E731 - one value, at the end
+    verdict = compare(per_step(runs["tf1"][1]), per_step(tf2_twin.run(dict(inputs, logdir=str(tmp_path)))))
+    assert verdict.status == "mismatch" and f"at step {step}, field {field}" in str(verdict), str(verdict)
+
+
+def test_a_summary_step_off_by_one_fails_the_event_file_comparison(inputs, runs, monkeypatch, tmp_path):
+    after_run = tf2_twin.TraceHook.after_run
+    monkeypatch.setattr(tf2_twin.TraceHook, "after_run", lambda self, metrics, global_step: after_run(
+        self, metrics, global_step - 1))  # written with the step before the update
+    tf2_twin.run(dict(inputs, logdir=str(tmp_path)))
+    steps = len(runs["tf1"][1]["loss"])
+    assert sorted(_events(str(tmp_path))["loss"]) == list(range(steps)) != sorted(_events(str(runs["tf1"][0]))["loss"])
