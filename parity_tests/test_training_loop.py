@@ -244,3 +244,18 @@ def test_a_summary_step_off_by_one_fails_the_event_file_comparison(inputs, runs,
     tf2_twin.run(dict(inputs, logdir=str(tmp_path)))
     steps = len(runs["tf1"][1]["loss"])
     assert sorted(_events(str(tmp_path))["loss"]) == list(range(steps)) != sorted(_events(str(runs["tf1"][0]))["loss"])
+
+
+@pytest.mark.parametrize("options", [{}, {"scale": False}, {"center": False}], ids=["defaults", "scale=False", "center=False"])
+def test_the_ports_batch_norm_is_tf1s_layer_bit_for_bit_training_and_testing(options):
+    x = np.random.default_rng(1).normal(-0.5, 3.0, (2, 3, 3, 4)).astype(np.float32)
+    trained, mean, variance = _tf1_batch_norm_once(x, **options)
+    tested, _, _ = _tf1_batch_norm_once(x, is_training=False, **options)
+    port = BatchNorm(4, **options)
+    assert [v.name for v in port.trainable_variables] == [f"bn/{n}:0" for n in ("beta", "gamma")
+                                                          if options.get({"beta": "center", "gamma": "scale"}[n], True)]
+    inference = BatchNorm(4, **options)
+    np.testing.assert_array_equal(inference(tf.constant(x), training=False).numpy(), tested)
+    np.testing.assert_array_equal(port(tf.constant(x), training=True).numpy(), trained)
+    np.testing.assert_array_equal(port.moving_mean.numpy(), mean)
+    np.testing.assert_array_equal(port.moving_variance.numpy(), variance)
