@@ -67,6 +67,17 @@ def test_the_learning_rate_halves_every_decay_steps_updates_counted_from_the_glo
         np.testing.assert_array_equal(runs[name][1]["learning_rate"], expected.astype(np.float32))
 
 
+def test_a_nan_loss_stops_both_loops_at_the_first_update(inputs):
+    # NaN biases of the last layer: the loss is NaN, batch norm's output is not. (With NaN images the
+    # TF1 run fails sooner, in the same sess.run: tf.summary.histogram raises "Nan in summary
+    # histogram" before NanTensorHook sees the loss.)
+    bad = dict(inputs, **{"logits/biases": np.full_like(inputs["logits/biases"], np.nan)})
+    with pytest.raises(tf1.train.NanLossDuringTrainingError):  # NanTensorHook
+        tf1_twin.run(bad)
+    with pytest.raises(tf.errors.InvalidArgumentError, match="NaN loss during training"):  # check_numerics
+        tf2_twin.run(bad)
+
+
 def _first_batch_moments(inputs):
     """The first batch's conv1 output moments per channel in float64 (NumPy), from the initial kernel."""
     images = inputs["train_x"][inputs["schedule"][0][0]].reshape(-1, 28, 28).astype(np.float64)

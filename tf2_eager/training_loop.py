@@ -5,7 +5,8 @@ Bessel-corrected batch variance and TF1's moving-average update; Keras 3's Batch
 differs, docs/pitfalls.md); `training` a Python bool, no UPDATE_OPS (the layer updates its moving
 statistics when called); keras.optimizers.schedules.ExponentialDecay(staircase=True) on a step
 variable; tf.data reads the same TFRecord files; tf.summary v2 with create_file_writer; a custom
-training loop whose hook is a plain object it calls; a tf.train.CheckpointManager, whose checkpoint
+training loop whose hook is a plain object it calls (check_numerics for NanTensorHook); a
+tf.train.CheckpointManager, whose checkpoint
 a fresh model restores to test.
 """
 import tempfile
@@ -88,6 +89,7 @@ class TraceHook:
         self.net, self.writer, self.trace = net, writer, trace
 
     def after_run(self, metrics, global_step):
+        tf.debugging.check_numerics(metrics["loss"], "NaN loss during training.")  # TF1's NanTensorHook
         for name in ("loss", "accuracy", "learning_rate", "images", "labels"):
             self.trace[name].append(metrics[name].numpy())
         with self.writer.as_default(step=global_step):
