@@ -7,7 +7,7 @@ import pytest
 from tfparity.core import records
 from tfparity.core.machine import same_bits
 from tfparity.core.paths import DOCS
-from tfparity.studies.pitfalls import NAMES, measure_one
+from tfparity.studies.pitfalls import NAMES, measure_one, queue_order
 
 RECORD = json.loads(records.record_path(DOCS, "pitfalls").read_text())
 # onednn_fusion depends on the CPU's default and is asserted in test_mlp.py under both settings.
@@ -25,7 +25,9 @@ def fresh():
 def test_recorded_evidence_is_reproduced(name, fresh):
     # Bit for bit on a machine that gives the record's bits; elsewhere the properties below.
     if same_bits(RECORD.get("machine")):
-        assert fresh[name] == RECORD[name], f"re-measure with `tfparity docs`: {name} changed"
+        # A queue's order with several threads changes from run to run: that is the measurement.
+        kept = lambda found: {k: v for k, v in found.items() if not (name == "queue_order" and k in queue_order.VARYING)}  # noqa: E731
+        assert kept(fresh[name]) == kept(RECORD[name]), f"re-measure with `tfparity docs`: {name} changed"
     else:
         says_what_the_page_says(dict(RECORD, **fresh))
 
@@ -90,7 +92,35 @@ def says_what_the_page_says(evidence):
     assert major["fed as it is: in ULP of the largest output"] > millions
     assert major["transposed in and out: in ULP of the largest output"] <= few
     assert major["keras.layers.LSTM(units, time_major=True)"].startswith("ValueError")
-
+    # The training loop's pitfalls (batch norm, the schedule, summaries, queues).
+    updates = evidence["bn_update_ops"]
+    assert updates["3 steps with UPDATE_OPS as the control dependency: moving mean's largest |value|"] > 0
+    assert updates["3 steps without UPDATE_OPS: moving mean's largest |value|"] == 0
+    assert updates["3 steps without UPDATE_OPS: moving variance is still all ones"] is True
+    assert updates["port's BatchNorm, 3 steps: moving mean against TF1's with UPDATE_OPS, in ULP"] == 0
+    assert updates["port's BatchNorm, 3 steps: moving variance against TF1's with UPDATE_OPS, in ULP"] == 0
+    flag = evidence["bn_training_flag"]
+    assert flag["TF1 is_training fed False: output against fed True, in ULP"] > millions
+    assert flag["Keras 3 BatchNormalization(x) (training forgotten): output against TF1's, in ULP"] > millions
+    assert flag["Keras 3 BatchNormalization(x) (training forgotten): moving mean's largest |value| after the call"] == 0
+    assert flag["TF1 is_training fed False: moving mean's largest |value| after the step"] == 0
+    assert flag["Keras 3 BatchNormalization(x, training=True): output against TF1's, in ULP"] <= few
+    momentum = evidence["bn_momentum"]
+    assert momentum["slim.batch_norm's defaults"] == {"decay": 0.999, "center": True, "scale": False, "epsilon": 0.001}
+    assert momentum["tf.layers.batch_normalization's variables"] == ["beta", "gamma", "moving_mean", "moving_variance"]
+    assert momentum["3 steps, momentum 0.99: port's BatchNorm moving mean and variance against tf.layers', in ULP"] == 0
+    assert momentum["3 steps, momentum 0.99: Keras 3 moving variance against tf.layers', in ULP"] > 1000  # Bessel's n/(n-1)
+    assert momentum["3 steps, Keras 3 momentum=1 - 0.99 (decay read as PyTorch's momentum): moving mean in ULP"] > millions
+    staircase = evidence["lr_staircase"]
+    assert staircase["Keras 3 ExponentialDecay(staircase=True): bit-identical at every step"] is True
+    assert staircase["Keras 3 ExponentialDecay without staircase: the first step that differs"] == 1
+    steps = evidence["summary_step"]
+    assert steps["TF1 add_summary at the global step after the update: steps"] == [1, 2, 3]
+    assert steps["TF2 tf.summary.scalar at the step after the update: steps"] == [1, 2, 3]
+    assert steps["TF2 tf.summary.scalar at the step before the update: steps"] == [0, 1, 2]
+    queue = evidence["queue_order"]
+    assert queue["tf.train.batch, 1 thread: distinct orders in 5 runs"] == 1
+    assert queue["tf.train.batch, 1 thread: the file's order"] is True
 
 def test_remeasure_keeps_the_rest_and_refuses_another_machines_record(tmp_path):
     from tfparity.core.machine import fingerprint
@@ -102,3 +132,4 @@ def test_remeasure_keeps_the_rest_and_refuses_another_machines_record(tmp_path):
     remeasure(tmp_path, ["keras3"])
     again = records.load_plain(tmp_path, "pitfalls")
     assert again["keras3"] != {"planted": "stale"} and again["auto_reuse"] == RECORD["auto_reuse"]
+

@@ -110,13 +110,18 @@ def index(names, folder):
     rows = []
     for name in names:
         record = records.load(folder, name)
-        settings = measured_settings(record)
-        verdicts = ["; ".join(f"{mode}: {v.split(' (')[0]}" for mode, v in s["verdicts"].items()) for s in settings]
+        # Records may come from different machines, and each lists its own setting first: a column
+        # per oneDNN setting, and each row names the machine its verdicts were measured on.
+        settings = {s["machine"]["onednn"]: s for s in measured_settings(record)}
+        verdicts = ["; ".join(f"{mode}: {v.split(' (')[0]}" for mode, v in settings[on]["verdicts"].items())
+                    if on in settings else "—" for on in (True, False)]
+        where = "; ".join(dict.fromkeys(machine.describe(s["machine"]).replace(f", oneDNN {'on' if s['machine']['onednn'] else 'off'}", "")
+                                        for s in settings.values()))
         title = sources(name)[1].split("\n")[0].strip('"').split(": ", 1)[-1]
-        rows.append([f"[{name}]({name}.md)", title, *verdicts])
-        scopes = [machine.describe(s["machine"]) for s in settings]
+        rows.append([f"[{name}]({name}.md)", title, *verdicts, where])
     return "\n\n".join([intro, GENERATED, "## The examples (seed 0)",
-                        table(["example", "what"] + [f"parity against the TF1 Session, {s}" for s in scopes], rows),
+                        table(["example", "what", "parity against the TF1 Session, oneDNN on",
+                               "parity against the TF1 Session, oneDNN off", "measured on"], rows),
                         "Also: [every TF1 construct and its TF2 replacement](api_map.md); "
                         "[what breaks parity](pitfalls.md), each measured; [port your own model]"
                         "(porting.md) from the template; and [the `tf_upgrade_v2` path](upgrade.md) "

@@ -16,7 +16,7 @@ from tfparity.render.pages import GENERATED, table
 NAMES = ("random_seeds", "float64_learning_rate", "grappler_arithmetic", "xla", "onednn_fusion",
          "keras3", "disable_eager_execution", "ops_in_loop", "dropout_keep_prob", "auto_reuse",
          "keras_variables", "lstm_gate_order", "lstm_forget_bias", "gru_reset_after", "sequence_length_mask",
-         "time_major")
+         "time_major", "bn_update_ops", "bn_training_flag", "bn_momentum", "lr_staircase", "summary_step", "queue_order")
 # Pitfalls measured under several environments (the variable must be set before TF starts).
 # None removes the variable: TensorFlow then follows the CPU's own default.
 ENVIRONMENTS = {"onednn_fusion": {"TF_ENABLE_ONEDNN_OPTS unset (this CPU's default)": {"TF_ENABLE_ONEDNN_OPTS": None},
