@@ -6,11 +6,14 @@ inside a string is text, not an expectation). parity_tests/scan_public/ holds re
 programs as their authors wrote them, labelled by hand in its labels.tsv (file, line, symbol).
 ``score`` and ``score_public`` compare the labels with what the scanner finds, per (file, line,
 symbol); ``score_public`` also says, per symbol, how each finding's replacement is proven (the API
-map's verdicts); ``speed`` times the scanner alone.
+map's verdicts); ``score_audit`` checks both the scanner and those labels against labels made
+blind (audit/blind_labels.tsv: some of the programs labelled again without seeing either);
+``speed`` times the scanner alone.
 """
 import collections
 import csv
 import io
+import pathlib
 import time
 import tokenize
 
@@ -20,6 +23,7 @@ from tfparity.scan import findings, sources, statuses
 CORPUS = ROOT / "parity_tests" / "scan_corpus"
 PUBLIC = ROOT / "parity_tests" / "scan_public"  # real public TF1 programs, labelled in LABELS
 LABELS = "labels.tsv"
+BLIND = "audit/blind_labels.tsv"  # some of those programs labelled again, blind (audit/README.md)
 MARK = "# expect:"  # a trailing comment: pytest and the scanner both ignore it
 REPEATS = 3  # the fastest of these is reported
 SPEED_LINES = 40_000  # lines timed: a few seconds of CPU, so the rate is not a timer's rounding
@@ -48,9 +52,9 @@ def expected(files):
     return keys
 
 
-def labelled(folder=PUBLIC):
-    """{(path, line, symbol)} from ``folder``/labels.tsv, paths as the scanner writes them."""
-    with open(folder / LABELS, newline="", encoding="utf-8") as handle:
+def labelled(folder=PUBLIC, labels=LABELS):
+    """{(path, line, symbol)} from ``folder``/``labels``, paths as the scanner writes them."""
+    with open(folder / labels, newline="", encoding="utf-8") as handle:
         rows = list(csv.DictReader(handle, delimiter="\t", quoting=csv.QUOTE_NONE))
     return {(str(folder / row["file"]), int(row["line"]), row["symbol"]) for row in rows}
 
@@ -79,16 +83,30 @@ def score_public(table, folder=PUBLIC):
                 per_symbol=symbols)
 
 
+def score_audit(table, folder=PUBLIC):
+    """The scanner, and the labels of ``LABELS``, each scored against the blind labels of ``BLIND`` on
+    the programs those cover: what the scanner misses or adds, what ``LABELS`` lacks or adds."""
+    blind = labelled(folder, BLIND)
+    paths = sorted({p for p, _, _ in blind})
+    files, found = findings.scan_paths([pathlib.Path(p) for p in paths], table)
+    scanner = _score(files, found, blind)
+    first = {key for key in labelled(folder) if key[0] in paths}
+    return {"files": len(files), "blind": len(blind), "labels": len(first), "labels_agreeing": len(first & blind),
+            "labels_lacking": _listed(blind - first), "labels_beyond": _listed(first - blind),
+            **{k: scanner[k] for k in ("found", "true_positives", "recall", "precision", "missed", "spurious")}}
+
+
+def _listed(keys):
+    relative = str(ROOT) + "/"
+    return sorted(f"{p.replace(relative, '')}:{line}: {symbol}" for p, line, symbol in keys)
+
+
 def _score(files, found, want):
     got = {(f["path"], f["line"], f["symbol"]) for f in found}
     hits = got & want
-    relative = str(ROOT) + "/"
-
-    def listed(keys):
-        return sorted(f"{p.replace(relative, '')}:{line}: {symbol}" for p, line, symbol in keys)
     return {"files": len(files), "expected": len(want), "found": len(got), "true_positives": len(hits),
             "recall": len(hits) / len(want) if want else 1.0, "precision": len(hits) / len(got) if got else 1.0,
-            "missed": listed(want - got), "spurious": listed(got - want),
+            "missed": _listed(want - got), "spurious": _listed(got - want),
             "per_status": dict(sorted(_count(found).items()))}
 
 

@@ -25,7 +25,7 @@ def measure():
     probed = probe.probe()
     table = statuses.index(probed)
     return {"example": "scan", "machine": fingerprint(), "table": probed, "corpus": corpus.score(table),
-            "public": corpus.score_public(table),
+            "public": corpus.score_public(table), "audit": corpus.score_audit(table),
             "upgrade": compare_on_corpus(table), "speed": corpus.speed(table),
             "suffixes": list(sources.SUFFIXES)}
 

@@ -75,7 +75,26 @@ def _public(record):
             f"Not covered yet, by frequency ({len(uncovered)} symbols, {sum(s['findings'] for s in uncovered)} "
             "findings): " + ", ".join(f"`{s['symbol']}` ({s['findings']})" for s in uncovered) + ".",
             "Every symbol found, by frequency:",
-            table(["symbol", "findings", "status", "proof", "page § section", "verdict"], symbols)]
+            table(["symbol", "findings", "status", "proof", "page § section", "verdict"], symbols)] + _audit(record)
+
+
+def _audit(record):
+    """The blind check of the public corpus's labels (parity_tests/scan_public/audit/)."""
+    audit = record["audit"]
+    rows = [["programs labelled again, blind", audit["files"]], ["blind labels", audit["blind"]],
+            ["labels.tsv's labels on those programs", audit["labels"]],
+            ["of which the blind labels have too", audit["labels_agreeing"]],
+            ["scanner: found", audit["found"]], ["scanner: found and labelled blind", audit["true_positives"]],
+            ["scanner: **recall** against the blind labels", f"**{audit['recall']:.1%}**"],
+            ["scanner: **precision** against the blind labels", f"**{audit['precision']:.1%}**"]]
+    listed = ([f"- labels.tsv lacks: `{m}`" for m in audit["labels_lacking"]]
+              + [f"- labels.tsv has, the blind labels not: `{m}`" for m in audit["labels_beyond"]]
+              + [f"- scanner misses: `{m}`" for m in audit["missed"]]
+              + [f"- scanner finds, not labelled blind: `{m}`" for m in audit["spurious"]])
+    return ["### The labels checked blind",
+            "Programs of the public corpus labelled again by a labeller who saw neither labels.tsv nor the "
+            "scanner's output ([how](../parity_tests/scan_public/audit/README.md)), and both scored against them:",
+            table(["", "value"], rows), "\n".join(listed) or "- no disagreement"]
 
 
 def _upgrade(record):
