@@ -21,6 +21,10 @@ PIPELINES = ("dataset", "queue")
 # A small run that still shows parity: what the tests and the notebooks run by default: two epochs
 # of three batches, the rate halved after every two updates.
 QUICK = {"train_size": 150, "test_size": 100, "decay_steps": 2}
+# The example's own mode beyond the harness's (tfN_NAME runs twin N's run_NAME): the TF2 twin's
+# last section, Keras 3 layers (TF1's batch norm rule as a layer) trained by model.fit with
+# callbacks for the hooks, compared with the Session like the others.
+MODES = ("tf2_keras",)
 OPTIONS = {"train_size": {"type": int, "help": "train on the first N images (MNIST has 60,000)"},
            "test_size": {"type": int, "help": "test on the first N images (MNIST has 10,000)"},
            "decay_steps": {"type": int, "help": "updates per halving of the learning rate"},
