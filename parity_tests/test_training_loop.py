@@ -300,6 +300,12 @@ def test_fit_slips_fail_the_learning_rate_and_the_event_files(inputs, runs, monk
     per_step = lambda trace: {f: v for f, v in trace.items() if f != "test_accuracy"}  # noqa: E731 - one value, at the end
     verdict = compare(per_step(runs["tf1"][1]), per_step(ahead))
     assert verdict.status == "mismatch" and "at step 2, field learning_rate" in str(verdict), str(verdict)
+    with monkeypatch.context() as patch:  # Keras 3's own layer in the fit model, TF1's momentum and epsilon (its moving mean rounds otherwise from update 1)
+        patch.setattr(tf2_twin, "TF1BatchNorm", lambda momentum, epsilon, name: keras.layers.BatchNormalization(
+            momentum=momentum, epsilon=epsilon, name=name))
+        keras_bn = tf2_twin.run_keras(dict(inputs, logdir=str(tmp_path / "keras_bn")))
+    verdict = compare(per_step(runs["tf1"][1]), per_step(keras_bn))
+    assert verdict.status == "mismatch" and "at step 1, field moving_mean" in str(verdict), str(verdict)
     monkeypatch.setattr(tf2_twin.Summaries, "on_train_batch_end", _summaries_before_the_update)
     tf2_twin.run_keras(dict(inputs, logdir=str(tmp_path / "before")))
     steps = len(runs["tf1"][1]["loss"])
