@@ -19,7 +19,7 @@ from tfparity.port import optimizers
 from tfparity.port.batch_norm import BatchNorm
 
 pytestmark = pytest.mark.skipif(not os.environ.get("MNIST_DIR"), reason="needs the real MNIST (MNIST_DIR)")
-MODES = ("tf1_graph", "tf2_eager", "tf2_function", "tf2_loop")
+MODES = ("tf1_graph", "tf2_eager", "tf2_function", "tf2_loop", "tf2_keras")
 SCALARS = ("loss", "accuracy", "learning_rate")
 
 
@@ -33,16 +33,21 @@ def runs(inputs, tmp_path_factory):
     """Each twin's run, its event files and checkpoint in a folder of its own; the TF1 queue runner's."""
     found = {}
     for name, run, options in (("tf1", tf1_twin.run, {}), ("tf2", tf2_twin.run, {}),
+                               ("tf2_keras", tf2_twin.run_keras, {}),
                                ("tf1_queue", tf1_twin.run, {"pipeline": "queue"})):
         logdir = tmp_path_factory.mktemp(name)
         found[name] = logdir, run(dict(inputs, logdir=str(logdir), **options))
     return found
 
 
-def test_every_mode_but_xla_is_bit_identical_to_the_session(inputs):
+def test_every_mode_but_xla_is_bit_identical_to_the_session_on_its_run_and_on_local_steps(inputs):
     result = harness.run_example("training_loop", 0, modes=MODES, **quick_options("training_loop"))
     assert {mode: verdict.status for mode, verdict in result["parity"]["verdicts"].items()} == {
         mode: "bit-identical" for mode in MODES[1:]}
+    # the local layer: each mode's one update from the Session's own state (the reference's own
+    # step_from against its run is the control that the state set and read is the whole state)
+    assert {mode: (verdict.status, verdict.local) for mode, verdict in result["parity"]["local"].items()} == {
+        mode: ("bit-identical", 5) for mode in MODES}
 
 
 def test_the_queue_runner_with_one_thread_and_no_shuffling_gives_the_datasets_run_bit_for_bit(runs):
@@ -76,6 +81,7 @@ def test_a_nan_loss_stops_both_loops_at_the_first_update(inputs):
         tf1_twin.run(bad)
     with pytest.raises(tf.errors.InvalidArgumentError, match="NaN loss during training"):  # check_numerics
         tf2_twin.run(bad)
+    assert len(tf2_twin.run_keras(bad)["loss"]) == 1  # keras.callbacks.TerminateOnNaN stops fit after it
 
 
 def _first_batch_moments(inputs):
@@ -145,13 +151,28 @@ def _events(logdir):
     return found
 
 
-def test_both_event_files_hold_every_steps_scalars_at_the_global_step_after_the_update(runs):
-    tf1_events, tf2_events = _events(str(runs["tf1"][0])), _events(str(runs["tf2"][0]))
+@pytest.mark.parametrize("port", ["tf2", "tf2_keras"])
+def test_both_event_files_hold_every_steps_scalars_at_the_global_step_after_the_update(runs, port):
+    tf1_events, tf2_events = _events(str(runs["tf1"][0])), _events(str(runs[port][0]))
     steps = len(runs["tf1"][1]["loss"])
     for tag in SCALARS:
         assert sorted(tf1_events[tag]) == sorted(tf2_events[tag]) == list(range(1, steps + 1)), tag
         for step in range(1, steps + 1):
             assert tf1_events[tag][step] == tf2_events[tag][step] == runs["tf1"][1][tag][step - 1], (tag, step)
+
+
+def test_the_fit_runs_checkpoint_holds_tf1s_saver_checkpoint_by_tf1_name_bit_for_bit(inputs, runs):
+    # the model's weights, batch norm's moving statistics, Momentum's slots in the wrapped rule and
+    # the optimizer's iterations as the global step, restored into a fresh compiled model
+    saver = tf.train.load_checkpoint(tf1.train.latest_checkpoint(str(runs["tf1"][0])))
+    net, _, _ = tf2_twin.compiled(inputs)
+    manager = tf.train.latest_checkpoint(str(runs["tf2_keras"][0]))
+    assert manager.endswith(f"ckpt-{len(runs['tf1'][1]['loss'])}")
+    tf.train.Checkpoint(model=net, optimizer=net.optimizer).restore(manager).assert_existing_objects_matched()
+    restored = tf2_twin.keras_names(net)
+    assert restored.keys() == saver.get_variable_to_shape_map().keys()
+    for name, variable in restored.items():
+        np.testing.assert_array_equal(variable.numpy(), saver.get_tensor(name), err_msg=name)
 
 
 def _resume_in_tf2(inputs, checkpoint, files):
@@ -255,6 +276,41 @@ def test_a_summary_step_off_by_one_fails_the_event_file_comparison(inputs, runs,
     tf2_twin.run(dict(inputs, logdir=str(tmp_path)))
     steps = len(runs["tf1"][1]["loss"])
     assert sorted(_events(str(tmp_path))["loss"]) == list(range(steps)) != sorted(_events(str(runs["tf1"][0]))["loss"])
+
+
+class _ScheduleAhead(_EXPONENTIAL_DECAY):
+    """A slip: the schedule read at the step after the update (Keras' iterations + 1)."""
+
+    def __call__(self, step):
+        return super().__call__(step + 1)
+
+
+def _summaries_before_the_update(self, batch, logs=None):
+    """A slip: the fit callback writing its scalars at the step before the update."""
+    with self.writer.as_default(step=self.model.optimizer.iterations - 1):
+        for name in SCALARS:
+            tf.summary.scalar(name, self.trace[name][-1])
+
+
+def test_fit_slips_fail_the_learning_rate_and_the_event_files(inputs, runs, monkeypatch, tmp_path):
+    from tfparity.core.compare import compare
+    with monkeypatch.context() as patch:
+        patch.setattr(keras.optimizers.schedules, "ExponentialDecay", _ScheduleAhead)
+        ahead = tf2_twin.run_keras(dict(inputs, logdir=str(tmp_path / "ahead")))
+    per_step = lambda trace: {f: v for f, v in trace.items() if f != "test_accuracy"}  # noqa: E731 - one value, at the end
+    verdict = compare(per_step(runs["tf1"][1]), per_step(ahead))
+    assert verdict.status == "mismatch" and "at step 2, field learning_rate" in str(verdict), str(verdict)
+    with monkeypatch.context() as patch:  # Keras 3's own layer in the fit model, TF1's momentum and epsilon (its moving mean rounds otherwise from update 1)
+        patch.setattr(tf2_twin, "TF1BatchNorm", lambda momentum, epsilon, name: keras.layers.BatchNormalization(
+            momentum=momentum, epsilon=epsilon, name=name))
+        keras_bn = tf2_twin.run_keras(dict(inputs, logdir=str(tmp_path / "keras_bn")))
+    verdict = compare(per_step(runs["tf1"][1]), per_step(keras_bn))
+    assert verdict.status == "mismatch" and "at step 1, field moving_mean" in str(verdict), str(verdict)
+    monkeypatch.setattr(tf2_twin.Summaries, "on_train_batch_end", _summaries_before_the_update)
+    tf2_twin.run_keras(dict(inputs, logdir=str(tmp_path / "before")))
+    steps = len(runs["tf1"][1]["loss"])
+    assert sorted(_events(str(tmp_path / "before"))["loss"]) == list(range(steps)) != sorted(
+        _events(str(runs["tf1"][0]))["loss"])
 
 
 @pytest.mark.parametrize("options", [{}, {"scale": False}, {"center": False}], ids=["defaults", "scale=False", "center=False"])

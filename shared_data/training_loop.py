@@ -21,6 +21,15 @@ PIPELINES = ("dataset", "queue")
 # A small run that still shows parity: what the tests and the notebooks run by default: two epochs
 # of three batches, the rate halved after every two updates.
 QUICK = {"train_size": 150, "test_size": 100, "decay_steps": 2}
+# What the local layer's errors were measured on (python -m tfparity.core.local_record training_loop,
+# seeds 0-2, under each oneDNN setting; docs/results/local_steps.json): the first epoch of the
+# default run and QUICK, which the tests and the notebooks run. Every mode but XLA was bit-identical;
+# XLA has no bound: its local updates could not be confirmed in float64 (docs/notes/training_loop.md).
+LOCAL_SETTINGS = ({"epochs": 1}, QUICK)
+# The example's own mode beyond the harness's (tfN_NAME runs twin N's run_NAME): the TF2 twin's
+# last section, Keras 3 layers (TF1's batch norm rule as a layer) trained by model.fit with
+# callbacks for the hooks, compared with the Session like the others.
+MODES = ("tf2_keras",)
 OPTIONS = {"train_size": {"type": int, "help": "train on the first N images (MNIST has 60,000)"},
            "test_size": {"type": int, "help": "test on the first N images (MNIST has 10,000)"},
            "decay_steps": {"type": int, "help": "updates per halving of the learning rate"},

@@ -81,12 +81,18 @@ def train_step(inputs, files):
 
 # %% train
 class TraceHook(tf1.train.SessionRunHook):
-    """Every step's metrics and summaries with the train op's run; after it, the moving statistics."""
+    """Every step's metrics and summaries with the train op's run; after it, the moving statistics
+    (and for ``on_step``, every variable: ``state``)."""
 
-    def __init__(self, metrics, summary, writer, trace):
+    def __init__(self, metrics, summary, writer, trace, on_step=None):
         self.fetches = dict(metrics, summary=summary)
-        self.writer, self.trace = writer, trace
+        self.writer, self.trace, self.on_step = writer, trace, on_step
         self.moving = {name: tf1.global_variables(f"bn1/{name}")[0] for name in ("moving_mean", "moving_variance")}
+        self.state = {v.op.name: v for v in tf1.global_variables()}
+
+    def after_create_session(self, session, coord):
+        if self.on_step:
+            self.on_step(0, lambda: session.run(self.state))
 
     def before_run(self, run_context):
         return tf1.train.SessionRunArgs(self.fetches)
@@ -100,9 +106,11 @@ class TraceHook(tf1.train.SessionRunHook):
         self.writer.add_summary(values["summary"], step)
         for name, value in run_context.session.run(self.moving).items():
             self.trace[name].append(value)
+        if self.on_step:
+            self.on_step(step, lambda: run_context.session.run(self.state))
 
 
-def run(inputs):
+def run(inputs, on_step=None):
     with tempfile.TemporaryDirectory() as scratch:
         logdir = inputs["logdir"] or scratch
         files = write_records(inputs, scratch)
@@ -116,7 +124,7 @@ def run(inputs):
             steps = len(inputs["schedule"][0])
             hooks = [tf1.train.StopAtStepHook(last_step=inputs["epochs"] * steps),
                      tf1.train.NanTensorHook(metrics["loss"]),
-                     TraceHook(metrics, summary, writer, trace)]
+                     TraceHook(metrics, summary, writer, trace, on_step)]
             with tf1.train.MonitoredTrainingSession(
                     checkpoint_dir=logdir, hooks=hooks, scaffold=tf1.train.Scaffold(saver=saver),
                     save_checkpoint_steps=inputs["epochs"] * steps, save_checkpoint_secs=None,
@@ -131,6 +139,32 @@ def run(inputs):
                                                                      is_training: False})
     trace = {name: np.array(values) for name, values in trace.items()}
     return dict(trace, test_accuracy=np.array([test_accuracy]))
+
+
+# %% one step from a state
+def step_from(inputs, states):
+    """Teacher forcing: ``states`` is {k: the state before update k} (k counted from 1 over the run;
+    a state is every variable by its TF1 name: the model's, batch norm's moving statistics, the
+    global step, Momentum's slots). From each, one update on update k's batch, fed; returns
+    {k: (its loss, the state after it)}."""
+    with tempfile.TemporaryDirectory() as scratch:
+        files = write_records(inputs, scratch)
+        graph = tf1.Graph()
+        with graph.as_default():
+            images, labels, is_training, metrics, train_op = train_step(dict(inputs, pipeline="dataset"), files)
+            state = {v.op.name: v for v in tf1.global_variables()}
+            values = {name: tf1.placeholder(v.dtype.base_dtype, v.shape) for name, v in state.items()}
+            set_state = tf1.group(*[v.assign(values[name]) for name, v in state.items()])
+        graph.finalize()
+        steps, after = inputs["schedule"].shape[1], {}
+        with tf1.Session(graph=graph) as sess:
+            for k, before in states.items():
+                sess.run(set_state, feed_dict={values[name]: before[name] for name in state})
+                rows = inputs["schedule"][(k - 1) // steps][(k - 1) % steps]
+                _, loss_now = sess.run([train_op, metrics["loss"]], feed_dict={
+                    images: inputs["train_x"][rows], labels: inputs["train_y"][rows], is_training: True})
+                after[k] = loss_now, sess.run(state)
+    return after
 
 
 if __name__ == "__main__":

@@ -16,8 +16,11 @@ import numpy as np
 import tensorflow as tf
 
 from shared_data.training_loop import CHANNELS, write_records
-from tfparity.port import optimizers
+from tfparity.port import keras_optimizers, keras_trace, optimizers, teacher
 from tfparity.port.batch_norm import BatchNorm
+from tfparity.port.keras_layers import TF1BatchNorm, TF1Dense
+
+SCALARS = ("loss", "accuracy", "learning_rate")  # the scalars both loops write at every step
 
 
 # %% model
@@ -43,6 +46,15 @@ class Net(tf.Module):
         self.logits_weights = tf.Variable(inputs["logits/weights"], name="logits/weights")
         self.logits_biases = tf.Variable(inputs["logits/biases"], name="logits/biases")
         self.trainables = [self.conv1_kernel, self.bn1.gamma, self.bn1.beta, self.logits_weights, self.logits_biases]
+
+    def tf1_names(self, optimizer, global_step):
+        """Every variable by its TF1 name: the model's, batch norm's moving statistics, the global
+        step and Momentum's slots (``optimizer`` built)."""
+        names = {"conv1/kernel": self.conv1_kernel, "bn1/gamma": self.bn1.gamma, "bn1/beta": self.bn1.beta,
+                 "bn1/moving_mean": self.bn1.moving_mean, "bn1/moving_variance": self.bn1.moving_variance,
+                 "logits/weights": self.logits_weights, "logits/biases": self.logits_biases}
+        slots = {f"{name}/Momentum": optimizer.slot(v, "momentum") for name, v in names.items() if v.trainable}
+        return dict(names, global_step=global_step, **slots)
 
 
 # %% loss
@@ -100,7 +112,7 @@ class TraceHook:
         self.trace["moving_variance"].append(self.net.bn1.moving_variance.numpy())
 
 
-def run(inputs, function=False):
+def run(inputs, function=False, on_step=None):
     with tempfile.TemporaryDirectory() as scratch:
         logdir = inputs["logdir"] or scratch
         files = write_records(inputs, scratch)
@@ -114,9 +126,15 @@ def run(inputs, function=False):
         trace = {name: [] for name in ("loss", "accuracy", "learning_rate", "images", "labels", "moving_mean",
                                        "moving_variance")}
         hook = TraceHook(net, writer, trace)
-        for images, labels in batches(inputs, files):
+        optimizer.build(net.trainables)
+        read_state = lambda: teacher.values(net.tf1_names(optimizer, global_step))  # noqa: E731
+        if on_step:
+            on_step(0, read_state)
+        for k, (images, labels) in enumerate(batches(inputs, files), 1):
             metrics = step(images, labels, net, optimizer, global_step, schedule)
             hook.after_run(metrics, global_step)
+            if on_step:
+                on_step(k, read_state)
         writer.close()
         state = tf.train.Checkpoint(net=net, slots=optimizer.variables(), global_step=global_step)
         checkpoint = tf.train.CheckpointManager(state, logdir, max_to_keep=1).save(checkpoint_number=global_step)
@@ -125,6 +143,27 @@ def run(inputs, function=False):
         test_accuracy = accuracy_fn(model(inputs["test_x"], False, restored)[0], inputs["test_y"]).numpy()
     trace = {name: np.array(values) for name, values in trace.items()}
     return dict(trace, test_accuracy=np.array([test_accuracy]))
+
+
+# %% one step from a state
+def step_from(inputs, states, function=False):
+    """Teacher forcing: ``states`` is {k: the state before update k} (k counted from 1 over the run;
+    a state is every variable by its TF1 name: the model's, batch norm's moving statistics, the
+    global step, Momentum's slots). From each, one update on update k's batch; returns
+    {k: (its loss, the state after it)}."""
+    net = Net(inputs)
+    global_step = tf.Variable(0, dtype=tf.int64, name="global_step")
+    schedule = keras.optimizers.schedules.ExponentialDecay(inputs["learning_rate"], inputs["decay_steps"],
+                                                           inputs["decay_rate"], staircase=True)
+    optimizer = optimizers.Momentum(lambda: schedule(global_step), inputs["momentum"])
+    optimizer.build(net.trainables)
+    step, names, after = tf.function(train_step) if function else train_step, net.tf1_names(optimizer, global_step), {}
+    for k, epoch, i in teacher.each_update(states, names, inputs["schedule"].shape[1]):
+        rows = inputs["schedule"][epoch][i]
+        metrics = step(tf.constant(inputs["train_x"][rows]), tf.constant(inputs["train_y"][rows]), net, optimizer,
+                       global_step, schedule)
+        after[k] = metrics["loss"].numpy(), teacher.values(names)
+    return after
 
 
 # %% whole loop (TF2 only)
@@ -155,6 +194,143 @@ def run_loop(inputs, jit_compile=False):
                                                           schedule).items()}
     test_accuracy = accuracy_fn(model(inputs["test_x"], False, net)[0], inputs["test_y"]).numpy()
     return dict(trace, images=images_all.numpy(), labels=labels_all.numpy(), test_accuracy=np.array([test_accuracy]))
+
+
+def step_from_loop(inputs, states, jit_compile=False):
+    """``step_from`` for the whole-loop modes: each update as a loop of one batch of train_loop."""
+    net = Net(inputs)
+    global_step = tf.Variable(0, dtype=tf.int64, name="global_step")
+    schedule = keras.optimizers.schedules.ExponentialDecay(inputs["learning_rate"], inputs["decay_steps"],
+                                                           inputs["decay_rate"], staircase=True)
+    optimizer = optimizers.Momentum(lambda: schedule(global_step), inputs["momentum"])
+    optimizer.build(net.trainables)
+    loop, names, after = tf.function(train_loop, jit_compile=jit_compile), net.tf1_names(optimizer, global_step), {}
+    for k, epoch, i in teacher.each_update(states, names, inputs["schedule"].shape[1]):
+        rows = inputs["schedule"][epoch][i]
+        trace = loop(tf.constant(inputs["train_x"][rows][None]), tf.constant(inputs["train_y"][rows][None]), net,
+                     optimizer, global_step, schedule)
+        after[k] = trace["loss"].numpy()[0], teacher.values(names)
+    return after
+
+
+# %% keras fit (TF2 only)
+def keras_model(inputs):
+    """The same convnet of Keras 3 layers: Seen (keeps the batch fit fed, for the trace), Reshape,
+    Conv2D (no bias, as TF1's conv), TF1BatchNorm (TF1's rule: Keras 3's BatchNormalization moves
+    another variance, docs/pitfalls.md), relu, MaxPooling2D, Flatten, TF1Dense (TF1's ``+``); TF1's
+    initial weights."""
+    images = keras.Input((784,))
+    x = keras_trace.Seen((inputs["batch_size"], 784), name="seen")(images)
+    x = keras.layers.Conv2D(CHANNELS, 3, padding="same", use_bias=False, name="conv1")(
+        keras.layers.Reshape((28, 28, 1))(x))
+    x = TF1BatchNorm(inputs["bn_momentum"], inputs["bn_epsilon"], name="bn1")(x)
+    x = keras.layers.MaxPooling2D(2, padding="same")(keras.layers.Activation("relu")(x))
+    logits = TF1Dense(10, name="logits")(keras.layers.Flatten()(x))
+    net = keras.Model(images, logits)
+    net.get_layer("conv1").set_weights([inputs["conv1/kernel"]])
+    net.get_layer("logits").set_weights([inputs["logits/weights"], inputs["logits/biases"]])
+    return net
+
+
+def keras_names(net):
+    """Every variable of the compiled ``net`` by its TF1 name: the layers', the optimizer's iterations
+    as the global step (the updates before the next), TF1's Momentum slots in the wrapped rule."""
+    bn = net.get_layer("bn1")
+    names = {"conv1/kernel": net.get_layer("conv1").kernel, "bn1/gamma": bn.gamma, "bn1/beta": bn.beta,
+             "bn1/moving_mean": bn.moving_mean, "bn1/moving_variance": bn.moving_variance,
+             "logits/weights": net.get_layer("logits").kernel, "logits/biases": net.get_layer("logits").bias}
+    names = {name: v.value for name, v in names.items()}
+    slots = {f"{name}/Momentum": net.optimizer.rule.slot(v, "momentum") for name, v in names.items() if v.trainable}
+    return dict(names, global_step=net.optimizer.iterations.value, **slots)
+
+
+def compiled(inputs):
+    """The Keras model compiled with TF1's Momentum rule whose rate is ExponentialDecay(staircase=True)
+    at the optimizer's iterations (TF1's global step before the update: Keras counts after it); the
+    rate the rule read, the batch's labels, loss and accuracy kept for the callbacks."""
+    net = keras_model(inputs)
+    schedule = keras.optimizers.schedules.ExponentialDecay(inputs["learning_rate"], inputs["decay_steps"],
+                                                           inputs["decay_rate"], staircase=True)
+    used = tf.Variable(0.0, trainable=False, name="learning_rate")  # the rate of the last update
+
+    def learning_rate():
+        rate = schedule(optimizer.iterations)
+        used.assign(rate)
+        return rate
+    optimizer = keras_optimizers.wrap(optimizers.Momentum(learning_rate, inputs["momentum"]))
+    loss = keras.losses.SparseCategoricalCrossentropy(from_logits=True)
+    labels = keras_trace.BatchValue(lambda y, _: tf.cast(y, tf.int64), (inputs["batch_size"],), "int64", "batch_labels")
+    net.compile(optimizer=optimizer, loss=loss, metrics=[
+        keras_trace.BatchLoss(loss), keras_trace.BatchLoss(lambda y, p: accuracy_fn(p, tf.cast(y, tf.int64)),
+                                                           name="batch_accuracy"), labels])
+    net.optimizer.build(net.trainable_variables)
+    return net, used, labels
+
+
+class Summaries(keras.callbacks.Callback):
+    """TF1's summary writing as a callback: each step's scalars (the trace's last) at the global
+    step after the update, the optimizer's iterations."""
+
+    def __init__(self, writer, trace):
+        super().__init__()
+        self.writer, self.trace = writer, trace
+
+    def on_train_batch_end(self, batch, logs=None):
+        with self.writer.as_default(step=self.model.optimizer.iterations):
+            for name in SCALARS:
+                tf.summary.scalar(name, self.trace[name][-1])
+
+
+class Checkpoints(keras.callbacks.Callback):
+    """Saver's place: the model and its optimizer (the rule's slots, the iterations) saved by a
+    tf.train.CheckpointManager when training ends, numbered by the global step; ``self.path``."""
+
+    def __init__(self, folder):
+        super().__init__()
+        self.folder, self.path = folder, None
+
+    def on_train_end(self, logs=None):
+        state = tf.train.Checkpoint(model=self.model, optimizer=self.model.optimizer)
+        self.path = tf.train.CheckpointManager(state, self.folder, max_to_keep=1).save(
+            checkpoint_number=self.model.optimizer.iterations)
+
+
+def run_keras(inputs):
+    """``model.fit`` over the same TFRecord files, with callbacks for the hooks: the trace (per-step
+    fields, as the TF1 hook fetched them), TerminateOnNaN (NanTensorHook), the summaries, the checkpoint."""
+    with tempfile.TemporaryDirectory() as scratch:
+        logdir = inputs["logdir"] or scratch
+        files = write_records(inputs, scratch)
+        net, used, labels = compiled(inputs)
+        seen, bn = net.get_layer("seen").seen, net.get_layer("bn1")
+
+        def after_step(step, logs):
+            return {"loss": np.float32(logs["batch_loss"]), "accuracy": np.float32(logs["batch_accuracy"]),
+                    "learning_rate": used.numpy(), "images": seen.numpy(), "labels": labels.value.numpy(),
+                    "moving_mean": bn.moving_mean.numpy(), "moving_variance": bn.moving_variance.numpy()}
+        trace, writer, checkpoints = {}, tf.summary.create_file_writer(logdir), Checkpoints(logdir)
+        # steps_per_epoch: fit reads the one pipeline on across epochs, each epoch's file in turn.
+        net.fit(batches(inputs, files), epochs=inputs["epochs"], steps_per_epoch=len(inputs["schedule"][0]),
+                shuffle=False, verbose=0, callbacks=[
+            keras_trace.Trace(trace, after_step), keras.callbacks.TerminateOnNaN(), Summaries(writer, trace), checkpoints])
+        writer.close()
+        restored = keras_model(inputs)  # test: the checkpoint restored, batch norm's moving statistics used
+        tf.train.Checkpoint(model=restored).restore(checkpoints.path).expect_partial()
+        test_accuracy = accuracy_fn(restored(tf.constant(inputs["test_x"]), training=False), inputs["test_y"]).numpy()
+    trace = {name: np.array(values) for name, values in trace.items()}
+    return dict(trace, test_accuracy=np.array([test_accuracy]))
+
+
+def step_from_keras(inputs, states):
+    """``step_from`` for ``model.fit``: each update as ``train_on_batch``, which runs fit's own train
+    function; every variable set and read by its TF1 name (``keras_names``)."""
+    net, _, _ = compiled(inputs)
+    names, after = keras_names(net), {}
+    for k, epoch, i in teacher.each_update(states, names, inputs["schedule"].shape[1]):
+        rows = inputs["schedule"][epoch][i]
+        logs = net.train_on_batch(inputs["train_x"][rows], inputs["train_y"][rows], return_dict=True)
+        after[k] = np.float32(logs["batch_loss"]), teacher.values(names)
+    return after
 
 
 if __name__ == "__main__":

@@ -30,11 +30,19 @@ class BatchNorm(tf.Module):
             self.moving_variance = tf.Variable(tf.ones([channels]), trainable=False, name="moving_variance")
 
     def __call__(self, x, training):
-        y, mean, variance, *_ = tf.raw_ops.FusedBatchNormV3(
-            x=x, scale=self.gamma, offset=self.beta, mean=self.moving_mean, variance=self.moving_variance,
-            epsilon=self.epsilon, exponential_avg_factor=1.0, data_format="NHWC", is_training=training)
-        if training:
-            decay = tf.constant(1.0) - tf.constant(self.momentum, tf.float32)
-            self.moving_mean.assign_sub((self.moving_mean - mean) * decay)
-            self.moving_variance.assign_sub((self.moving_variance - variance) * decay)
-        return y
+        return normalize(x, self.gamma, self.beta, self.moving_mean, self.moving_variance, self.momentum,
+                         self.epsilon, training)
+
+
+def normalize(x, gamma, beta, moving_mean, moving_variance, momentum, epsilon, training):
+    """TF1's layer on a 4-D NHWC ``x``: the fused kernel, and in training each moving statistic (a
+    tf.Variable) moved by TF1's rule; the normalized ``x``. ``BatchNorm`` and the Keras layer
+    (tfparity.port.keras_layers.TF1BatchNorm) both call it."""
+    y, mean, variance, *_ = tf.raw_ops.FusedBatchNormV3(
+        x=x, scale=gamma, offset=beta, mean=moving_mean, variance=moving_variance,
+        epsilon=epsilon, exponential_avg_factor=1.0, data_format="NHWC", is_training=training)
+    if training:
+        decay = tf.constant(1.0) - tf.constant(momentum, tf.float32)
+        moving_mean.assign_sub((moving_mean - mean) * decay)
+        moving_variance.assign_sub((moving_variance - variance) * decay)
+    return y

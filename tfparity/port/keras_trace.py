@@ -25,6 +25,35 @@ class BatchLoss(keras.metrics.Metric):
         return self.value
 
 
+class BatchValue(keras.metrics.Metric):
+    """``value(y_true, y_pred)`` of the last batch, kept whole (of ``shape`` and ``dtype``) in
+    ``self.value``, for a callback to read: e.g. the labels fit fed, ``lambda y, _: y``."""
+
+    def __init__(self, value, shape, dtype="float32", name="batch_value"):
+        super().__init__(name=name)
+        self.compute, self.value = value, self.add_variable(shape=shape, initializer="zeros", dtype=dtype, name="value")
+
+    def update_state(self, y_true, y_pred, sample_weight=None):
+        self.value.assign(self.compute(y_true, y_pred))
+
+    def result(self):
+        return 0.0  # the value is read from ``self.value``: fit's logs keep scalars
+
+
+class Seen(keras.layers.Layer):
+    """The identity, keeping the last batch it saw in training in ``self.seen`` (of ``shape`` and
+    ``dtype``), for a callback to read: what fit fed the model, put after its input."""
+
+    def __init__(self, shape, dtype="float32", **kwargs):
+        super().__init__(dtype=dtype, **kwargs)
+        self.seen = self.add_weight(shape=shape, initializer="zeros", dtype=dtype, trainable=False, name="seen")
+
+    def call(self, inputs, training=False):
+        if training:
+            self.seen.assign(inputs)
+        return inputs
+
+
 class Trace(keras.callbacks.Callback):
     """Appends to ``trace`` what ``after_step(step, logs)`` returns ({field: value}) after every
     batch, steps counted from 0 across epochs; by default the batch's loss as BatchLoss logs it.
