@@ -31,7 +31,10 @@ fetches the hooks merged in). What each call keeps is in ``tfparity.record.recor
   pipeline's threads (queue runners) run theirs as they are, in an order only the scheduler knows. NumPy's global generator is seeded with ``SEED`` before the script starts (TF1's
   ``input_data`` reseeds it from the graph-level seed; a script's unseeded ``np.random`` draws
   would otherwise differ). Python's ``random`` is not seeded. So one script recorded twice on
-  one machine gives the same file, byte for byte.
+  one machine gives the same file, byte for byte, unless it draws from fresh entropy: Estimator's
+  ``numpy_input_fn(shuffle=True)`` calls ``random.seed(None)``
+  (tensorflow_estimator's ``feeding_functions.py``), and a queue with several threads dequeues in
+  the scheduler's order; such recordings differ run to run, and each holds the batches its run saw.
 """
 import contextlib
 import hashlib
