@@ -47,6 +47,16 @@ class Net(tf.Module):
         self.logits_biases = tf.Variable(inputs["logits/biases"], name="logits/biases")
         self.trainables = [self.conv1_kernel, self.bn1.gamma, self.bn1.beta, self.logits_weights, self.logits_biases]
 
+    def optimizer(self, inputs):
+        """The global step, TF1's staircase decay as Keras's schedule, and TF1's Momentum rule reading
+        it at the global step, its slots made for the net's variables (a state can be set at once)."""
+        global_step = tf.Variable(0, dtype=tf.int64, name="global_step")
+        schedule = keras.optimizers.schedules.ExponentialDecay(inputs["learning_rate"], inputs["decay_steps"],
+                                                               inputs["decay_rate"], staircase=True)
+        optimizer = optimizers.Momentum(lambda: schedule(global_step), inputs["momentum"])
+        optimizer.build(self.trainables)
+        return global_step, schedule, optimizer
+
     def tf1_names(self, optimizer, global_step):
         """Every variable by its TF1 name: the model's, batch norm's moving statistics, the global
         step and Momentum's slots (``optimizer`` built)."""
@@ -117,16 +127,12 @@ def run(inputs, function=False, on_step=None):
         logdir = inputs["logdir"] or scratch
         files = write_records(inputs, scratch)
         net = Net(inputs)
-        global_step = tf.Variable(0, dtype=tf.int64, name="global_step")
-        schedule = keras.optimizers.schedules.ExponentialDecay(inputs["learning_rate"], inputs["decay_steps"],
-                                                               inputs["decay_rate"], staircase=True)
-        optimizer = optimizers.Momentum(lambda: schedule(global_step), inputs["momentum"])
+        global_step, schedule, optimizer = net.optimizer(inputs)
         step = tf.function(train_step) if function else train_step
         writer = tf.summary.create_file_writer(logdir)
         trace = {name: [] for name in ("loss", "accuracy", "learning_rate", "images", "labels", "moving_mean",
                                        "moving_variance")}
         hook = TraceHook(net, writer, trace)
-        optimizer.build(net.trainables)
         read_state = lambda: teacher.values(net.tf1_names(optimizer, global_step))  # noqa: E731
         if on_step:
             on_step(0, read_state)
@@ -152,11 +158,7 @@ def step_from(inputs, states, function=False):
     global step, Momentum's slots). From each, one update on update k's batch; returns
     {k: (its loss, the state after it)}."""
     net = Net(inputs)
-    global_step = tf.Variable(0, dtype=tf.int64, name="global_step")
-    schedule = keras.optimizers.schedules.ExponentialDecay(inputs["learning_rate"], inputs["decay_steps"],
-                                                           inputs["decay_rate"], staircase=True)
-    optimizer = optimizers.Momentum(lambda: schedule(global_step), inputs["momentum"])
-    optimizer.build(net.trainables)
+    global_step, schedule, optimizer = net.optimizer(inputs)
     step, names, after = tf.function(train_step) if function else train_step, net.tf1_names(optimizer, global_step), {}
     for k, epoch, i in teacher.each_update(states, names, inputs["schedule"].shape[1]):
         rows = inputs["schedule"][epoch][i]
@@ -185,10 +187,7 @@ def run_loop(inputs, jit_compile=False):
         pairs = list(batches(inputs, write_records(inputs, scratch)))
     images_all, labels_all = tf.stack([p[0] for p in pairs]), tf.stack([p[1] for p in pairs])
     net = Net(inputs)
-    global_step = tf.Variable(0, dtype=tf.int64, name="global_step")
-    schedule = keras.optimizers.schedules.ExponentialDecay(inputs["learning_rate"], inputs["decay_steps"],
-                                                           inputs["decay_rate"], staircase=True)
-    optimizer = optimizers.Momentum(lambda: schedule(global_step), inputs["momentum"])
+    global_step, schedule, optimizer = net.optimizer(inputs)
     loop = tf.function(train_loop, jit_compile=jit_compile)
     trace = {name: values.numpy() for name, values in loop(images_all, labels_all, net, optimizer, global_step,
                                                           schedule).items()}
@@ -199,11 +198,7 @@ def run_loop(inputs, jit_compile=False):
 def step_from_loop(inputs, states, jit_compile=False):
     """``step_from`` for the whole-loop modes: each update as a loop of one batch of train_loop."""
     net = Net(inputs)
-    global_step = tf.Variable(0, dtype=tf.int64, name="global_step")
-    schedule = keras.optimizers.schedules.ExponentialDecay(inputs["learning_rate"], inputs["decay_steps"],
-                                                           inputs["decay_rate"], staircase=True)
-    optimizer = optimizers.Momentum(lambda: schedule(global_step), inputs["momentum"])
-    optimizer.build(net.trainables)
+    global_step, schedule, optimizer = net.optimizer(inputs)
     loop, names, after = tf.function(train_loop, jit_compile=jit_compile), net.tf1_names(optimizer, global_step), {}
     for k, epoch, i in teacher.each_update(states, names, inputs["schedule"].shape[1]):
         rows = inputs["schedule"][epoch][i]
