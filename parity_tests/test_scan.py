@@ -6,6 +6,7 @@ re-probed from the installed TensorFlow and must agree with it; the advice comes
 map's table (docs/notes/api_map.tsv), which must agree with the pages that prove it.
 """
 import json
+import os
 import pathlib
 import subprocess
 import sys
@@ -172,7 +173,7 @@ def test_the_public_labels_lack_nothing_the_blind_labels_have():
     # (or the blind label shown wrong by the labelling rules of scan_public/README.md, in a commit).
     blind = corpus.labelled(corpus.PUBLIC, corpus.BLIND)
     audited = {p for p, _, _ in blind}
-    assert len(audited) >= 8 and {p.split("/")[-2] for p in audited} == {"tensorflow_examples", "tensorflow_cookbook"}
+    assert len(audited) >= 8 and {p.split("/")[-2] for p in audited} >= {"tensorflow_examples", "tensorflow_cookbook"}
     first = {key for key in corpus.labelled() if key[0] in audited}
     assert (sorted(blind - first), sorted(first - blind)) == ([], [])
 
@@ -195,12 +196,12 @@ def test_the_blind_audit_counts_each_disagreement(tmp_path):
 
 def test_every_public_program_has_its_source_commit_and_a_permissive_licence():
     readme = (corpus.PUBLIC / "README.md").read_text()
-    programs = sorted(p.relative_to(corpus.PUBLIC).as_posix() for p in corpus.PUBLIC.rglob("*.py"))
+    programs = [pathlib.Path(os.path.relpath(p, corpus.PUBLIC)).as_posix() for p in corpus.programs()]
     assert programs and all(f"`{p}`" in readme for p in programs)
-    for folder in {p.split("/")[0] for p in programs}:
+    for folder in {pathlib.PurePosixPath(p).parent for p in programs}:
         licence = (corpus.PUBLIC / folder / "LICENSE").read_text()
         assert licence.startswith(("The MIT License", "MIT License", "Apache License")), folder
-    labelled = {pathlib.Path(p).relative_to(corpus.PUBLIC).as_posix() for p, _, _ in corpus.labelled()}
+    labelled = {pathlib.Path(os.path.relpath(p, corpus.PUBLIC)).as_posix() for p, _, _ in corpus.labelled()}
     assert labelled <= set(programs)
 
 
@@ -317,7 +318,7 @@ def test_every_replacement_is_tf2_code_whose_names_exist():
 def test_every_finding_offers_a_line_of_code_or_none():
     # Keyword and positional findings too: a call that parses, never prose in place of code.
     import ast
-    files, found = findings.scan_paths([corpus.CORPUS, corpus.PUBLIC], statuses.table())
+    files, found = findings.scan_paths([corpus.CORPUS, *corpus.folders()], statuses.table())
     assert found
     for finding in found:
         if finding["replacement"]:

@@ -13,6 +13,7 @@ blind (audit/blind_labels.tsv: some of the programs labelled again without seein
 import collections
 import csv
 import io
+import os
 import pathlib
 import time
 import tokenize
@@ -22,6 +23,9 @@ from tfparity.scan import findings, sources, statuses
 
 CORPUS = ROOT / "parity_tests" / "scan_corpus"
 PUBLIC = ROOT / "parity_tests" / "scan_public"  # real public TF1 programs, labelled in LABELS
+# TensorFlow-Examples' programs the record tests run: part of the public corpus where they lie (LABELS
+# names them ../legacy_corpus/...), not a second copy in PUBLIC.
+LEGACY = ROOT / "parity_tests" / "legacy_corpus"
 LABELS = "labels.tsv"
 BLIND = "audit/blind_labels.tsv"  # some of those programs labelled again, blind (audit/README.md)
 MARK = "# expect:"  # a trailing comment: pytest and the scanner both ignore it
@@ -52,11 +56,22 @@ def expected(files):
     return keys
 
 
+def folders(folder=PUBLIC):
+    """The folders of the public corpus whose labels are in ``folder``: the committed one's include
+    LEGACY, which its labels reach as ../legacy_corpus/."""
+    return [folder, LEGACY] if folder == PUBLIC else [folder]
+
+
+def programs(folder=PUBLIC):
+    """The public corpus's .py files, in order."""
+    return sorted(path for place in folders(folder) for path in place.rglob("*.py"))
+
+
 def labelled(folder=PUBLIC, labels=LABELS):
     """{(path, line, symbol)} from ``folder``/``labels``, paths as the scanner writes them."""
     with open(folder / labels, newline="", encoding="utf-8") as handle:
         rows = list(csv.DictReader(handle, delimiter="\t", quoting=csv.QUOTE_NONE))
-    return {(str(folder / row["file"]), int(row["line"]), row["symbol"]) for row in rows}
+    return {(os.path.normpath(folder / row["file"]), int(row["line"]), row["symbol"]) for row in rows}
 
 
 def score(table, folder=CORPUS):
@@ -68,7 +83,7 @@ def score(table, folder=CORPUS):
 def score_public(table, folder=PUBLIC):
     """``score`` against the hand labels of the public corpus, with its size, and per symbol how
     each finding's replacement is proven (``tfparity.scan.advice``: proof, page, section, verdict)."""
-    files, found = findings.scan_paths([folder], table)
+    files, found = findings.scan_paths(folders(folder), table)
     scored = _score(files, found, labelled(folder))
     per_symbol = collections.Counter(f["symbol"] for f in found)
     first = {}
@@ -120,7 +135,7 @@ def _count(found):
 def speed(table, lines=SPEED_LINES, folder=PUBLIC):
     """Seconds to scan ``lines`` lines of the corpus's .py files (repeated), parse to findings: the
     fastest of ``REPEATS`` timings."""
-    texts = [p.read_bytes() for p in sorted(folder.rglob("*.py"))]
+    texts = [p.read_bytes() for p in programs(folder)]
     units, count = [], 0
     while count < lines:
         for text in texts:
