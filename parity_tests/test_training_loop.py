@@ -101,7 +101,9 @@ def test_the_moving_statistics_after_update_1_are_tf1s_rule_with_the_bessel_corr
         trace = runs[name][1]
         np.testing.assert_allclose(trace["moving_mean"][0], decay * mean, rtol=1e-5, atol=1e-9)
         corrected = 1 - (1 - variance * n / (n - 1)) * decay
-        np.testing.assert_allclose(trace["moving_variance"][0], corrected, rtol=2e-7)
+        # With oneDNN on, its convolution rounds the batch statistics otherwise: 4.3e-7 relative here
+        # (measured, TF 2.21, AMD EPYC); Bessel's correction itself is shown on a batch of 8 values below.
+        np.testing.assert_allclose(trace["moving_variance"][0], corrected, rtol=1e-6)
 
 
 def _tf1_batch_norm_once(x, is_training=True, **options):
@@ -244,13 +246,16 @@ def _without_staircase(*args, **options):
 
 
 _EXPONENTIAL_DECAY = keras.optimizers.schedules.ExponentialDecay
-# Each slip a port makes, planted in the TF2 twin: the first update, field it fails at.
+# Each slip a port makes, planted in the TF2 twin: the first update, field it fails at. Keras 3's
+# layer normalizes through other ops: with oneDNN on its output, so the loss, already rounds
+# otherwise at update 1 (3 ULP, measured), where with oneDNN off the moving mean is the first field.
+KERAS_BN_FIELDS = ("moving_mean", "loss")
 SLIPS = {
     "the training flag forgotten": ("model", lambda images, is_training, params: _MODEL(images, False, params), 1, "loss"),
     "UPDATE_OPS not run (moving statistics never updated)": ("BatchNorm", _FrozenBatchNorm, 1, "moving_mean"),
     "momentum read as decay": ("BatchNorm", lambda channels, momentum, epsilon, name: BatchNorm(
         channels, 1 - momentum, epsilon, name=name), 1, "moving_mean"),
-    "Keras 3 BatchNormalization for TF1's layer": ("BatchNorm", _KerasBatchNorm, 1, "moving_mean"),
+    "Keras 3 BatchNormalization for TF1's layer": ("BatchNorm", _KerasBatchNorm, 1, KERAS_BN_FIELDS),
     "staircase dropped": (None, None, 2, "learning_rate"),
 }
 _MODEL = tf2_twin.model
@@ -266,7 +271,8 @@ def test_every_planted_slip_fails_at_its_first_update(slip, inputs, runs, monkey
         monkeypatch.setattr(keras.optimizers.schedules, "ExponentialDecay", _without_staircase)
     per_step = lambda trace: {f: v for f, v in trace.items() if f != "test_accuracy"}  # noqa: E731 - one value, at the end
     verdict = compare(per_step(runs["tf1"][1]), per_step(tf2_twin.run(dict(inputs, logdir=str(tmp_path)))))
-    assert verdict.status == "mismatch" and f"at step {step}, field {field}" in str(verdict), str(verdict)
+    fields = field if isinstance(field, tuple) else (field,)
+    assert verdict.status == "mismatch" and any(f"at step {step}, field {f}" in str(verdict) for f in fields), str(verdict)
 
 
 def test_a_summary_step_off_by_one_fails_the_event_file_comparison(inputs, runs, monkeypatch, tmp_path):
@@ -305,7 +311,7 @@ def test_fit_slips_fail_the_learning_rate_and_the_event_files(inputs, runs, monk
             momentum=momentum, epsilon=epsilon, name=name))
         keras_bn = tf2_twin.run_keras(dict(inputs, logdir=str(tmp_path / "keras_bn")))
     verdict = compare(per_step(runs["tf1"][1]), per_step(keras_bn))
-    assert verdict.status == "mismatch" and "at step 1, field moving_mean" in str(verdict), str(verdict)
+    assert verdict.status == "mismatch" and any(f"at step 1, field {f}" in str(verdict) for f in KERAS_BN_FIELDS), str(verdict)
     monkeypatch.setattr(tf2_twin.Summaries, "on_train_batch_end", _summaries_before_the_update)
     tf2_twin.run_keras(dict(inputs, logdir=str(tmp_path / "before")))
     steps = len(runs["tf1"][1]["loss"])

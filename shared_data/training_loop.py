@@ -26,6 +26,10 @@ QUICK = {"train_size": 150, "test_size": 100, "decay_steps": 2}
 # default run and QUICK, which the tests and the notebooks run. Every mode but XLA was bit-identical;
 # XLA has no bound: its local updates could not be confirmed in float64 (docs/notes/training_loop.md).
 LOCAL_SETTINGS = ({"epochs": 1}, QUICK)
+# Modes this example does not run (tfparity.core.harness.unclaimed): XLA's local updates differ from
+# the Session's, and the float64 confirmation a bound needs fails there (TF1's own float32 update is
+# the farther from float64), so no verdict of that mode could be trusted.
+UNCLAIMED = {"tf2_xla": "its rounding could not be confirmed in float64 (docs/training_loop.md)"}
 # The example's own mode beyond the harness's (tfN_NAME runs twin N's run_NAME): the TF2 twin's
 # last section, Keras 3 layers (TF1's batch norm rule as a layer) trained by model.fit with
 # callbacks for the hooks, compared with the Session like the others.

@@ -48,6 +48,13 @@ def declared_modes(data):
     return tuple(getattr(data, "MODES", ()))
 
 
+def unclaimed(data):
+    """{mode: why} of the modes an example does not run (``UNCLAIMED`` in its shared_data module): a
+    mode whose difference from the Session no named cause could be confirmed for, so that no verdict
+    of it could be trusted."""
+    return dict(getattr(data, "UNCLAIMED", {}))
+
+
 def declared_run(twins, mode):
     """The twin's ``run_NAME`` for a declared mode ``tfN_NAME``, or None."""
     twin = {"tf1_": twins[0], "tf2_": twins[1]}.get(mode[:4])
@@ -319,7 +326,8 @@ def run_example(name, seed=0, modes=None, packages=PACKAGES, progress=None, part
     data, *twins = load(name, packages)
     inputs = data.make_inputs(seed, **options)
     epochs = inputs.get("epochs")
-    run_modes = runnable(twins, modes) + (declared_modes(data) if modes is None else ())
+    run_modes = tuple(m for m in runnable(twins, modes) + (declared_modes(data) if modes is None else ())
+                      if m not in unclaimed(data))
     scope = first_epochs(data, epochs, run_modes) if partial and epochs else {}
     traces, keeper = {}, state_keeper(twins) if local else None
     for mode in (m for m in run_modes if scope.get(m) != 0):
