@@ -107,20 +107,11 @@ def test_the_moving_statistics_after_update_1_are_tf1s_rule_with_the_bessel_corr
 
 
 def _tf1_batch_norm_once(x, is_training=True, **options):
-    """tf.layers.batch_normalization's output and moving statistics after one run of its UPDATE_OPS."""
-    from tf_keras.api._v1.keras.__internal__.legacy import layers
-    graph = tf1.Graph()
-    with graph.as_default():
-        placeholder = tf1.placeholder(tf1.float32, x.shape)
-        training = tf1.placeholder(tf1.bool, [])
-        y = layers.batch_normalization(placeholder, training=training, name="bn", **options)
-        update_ops = tf1.get_collection(tf1.GraphKeys.UPDATE_OPS)
-        moving = [tf1.global_variables(f"bn/{name}")[0] for name in ("moving_mean", "moving_variance")]
-        init = tf1.global_variables_initializer()
-    with tf1.Session(graph=graph) as sess:
-        sess.run(init)
-        out, _ = sess.run([y, update_ops], {placeholder: x, training: is_training})
-        return out, *sess.run(moving)
+    """tf.layers.batch_normalization's output and moving statistics after one run of its UPDATE_OPS
+    (the batch-norm pitfalls' TF1 run)."""
+    from tfparity.studies.pitfalls import batch_norm_runs
+    out, values = batch_norm_runs.tf1_layer(x, is_training=is_training, **options)
+    return out, values["moving_mean"], values["moving_variance"]
 
 
 def test_on_a_small_batch_tf1s_moving_variance_carries_bessels_correction_and_the_port_gives_its_bits():
